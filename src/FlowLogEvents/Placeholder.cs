@@ -1,0 +1,5 @@
+namespace FlowLogEvents;
+
+internal static class AssemblyMarker
+{
+}
