@@ -1,0 +1,78 @@
+using System.Net;
+using Amazon.S3;
+using Amazon.S3.Model;
+using FlowLogEvents.Exports;
+
+namespace FlowLogEvents.Aws;
+
+/// <summary>
+/// One JSON object per log group at &lt;prefix&gt;/&lt;url-encoded log group&gt;.json, written with S3
+/// conditional writes: <c>If-None-Match: *</c> to create, <c>If-Match: &lt;ETag&gt;</c> to replace.
+/// </summary>
+public sealed class S3CheckpointStore : ICheckpointStore
+{
+    private readonly IAmazonS3 _s3;
+    private readonly string _bucket;
+    private readonly string _prefix;
+
+    public S3CheckpointStore(IAmazonS3 s3, string bucket, string prefix)
+    {
+        _s3 = s3;
+        _bucket = bucket;
+        _prefix = prefix.Trim('/');
+    }
+
+    public string KeyOf(string logGroup) =>
+        (_prefix.Length == 0 ? string.Empty : _prefix + "/") + Uri.EscapeDataString(logGroup) + ".json";
+
+    public async Task<StoredCheckpoint?> LoadAsync(string logGroup, CancellationToken ct)
+    {
+        GetObjectResponse response;
+        try
+        {
+            response = await _s3.GetObjectAsync(_bucket, KeyOf(logGroup), ct).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        using (response)
+        {
+            using var body = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(body, ct).ConfigureAwait(false);
+            return new StoredCheckpoint(CheckpointJson.Deserialize(body.GetBuffer().AsSpan(0, (int)body.Length), logGroup), response.ETag);
+        }
+    }
+
+    public async Task<string?> TryWriteAsync(Checkpoint checkpoint, string? expectedETag, CancellationToken ct)
+    {
+        using var body = new MemoryStream(CheckpointJson.Serialize(checkpoint), writable: false);
+        var request = new PutObjectRequest
+        {
+            BucketName = _bucket,
+            Key = KeyOf(checkpoint.LogGroup),
+            InputStream = body,
+            ContentType = "application/json",
+        };
+        if (expectedETag is null)
+        {
+            request.IfNoneMatch = "*";
+        }
+        else
+        {
+            request.IfMatch = expectedETag;
+        }
+
+        try
+        {
+            var response = await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
+            return response.ETag;
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+        {
+            // 412: the object changed (or exists); 409: a concurrent conditional write is in progress.
+            return null;
+        }
+    }
+}

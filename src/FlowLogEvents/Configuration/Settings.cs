@@ -1,0 +1,126 @@
+using System.Globalization;
+using FlowLogEvents.Exports;
+
+namespace FlowLogEvents.Configuration;
+
+/// <summary>A missing or invalid environment variable; fails the cold start with its name.</summary>
+public sealed class ConfigurationException(string message) : Exception(message);
+
+/// <summary>Reads environment variables with defaults and names the variable in every error.</summary>
+public sealed class EnvironmentReader(Func<string, string?> lookup)
+{
+    public static EnvironmentReader Process { get; } = new(Environment.GetEnvironmentVariable);
+
+    public string Required(string name)
+    {
+        var value = lookup(name);
+        return string.IsNullOrWhiteSpace(value)
+            ? throw new ConfigurationException($"environment variable {name} is required but not set")
+            : value.Trim();
+    }
+
+    public string Optional(string name, string fallback)
+    {
+        var value = lookup(name);
+        return string.IsNullOrWhiteSpace(value) ? fallback : value.Trim();
+    }
+
+    public Uri Url(string name)
+    {
+        var value = Required(name);
+        return Uri.TryCreate(value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+            ? url
+            : throw new ConfigurationException($"environment variable {name} must be an http(s) URL, got '{value}'");
+    }
+
+    public TimeSpan Seconds(string name, TimeSpan fallback, TimeSpan min, TimeSpan max)
+    {
+        var value = lookup(name);
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return fallback;
+        }
+
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || double.IsNaN(seconds))
+        {
+            throw new ConfigurationException($"environment variable {name} must be a number of seconds, got '{value}'");
+        }
+
+        var span = TimeSpan.FromSeconds(seconds);
+        return span < min || span > max
+            ? throw new ConfigurationException($"environment variable {name} must be between {min.TotalSeconds} and {max.TotalSeconds} seconds, got {seconds}")
+            : span;
+    }
+}
+
+/// <summary>The signal function's settings, read once per execution environment.</summary>
+public sealed record SignalSettings(Uri SignalQueueUrl, TimeSpan Debounce)
+{
+    public const string SignalQueueUrlVariable = "SIGNAL_QUEUE_URL";
+    public const string DebounceVariable = "DEBOUNCE_SECONDS";
+
+    public static SignalSettings Read(EnvironmentReader env) => new(
+        env.Url(SignalQueueUrlVariable),
+        env.Seconds(DebounceVariable, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)));
+}
+
+/// <summary>The export function's settings, read once per execution environment.</summary>
+public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, string StateBucket, string StatePrefix, ExportPolicy Policy)
+{
+    public const string SignalQueueUrlVariable = "SIGNAL_QUEUE_URL";
+    public const string DeadLetterQueueUrlVariable = "DEAD_LETTER_QUEUE_URL";
+    public const string ExportBucketVariable = "EXPORT_BUCKET";
+    public const string ExportPrefixVariable = "EXPORT_PREFIX";
+    public const string StateBucketVariable = "STATE_BUCKET";
+    public const string StatePrefixVariable = "STATE_PREFIX";
+    public const string SettleDelayVariable = "SETTLE_DELAY_SECONDS";
+    public const string MinWindowVariable = "MIN_EXPORT_WINDOW_SECONDS";
+    public const string MaxWindowVariable = "MAX_EXPORT_WINDOW_SECONDS";
+    public const string ClaimLeaseVariable = "CLAIM_LEASE_SECONDS";
+    public const string ExportStartVariable = "EXPORT_START";
+
+    public static ExportSettings Read(EnvironmentReader env)
+    {
+        var exportBucket = env.Required(ExportBucketVariable);
+        var (mode, fixedStart) = ParseStart(env.Optional(ExportStartVariable, "first-signal"));
+        var policy = new ExportPolicy
+        {
+            ExportBucket = exportBucket,
+            ExportPrefix = env.Optional(ExportPrefixVariable, "flowlogevents/exports"),
+            SettleDelay = env.Seconds(SettleDelayVariable, TimeSpan.FromMinutes(15), TimeSpan.Zero, TimeSpan.FromHours(24)),
+            MinWindow = env.Seconds(MinWindowVariable, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1)),
+            MaxWindow = env.Seconds(MaxWindowVariable, TimeSpan.FromDays(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
+            ClaimLease = env.Seconds(ClaimLeaseVariable, TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)),
+            StartMode = mode,
+            FixedStart = fixedStart,
+        };
+        if (policy.MinWindow > policy.MaxWindow)
+        {
+            throw new ConfigurationException($"{MinWindowVariable} ({policy.MinWindow.TotalSeconds}) must not exceed {MaxWindowVariable} ({policy.MaxWindow.TotalSeconds})");
+        }
+
+        return new ExportSettings(
+            env.Url(SignalQueueUrlVariable),
+            env.Url(DeadLetterQueueUrlVariable),
+            env.Optional(StateBucketVariable, exportBucket),
+            env.Optional(StatePrefixVariable, "flowlogevents/state"),
+            policy);
+    }
+
+    private static (StartMode, DateTimeOffset?) ParseStart(string value)
+    {
+        if (value.Equals("first-signal", StringComparison.OrdinalIgnoreCase))
+        {
+            return (StartMode.FirstSignal, null);
+        }
+
+        if (value.Equals("log-group-creation", StringComparison.OrdinalIgnoreCase))
+        {
+            return (StartMode.LogGroupCreation, null);
+        }
+
+        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)
+            ? (StartMode.Fixed, instant)
+            : throw new ConfigurationException($"environment variable {ExportStartVariable} must be 'first-signal', 'log-group-creation' or an ISO-8601 instant, got '{value}'");
+    }
+}

@@ -1,0 +1,144 @@
+using FlowLogEvents.Observability;
+using FlowLogEvents.Signals;
+
+namespace FlowLogEvents.Exports;
+
+/// <summary>One SQS record as the export function sees it.</summary>
+public sealed record QueueRecord(string MessageId, string? Body);
+
+/// <summary>
+/// Processes one SQS FIFO batch: coalesces its signals per log group and runs the export state
+/// machine once per log group. Work that cannot finish now is sent back to the queue as a
+/// continuation and its records are acknowledged, so a long but healthy export never raises a
+/// record's receive count (only failures do, and only failures reach the dead-letter queue).
+/// Every record counts as failed until processed; at the first failure, it and every later record
+/// are reported, in order, as FIFO requires.
+/// </summary>
+public sealed class ExportBatchProcessor
+{
+    public const string ErrorAttribute = "flowlogevents-error";
+    public const string SourceMessageAttribute = "flowlogevents-source-message-id";
+
+    private readonly ExportCoordinator _coordinator;
+    private readonly IQueueSender _signals;
+    private readonly IQueueSender _deadLetters;
+    private readonly Telemetry _telemetry;
+
+    public ExportBatchProcessor(ExportCoordinator coordinator, IQueueSender signals, IQueueSender deadLetters, Telemetry telemetry)
+    {
+        _coordinator = coordinator;
+        _signals = signals;
+        _deadLetters = deadLetters;
+        _telemetry = telemetry;
+    }
+
+    /// <returns>The message ids to report as failed, in batch order.</returns>
+    public async Task<IReadOnlyList<string>> ProcessAsync(IReadOnlyList<QueueRecord> records, CancellationToken ct)
+    {
+        var units = Plan(records);
+        foreach (var unit in units)
+        {
+            try
+            {
+                await (unit.Work is null ? SetAsideAsync(unit, ct) : ExportAsync(unit, ct)).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                var failed = records.Skip(unit.FirstIndex).Select(r => r.MessageId).ToList();
+                _telemetry.Error(
+                    "batch.failed",
+                    ("logGroup", unit.Work?.LogGroup),
+                    ("messageId", unit.FirstMessageId),
+                    ("reason", "processing threw; this record and every later one are reported as failed"),
+                    ("error", $"{ex.GetType().Name}: {ex.Message}"),
+                    ("failedRecords", failed.Count));
+                _telemetry.Metric("BatchItemFailures", failed.Count, MetricUnit.Count);
+                return failed;
+            }
+        }
+
+        return [];
+    }
+
+    private async Task ExportAsync(Unit unit, CancellationToken ct)
+    {
+        var work = unit.Work!;
+        var outcome = await _coordinator.RunAsync(work, ct).ConfigureAwait(false);
+        if (outcome.State == ExportState.Done)
+        {
+            return;
+        }
+
+        var continuation = work.Continuation();
+        var deduplicationId = $"continue-{SignalPublisher.Hash(work.LogGroup)}-{unit.FirstMessageId}";
+        await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(continuation), SignalPublisher.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
+        _telemetry.Info(
+            "signal.continued",
+            ("logGroup", work.LogGroup),
+            ("reason", outcome.Reason),
+            ("taskId", outcome.TaskId),
+            ("exportedThrough", outcome.ExportedThrough),
+            ("target", work.Merged.ExportThrough),
+            ("continuations", continuation.Continuations));
+        _telemetry.Metric("SignalsContinued", 1, MetricUnit.Count);
+    }
+
+    private async Task SetAsideAsync(Unit unit, CancellationToken ct)
+    {
+        var attributes = new Dictionary<string, string>
+        {
+            [ErrorAttribute] = unit.Error!,
+            [SourceMessageAttribute] = unit.FirstMessageId,
+        };
+        var body = string.IsNullOrEmpty(unit.Body) ? "(empty)" : unit.Body;
+        await _deadLetters.SendAsync(new QueueMessage(body, SignalPublisher.MessageGroupId, unit.FirstMessageId, attributes), ct).ConfigureAwait(false);
+        _telemetry.Error("signal.malformed", ("messageId", unit.FirstMessageId), ("reason", unit.Error), ("action", "moved to the dead-letter queue"));
+        _telemetry.Metric("MalformedSignals", 1, MetricUnit.Count);
+    }
+
+    /// <summary>Malformed records stay where they are; signals merge into their log group's first unit.</summary>
+    private static List<Unit> Plan(IReadOnlyList<QueueRecord> records)
+    {
+        var units = new List<Unit>();
+        var byLogGroup = new Dictionary<string, Unit>(StringComparer.Ordinal);
+        for (var i = 0; i < records.Count; i++)
+        {
+            Signal signal;
+            try
+            {
+                signal = SignalCodec.Decode(records[i].Body);
+            }
+            catch (SignalFormatException ex)
+            {
+                units.Add(new Unit(i, records[i].MessageId) { Error = ex.Message, Body = records[i].Body });
+                continue;
+            }
+
+            if (byLogGroup.TryGetValue(signal.LogGroup, out var unit))
+            {
+                unit.Work = unit.Work!.Merge(signal);
+            }
+            else
+            {
+                unit = new Unit(i, records[i].MessageId) { Work = ExportWork.From(signal) };
+                byLogGroup.Add(signal.LogGroup, unit);
+                units.Add(unit);
+            }
+        }
+
+        return units;
+    }
+
+    private sealed class Unit(int firstIndex, string firstMessageId)
+    {
+        public int FirstIndex { get; } = firstIndex;
+
+        public string FirstMessageId { get; } = firstMessageId;
+
+        public ExportWork? Work { get; set; }
+
+        public string? Error { get; init; }
+
+        public string? Body { get; init; }
+    }
+}

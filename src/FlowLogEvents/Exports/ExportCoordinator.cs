@@ -1,0 +1,301 @@
+using FlowLogEvents.Observability;
+
+namespace FlowLogEvents.Exports;
+
+public enum ExportState
+{
+    /// <summary>Everything the work asked for is exported; nothing is in flight.</summary>
+    Done,
+
+    /// <summary>Not finished yet (task running, data not settled, slot busy): come back later.</summary>
+    Waiting,
+}
+
+public sealed record ExportOutcome(ExportState State, string Reason, long ExportedThrough, string? TaskId = null);
+
+/// <summary>Compare-and-swap kept failing: too many writers at once. The record is retried.</summary>
+public sealed class CheckpointContentionException(string message) : Exception(message);
+
+/// <summary>
+/// The checkpoint state machine of one log group. Each step re-reads the checkpoint, decides, and
+/// writes with compare-and-swap; on a conflict it re-reads and decides again. The window is recorded
+/// (and claimed) before its task is created, the task's deterministic name lets a restart adopt it,
+/// and the checkpoint only advances once the task is COMPLETED. A crash between any two calls leaves
+/// a state from which the next run converges with no gap and no duplicate.
+/// </summary>
+public sealed class ExportCoordinator
+{
+    private const int MaxSteps = 12;
+
+    private readonly ICheckpointStore _store;
+    private readonly IExportTasks _tasks;
+    private readonly ExportPolicy _policy;
+    private readonly TimeProvider _time;
+    private readonly Telemetry _telemetry;
+
+    public ExportCoordinator(ICheckpointStore store, IExportTasks tasks, ExportPolicy policy, TimeProvider time, Telemetry telemetry)
+    {
+        _store = store;
+        _tasks = tasks;
+        _policy = policy;
+        _time = time;
+        _telemetry = telemetry;
+    }
+
+    public async Task<ExportOutcome> RunAsync(ExportWork work, CancellationToken ct)
+    {
+        var logGroup = work.LogGroup;
+        var target = work.Merged.ExportThrough;
+        var lateChecked = false;
+        for (var step = 0; step < MaxSteps; step++)
+        {
+            var stored = await _store.LoadAsync(logGroup, ct).ConfigureAwait(false);
+            var now = _time.GetUtcNow();
+            if (stored is null)
+            {
+                var start = await ResolveStartAsync(work, ct).ConfigureAwait(false);
+                var fresh = Checkpoint.Start(logGroup, start, now);
+                if (await WriteAsync(fresh, null, "initialize", ct).ConfigureAwait(false) is not null)
+                {
+                    _telemetry.Info("checkpoint.initialized", ("logGroup", logGroup), ("startTime", start), ("startMode", _policy.StartMode.ToString()));
+                }
+
+                continue;
+            }
+
+            var (checkpoint, etag) = (stored.Value, stored.ETag);
+            if (!lateChecked)
+            {
+                lateChecked = true;
+                ReportLateEvents(work, checkpoint);
+            }
+
+            if (checkpoint.InFlight is null)
+            {
+                if (checkpoint.ExportedThrough >= target)
+                {
+                    _telemetry.Info("export.done", ("logGroup", logGroup), ("exportedThrough", checkpoint.ExportedThrough), ("target", target));
+                    return new ExportOutcome(ExportState.Done, "exported through the signalled range", checkpoint.ExportedThrough);
+                }
+
+                var window = WindowPlanner.Plan(checkpoint.ExportedThrough, target, now.ToUnixTimeMilliseconds(), _policy);
+                if (window is not { } w)
+                {
+                    var reason = "data not settled yet";
+                    _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("exportedThrough", checkpoint.ExportedThrough), ("target", target), ("settleDelaySeconds", (long)_policy.SettleDelay.TotalSeconds));
+                    return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
+                }
+
+                var planned = checkpoint with
+                {
+                    InFlight = new InFlightExport
+                    {
+                        TaskName = ExportPolicy.TaskName(logGroup, w.From, w.To, 1),
+                        From = w.From,
+                        To = w.To,
+                        Attempt = 1,
+                        PlannedAt = now,
+                        ClaimedAt = now,
+                    },
+                    UpdatedAt = now,
+                };
+                var plannedEtag = await WriteAsync(planned, etag, "plan", ct).ConfigureAwait(false);
+                if (plannedEtag is null)
+                {
+                    continue;
+                }
+
+                _telemetry.Info("window.planned", ("logGroup", logGroup), ("from", w.From), ("to", w.To), ("taskName", planned.InFlight.TaskName), ("target", target));
+                if (await CreateAsync(planned, plannedEtag, ct).ConfigureAwait(false) is { } waiting)
+                {
+                    return waiting;
+                }
+
+                continue;
+            }
+
+            var inFlight = checkpoint.InFlight;
+            ExportTaskInfo? task;
+            if (inFlight.TaskId is not null)
+            {
+                task = await _tasks.DescribeAsync(inFlight.TaskId, ct).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"export task {inFlight.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
+            }
+            else
+            {
+                task = await _tasks.FindByNameAsync(logGroup, inFlight.TaskName, ct).ConfigureAwait(false);
+                if (task is null)
+                {
+                    if (inFlight.ClaimedAt is { } claimedAt && now - claimedAt < _policy.ClaimLease)
+                    {
+                        var reason = "another runner claimed this window and may be creating its task";
+                        _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", inFlight.TaskName), ("claimedAt", claimedAt));
+                        return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
+                    }
+
+                    var claimed = checkpoint with { InFlight = inFlight with { ClaimedAt = now }, UpdatedAt = now };
+                    var claimedEtag = await WriteAsync(claimed, etag, "claim", ct).ConfigureAwait(false);
+                    if (claimedEtag is null)
+                    {
+                        continue;
+                    }
+
+                    if (await CreateAsync(claimed, claimedEtag, ct).ConfigureAwait(false) is { } waiting)
+                    {
+                        return waiting;
+                    }
+
+                    continue;
+                }
+
+                var adopted = checkpoint with { InFlight = inFlight with { TaskId = task.TaskId }, UpdatedAt = now };
+                if (await WriteAsync(adopted, etag, "adopt", ct).ConfigureAwait(false) is null)
+                {
+                    continue;
+                }
+
+                _telemetry.Info("task.adopted", ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", task.TaskName), ("status", task.Status.ToString()));
+                continue;
+            }
+
+            switch (task.Status)
+            {
+                case ExportTaskStatus.Pending or ExportTaskStatus.Running or ExportTaskStatus.PendingCancel:
+                    _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", "export task still active"), ("taskId", task.TaskId), ("status", task.Status.ToString()));
+                    return new ExportOutcome(ExportState.Waiting, "export task still active", checkpoint.ExportedThrough, task.TaskId);
+
+                case ExportTaskStatus.Completed:
+                    await CompleteAsync(checkpoint, etag, inFlight, task, now, ct).ConfigureAwait(false);
+                    continue;
+
+                default:
+                    await RetryAsync(checkpoint, etag, inFlight, task, now, ct).ConfigureAwait(false);
+                    continue;
+            }
+        }
+
+        throw new CheckpointContentionException($"checkpoint of '{logGroup}' did not settle within {MaxSteps} steps (concurrent writers?)");
+    }
+
+    /// <summary>Creates the task of a window this runner has just claimed; returns an outcome only when it must wait.</summary>
+    private async Task<ExportOutcome?> CreateAsync(Checkpoint claimed, string etag, CancellationToken ct)
+    {
+        var inFlight = claimed.InFlight!;
+        var spec = new ExportTaskSpec(inFlight.TaskName, claimed.LogGroup, inFlight.From, inFlight.To, _policy.ExportBucket, _policy.DestinationPrefix(claimed.LogGroup));
+        string taskId;
+        try
+        {
+            taskId = await _tasks.CreateAsync(spec, ct).ConfigureAwait(false);
+        }
+        catch (ExportSlotBusyException ex)
+        {
+            // Definitely not created: release the claim so the next run need not wait out the lease.
+            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null } }, etag, "release", ct).ConfigureAwait(false);
+            const string reason = "another export task holds the account's single export slot";
+            _telemetry.Info("export.deferred", ("logGroup", claimed.LogGroup), ("reason", reason), ("taskName", inFlight.TaskName), ("error", ex.Message));
+            _telemetry.Metric("ExportSlotBusy", 1, MetricUnit.Count);
+            return new ExportOutcome(ExportState.Waiting, reason, claimed.ExportedThrough);
+        }
+        catch (ExportRejectedException ex)
+        {
+            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null } }, etag, "release", ct).ConfigureAwait(false);
+            _telemetry.Error("task.rejected", ("logGroup", claimed.LogGroup), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("error", ex.Message));
+            _telemetry.Metric("ExportsRejected", 1, MetricUnit.Count);
+            throw;
+        }
+
+        _telemetry.Info("task.created", ("logGroup", claimed.LogGroup), ("taskId", taskId), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("attempt", inFlight.Attempt), ("destination", $"s3://{spec.Bucket}/{spec.Prefix}"));
+        _telemetry.Metric("ExportsCreated", 1, MetricUnit.Count);
+
+        // On a conflict the next step re-reads and adopts the task by its name.
+        var now = _time.GetUtcNow();
+        await WriteAsync(claimed with { InFlight = inFlight with { TaskId = taskId }, UpdatedAt = now }, etag, "record-task", ct).ConfigureAwait(false);
+        return null;
+    }
+
+    private async Task CompleteAsync(Checkpoint checkpoint, string etag, InFlightExport inFlight, ExportTaskInfo task, DateTimeOffset now, CancellationToken ct)
+    {
+        var advanced = checkpoint with
+        {
+            ExportedThrough = inFlight.To,
+            InFlight = null,
+            LastCompleted = new CompletedExport(task.TaskId, inFlight.TaskName, inFlight.From, inFlight.To, now),
+            ExportsCompleted = checkpoint.ExportsCompleted + 1,
+            UpdatedAt = now,
+        };
+        if (await WriteAsync(advanced, etag, "complete", ct).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        var lag = now.ToUnixTimeMilliseconds() - inFlight.To;
+        _telemetry.Info("task.completed", ("logGroup", checkpoint.LogGroup), ("taskId", task.TaskId), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("exportLagMs", lag));
+        _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
+        _telemetry.Metric("ExportLag", lag, MetricUnit.Milliseconds, ("LogGroup", checkpoint.LogGroup));
+    }
+
+    private async Task RetryAsync(Checkpoint checkpoint, string etag, InFlightExport inFlight, ExportTaskInfo task, DateTimeOffset now, CancellationToken ct)
+    {
+        var attempt = inFlight.Attempt + 1;
+        var retry = checkpoint with
+        {
+            InFlight = new InFlightExport
+            {
+                TaskName = ExportPolicy.TaskName(checkpoint.LogGroup, inFlight.From, inFlight.To, attempt),
+                From = inFlight.From,
+                To = inFlight.To,
+                Attempt = attempt,
+                PlannedAt = now,
+            },
+            UpdatedAt = now,
+        };
+        if (await WriteAsync(retry, etag, "retry", ct).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        _telemetry.Error("task.failed", ("logGroup", checkpoint.LogGroup), ("taskId", task.TaskId), ("taskName", inFlight.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", inFlight.From), ("to", inFlight.To), ("nextAttempt", attempt));
+        _telemetry.Metric("ExportsFailed", 1, MetricUnit.Count);
+    }
+
+    private async Task<long> ResolveStartAsync(ExportWork work, CancellationToken ct)
+    {
+        switch (_policy.StartMode)
+        {
+            case StartMode.Fixed:
+                return _policy.FixedStart!.Value.ToUnixTimeMilliseconds();
+            case StartMode.LogGroupCreation:
+                return await _tasks.GetLogGroupCreationTimeAsync(work.LogGroup, ct).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"log group '{work.LogGroup}' does not exist, so its creation time cannot be the export start");
+            default:
+                return work.EarliestStart(_policy.SettleDelay);
+        }
+    }
+
+    private void ReportLateEvents(ExportWork work, Checkpoint checkpoint)
+    {
+        if (work.FirstDataEventTime is { } first && first <= checkpoint.ExportedThrough)
+        {
+            _telemetry.Warn(
+                "events.late",
+                ("logGroup", work.LogGroup),
+                ("reason", "events arrived for a range that is already exported (later than the settle delay)"),
+                ("firstEventTime", first),
+                ("exportedThrough", checkpoint.ExportedThrough),
+                ("lateRangeEnd", Math.Min(checkpoint.ExportedThrough, work.Merged.LastEventTime)));
+            _telemetry.Metric("LateSignals", 1, MetricUnit.Count, ("LogGroup", work.LogGroup));
+        }
+    }
+
+    private async Task<string?> WriteAsync(Checkpoint checkpoint, string? etag, string step, CancellationToken ct)
+    {
+        var written = await _store.TryWriteAsync(checkpoint, etag, ct).ConfigureAwait(false);
+        if (written is null)
+        {
+            _telemetry.Info("checkpoint.conflict", ("logGroup", checkpoint.LogGroup), ("step", step), ("reason", "another writer changed the checkpoint; re-reading"));
+            _telemetry.Metric("CheckpointConflicts", 1, MetricUnit.Count);
+        }
+
+        return written;
+    }
+}

@@ -1,0 +1,51 @@
+using FlowLogEvents.Signals;
+
+namespace FlowLogEvents.Exports;
+
+public enum StartMode
+{
+    /// <summary>Start at the earliest event the first signals can stand for (default).</summary>
+    FirstSignal,
+
+    /// <summary>Start at the log group's creation time: export its retained history too.</summary>
+    LogGroupCreation,
+
+    /// <summary>Start at a fixed instant.</summary>
+    Fixed,
+}
+
+/// <summary>The rules the export coordinator plans windows by.</summary>
+public sealed record ExportPolicy
+{
+    /// <summary>How far behind now a window must end: flow log records arrive 10-15+ minutes late.</summary>
+    public TimeSpan SettleDelay { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>A window shorter than this waits (unless it completes a signal), to keep tasks few.</summary>
+    public TimeSpan MinWindow { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The longest window one task covers (backfills are split into tasks of this size).</summary>
+    public TimeSpan MaxWindow { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long a claim to create a task protects it from other runners (>= function timeout).</summary>
+    public TimeSpan ClaimLease { get; init; } = TimeSpan.FromMinutes(15);
+
+    public StartMode StartMode { get; init; } = StartMode.FirstSignal;
+
+    public DateTimeOffset? FixedStart { get; init; }
+
+    public required string ExportBucket { get; init; }
+
+    public required string ExportPrefix { get; init; }
+
+    /// <summary>Deterministic: the same window and attempt always get the same name, so a retry adopts.</summary>
+    public static string TaskName(string logGroup, long from, long to, int attempt) =>
+        $"flowlogevents-{SignalPublisher.Hash(logGroup)}-{from}-{to}-{attempt}";
+
+    /// <summary>Where CloudWatch writes this log group's exports: &lt;prefix&gt;/&lt;log group&gt;.</summary>
+    public string DestinationPrefix(string logGroup)
+    {
+        var group = logGroup.TrimStart('/');
+        var prefix = ExportPrefix.Trim('/');
+        return prefix.Length == 0 ? group : $"{prefix}/{group}";
+    }
+}

@@ -1,0 +1,59 @@
+namespace FlowLogEvents.Exports;
+
+/// <summary>A stored checkpoint and the version (S3 ETag) it was read at.</summary>
+public sealed record StoredCheckpoint(Checkpoint Value, string ETag);
+
+/// <summary>Checkpoint storage with compare-and-swap writes.</summary>
+public interface ICheckpointStore
+{
+    /// <summary>The checkpoint of a log group, or null when none exists yet.</summary>
+    Task<StoredCheckpoint?> LoadAsync(string logGroup, CancellationToken ct);
+
+    /// <summary>
+    /// Writes <paramref name="checkpoint"/> if the stored version is still <paramref name="expectedETag"/>
+    /// (null: only if no checkpoint exists). Returns the new version, or null when another writer
+    /// got there first (412), in which case the caller re-reads and decides again.
+    /// </summary>
+    Task<string?> TryWriteAsync(Checkpoint checkpoint, string? expectedETag, CancellationToken ct);
+}
+
+public enum ExportTaskStatus
+{
+    Pending,
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+    PendingCancel,
+}
+
+public sealed record ExportTaskInfo(string TaskId, string TaskName, ExportTaskStatus Status, string? StatusMessage);
+
+/// <summary>What one CreateExportTask call asks for.</summary>
+public sealed record ExportTaskSpec(string TaskName, string LogGroup, long From, long To, string Bucket, string Prefix);
+
+/// <summary>CloudWatch Logs export tasks, as the export coordinator needs them.</summary>
+public interface IExportTasks
+{
+    /// <summary>
+    /// Creates the task and returns its id. Throws <see cref="ExportSlotBusyException"/> when another
+    /// export task holds the account's single slot, <see cref="ExportRejectedException"/> when the
+    /// service answered that it did not create the task for another reason.
+    /// </summary>
+    Task<string> CreateAsync(ExportTaskSpec spec, CancellationToken ct);
+
+    /// <summary>The task with this id, or null when the service does not know it.</summary>
+    Task<ExportTaskInfo?> DescribeAsync(string taskId, CancellationToken ct);
+
+    /// <summary>The most recent task of this log group with this name, or null when there is none.</summary>
+    Task<ExportTaskInfo?> FindByNameAsync(string logGroup, string taskName, CancellationToken ct);
+
+    /// <summary>When the log group was created (epoch ms), or null when it does not exist.</summary>
+    Task<long?> GetLogGroupCreationTimeAsync(string logGroup, CancellationToken ct);
+}
+
+/// <summary>CreateExportTask answered LimitExceededException: the account's one export slot is taken.</summary>
+public sealed class ExportSlotBusyException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>CreateExportTask answered with an error: the task was definitely not created.</summary>
+public sealed class ExportRejectedException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,31 @@
+namespace FlowLogEvents.Exports;
+
+/// <summary>An export window; both bounds inclusive, epoch milliseconds.</summary>
+public readonly record struct ExportWindow(long From, long To);
+
+/// <summary>
+/// Plans the next export window of a log group. Windows are contiguous and never overlap: each
+/// starts one millisecond after the last exported one (CreateExportTask's bounds are inclusive).
+/// Nothing older than the checkpoint is skipped, however far behind it is.
+/// </summary>
+public static class WindowPlanner
+{
+    /// <param name="exportedThrough">Inclusive end of what is exported.</param>
+    /// <param name="target">Inclusive end of what the pending signals ask to be exported.</param>
+    /// <param name="now">Now, epoch milliseconds.</param>
+    /// <returns>The window to export now, or null when it is better to wait.</returns>
+    public static ExportWindow? Plan(long exportedThrough, long target, long now, ExportPolicy policy)
+    {
+        var from = exportedThrough + 1;
+        var settledEnd = now - (long)policy.SettleDelay.TotalMilliseconds;
+        if (target < from || settledEnd < from)
+        {
+            return null;
+        }
+
+        var to = Math.Min(settledEnd, from + (long)policy.MaxWindow.TotalMilliseconds - 1);
+        var completesTarget = to >= target;
+        var longEnough = to - from + 1 >= (long)policy.MinWindow.TotalMilliseconds;
+        return completesTarget || longEnough ? new ExportWindow(from, to) : null;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Amazon.SQS;
+using FlowLogEvents.Aws;
+using FlowLogEvents.Configuration;
+using FlowLogEvents.Observability;
+using FlowLogEvents.Signals;
+
+namespace FlowLogEvents.Functions;
+
+/// <summary>
+/// CloudWatch Logs subscription filter -> SQS FIFO. Handler:
+/// <c>FlowLogEvents::FlowLogEvents.Functions.SignalFunction::HandleAsync</c>.
+/// </summary>
+public sealed class SignalFunction
+{
+    private readonly SignalPublisher _publisher;
+    private readonly Telemetry _telemetry;
+
+    /// <summary>Used by the Lambda runtime: real clients, built once per execution environment.</summary>
+    public SignalFunction()
+        : this(SignalSettings.Read(EnvironmentReader.Process), TimeProvider.System)
+    {
+    }
+
+    private SignalFunction(SignalSettings settings, TimeProvider time)
+        : this(
+            new SqsQueueSender(new AmazonSQSClient(AwsClients.SqsConfig()), settings.SignalQueueUrl),
+            settings,
+            time,
+            Telemetry.ForStandardOutput(time, "signal"))
+    {
+    }
+
+    /// <summary>Used by tests and the local runner: our interfaces, any clock, any telemetry sink.</summary>
+    public SignalFunction(IQueueSender queue, SignalSettings settings, TimeProvider time, Telemetry telemetry)
+    {
+        _telemetry = telemetry;
+        _publisher = new SignalPublisher(queue, settings.Debounce, time, telemetry);
+    }
+
+    /// <summary>
+    /// Malformed payloads are logged and counted, not thrown: a retry cannot fix them. Failures to
+    /// reach SQS throw, so Lambda's asynchronous retries deliver the payload again.
+    /// </summary>
+    public async Task<Stream> HandleAsync(Stream input)
+    {
+        SubscriptionSummary delivery;
+        try
+        {
+            delivery = await SubscriptionPayload.DecodeAsync(input).ConfigureAwait(false);
+        }
+        catch (PayloadFormatException ex)
+        {
+            _telemetry.Error("payload.malformed", ("reason", ex.Message), ("action", "dropped: a retry cannot fix it"));
+            _telemetry.Metric("MalformedPayloads", 1, MetricUnit.Count);
+            return Respond(new SignalResponse { Result = "malformed", Error = ex.Message });
+        }
+
+        var result = await _publisher.PublishAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+        return Respond(new SignalResponse { Result = result.ToString(), LogGroup = delivery.LogGroup });
+    }
+
+    private static MemoryStream Respond(SignalResponse response) =>
+        new(JsonSerializer.SerializeToUtf8Bytes(response, LambdaJsonContext.Default.SignalResponse), writable: false);
+}

@@ -1,5 +1,0 @@
-namespace FlowLogEvents;
-
-internal static class AssemblyMarker
-{
-}

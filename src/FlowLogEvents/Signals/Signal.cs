@@ -1,0 +1,69 @@
+using System.Text.Json.Serialization;
+
+namespace FlowLogEvents.Signals;
+
+/// <summary>
+/// The small message the signal function puts on the FIFO queue: "log group G received events
+/// between FirstEventTime and LastEventTime during the debounce window [WindowStart, WindowEnd)".
+/// The export function also sends it back to the queue as a <see cref="SignalKind.Continuation"/>
+/// while the work it asks for is not finished yet. Times are epoch milliseconds.
+/// </summary>
+public sealed record Signal
+{
+    public const int CurrentSchema = 1;
+
+    [JsonPropertyName("schema")]
+    public int Schema { get; init; } = CurrentSchema;
+
+    [JsonPropertyName("kind")]
+    public SignalKind Kind { get; init; } = SignalKind.Data;
+
+    [JsonPropertyName("logGroup")]
+    public required string LogGroup { get; init; }
+
+    [JsonPropertyName("owner")]
+    public string? Owner { get; init; }
+
+    [JsonPropertyName("logStream")]
+    public string? LogStream { get; init; }
+
+    [JsonPropertyName("firstEventTime")]
+    public required long FirstEventTime { get; init; }
+
+    [JsonPropertyName("lastEventTime")]
+    public required long LastEventTime { get; init; }
+
+    [JsonPropertyName("eventCount")]
+    public long EventCount { get; init; }
+
+    [JsonPropertyName("windowStart")]
+    public required long WindowStart { get; init; }
+
+    /// <summary>Exclusive end of the debounce window the signal was sent in.</summary>
+    [JsonPropertyName("windowEnd")]
+    public required long WindowEnd { get; init; }
+
+    /// <summary>How many times the export function has re-queued this work.</summary>
+    [JsonPropertyName("continuations")]
+    public int Continuations { get; init; }
+
+    /// <summary>
+    /// The last millisecond that must be exported before this signal is done. Every event ingested
+    /// during the debounce window has a timestamp at or before the window's end (CloudWatch stamps
+    /// events no later than ingestion, except producer clocks ahead of ours, which LastEventTime
+    /// covers), so this keeps the trailing edge of invocations whose signals FIFO deduplication or
+    /// the warm-instance memory collapsed into this one.
+    /// </summary>
+    [JsonIgnore]
+    public long ExportThrough => Math.Max(WindowEnd - 1, LastEventTime);
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<SignalKind>))]
+public enum SignalKind
+{
+    [JsonStringEnumMemberName("data")]
+    Data,
+
+    [JsonStringEnumMemberName("continuation")]
+    Continuation,
+}
