@@ -1,0 +1,99 @@
+using FlowLogEvents.Configuration;
+using FlowLogEvents.Exports;
+
+namespace FlowLogEvents.Tests.Configuration;
+
+public class SettingsTests
+{
+    private static readonly Dictionary<string, string> ExportMinimum = new()
+    {
+        ["SIGNAL_QUEUE_URL"] = "https://sqs.us-east-1.amazonaws.com/123456789012/flowlogevents-signals.fifo",
+        ["DEAD_LETTER_QUEUE_URL"] = "https://sqs.us-east-1.amazonaws.com/123456789012/flowlogevents-dlq.fifo",
+        ["EXPORT_BUCKET"] = "flow-exports",
+    };
+
+    private static EnvironmentReader Env(Dictionary<string, string> values) => new(name => values.GetValueOrDefault(name));
+
+    [Fact]
+    public void ExportSettingsRead_OnlyRequiredVariables_AppliesDocumentedDefaults()
+    {
+        var settings = ExportSettings.Read(Env(ExportMinimum));
+
+        Assert.Equal("flow-exports", settings.StateBucket);
+        Assert.Equal("flowlogevents/state", settings.StatePrefix);
+        Assert.Equal("flowlogevents/exports", settings.Policy.ExportPrefix);
+        Assert.Equal(TimeSpan.FromMinutes(15), settings.Policy.SettleDelay);
+        Assert.Equal(TimeSpan.FromMinutes(5), settings.Policy.MinWindow);
+        Assert.Equal(TimeSpan.FromDays(1), settings.Policy.MaxWindow);
+        Assert.Equal(TimeSpan.FromMinutes(15), settings.Policy.ClaimLease);
+        Assert.Equal(StartMode.FirstSignal, settings.Policy.StartMode);
+    }
+
+    [Theory]
+    [InlineData("SIGNAL_QUEUE_URL")]
+    [InlineData("DEAD_LETTER_QUEUE_URL")]
+    [InlineData("EXPORT_BUCKET")]
+    public void ExportSettingsRead_RequiredVariableMissing_ThrowsNamingIt(string variable)
+    {
+        var values = new Dictionary<string, string>(ExportMinimum);
+        values.Remove(variable);
+
+        var ex = Assert.Throws<ConfigurationException>(() => ExportSettings.Read(Env(values)));
+
+        Assert.Equal($"environment variable {variable} is required but not set", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("SETTLE_DELAY_SECONDS", "fifteen", "environment variable SETTLE_DELAY_SECONDS must be a number of seconds, got 'fifteen'")]
+    [InlineData("SETTLE_DELAY_SECONDS", "-1", "environment variable SETTLE_DELAY_SECONDS must be between 0 and 86400 seconds, got -1")]
+    [InlineData("EXPORT_START", "yesterday", "environment variable EXPORT_START must be 'first-signal', 'log-group-creation' or an ISO-8601 instant, got 'yesterday'")]
+    [InlineData("SIGNAL_QUEUE_URL", "not a url", "environment variable SIGNAL_QUEUE_URL must be an http(s) URL, got 'not a url'")]
+    public void ExportSettingsRead_InvalidValue_ThrowsNamingVariableAndValue(string variable, string value, string message)
+    {
+        var values = new Dictionary<string, string>(ExportMinimum) { [variable] = value };
+
+        var ex = Assert.Throws<ConfigurationException>(() => ExportSettings.Read(Env(values)));
+
+        Assert.Equal(message, ex.Message);
+    }
+
+    [Fact]
+    public void ExportSettingsRead_MinWindowAboveMaxWindow_Throws()
+    {
+        var values = new Dictionary<string, string>(ExportMinimum) { ["MIN_EXPORT_WINDOW_SECONDS"] = "7200", ["MAX_EXPORT_WINDOW_SECONDS"] = "3600" };
+
+        var ex = Assert.Throws<ConfigurationException>(() => ExportSettings.Read(Env(values)));
+
+        Assert.StartsWith("MIN_EXPORT_WINDOW_SECONDS (7200) must not exceed MAX_EXPORT_WINDOW_SECONDS (3600)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("log-group-creation", StartMode.LogGroupCreation, null)]
+    [InlineData("2026-11-01T00:00:00Z", StartMode.Fixed, 1793491200000L)]
+    public void ExportSettingsRead_ExportStart_ParsesMode(string value, StartMode mode, long? fixedMillis)
+    {
+        var values = new Dictionary<string, string>(ExportMinimum) { ["EXPORT_START"] = value };
+
+        var policy = ExportSettings.Read(Env(values)).Policy;
+
+        Assert.Equal(mode, policy.StartMode);
+        Assert.Equal(fixedMillis, policy.FixedStart?.ToUnixTimeMilliseconds());
+    }
+
+    [Fact]
+    public void SignalSettingsRead_DebounceGiven_UsesIt()
+    {
+        var settings = SignalSettings.Read(Env(new() { ["SIGNAL_QUEUE_URL"] = "http://127.0.0.1:5000/123456789012/q.fifo", ["DEBOUNCE_SECONDS"] = "120" }));
+
+        Assert.Equal(new Uri("http://127.0.0.1:5000/123456789012/q.fifo"), settings.SignalQueueUrl);
+        Assert.Equal(TimeSpan.FromSeconds(120), settings.Debounce);
+    }
+
+    [Fact]
+    public void SignalSettingsRead_QueueMissing_ThrowsNamingIt()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => SignalSettings.Read(Env([])));
+
+        Assert.Equal("environment variable SIGNAL_QUEUE_URL is required but not set", ex.Message);
+    }
+}
