@@ -55,40 +55,28 @@ internal sealed class OperationUnmarshaller<T>(JsonTypeInfo<T>? resultType) : Js
     public override AmazonServiceException UnmarshallException(JsonUnmarshallerContext context, Exception innerException, HttpStatusCode statusCode)
     {
         var reader = new StreamingUtf8JsonReader(context.Stream);
-        var error = JsonErrorResponseUnmarshaller.GetInstance().Unmarshall(context, ref reader);
-        return CloudWatchLogsErrors.Create(error.Code, error.Message, innerException, error.Type, error.RequestId, statusCode);
+        return CloudWatchLogsErrors.Create(JsonErrorResponseUnmarshaller.GetInstance().Unmarshall(context, ref reader), innerException, statusCode);
     }
 }
 
 internal static class CloudWatchLogsErrors
 {
-    /// <summary>Builds the typed exception for an error code; <c>com.amazonaws.logs#</c> prefixes and <c>:</c> suffixes are dropped.</summary>
-    public static CloudWatchLogsException Create(
-        string? code, string? message, Exception? innerException, ErrorType errorType, string? requestId, HttpStatusCode statusCode)
+    /// <summary>
+    /// Builds the typed exception for an error the SDK has parsed; <see cref="JsonErrorResponseUnmarshaller"/> has already
+    /// reduced <c>__type</c> to the bare name (no <c>com.amazonaws.logs#</c> prefix, no <c>:</c> suffix).
+    /// </summary>
+    public static CloudWatchLogsException Create(ErrorResponse error, Exception? innerException, HttpStatusCode statusCode)
     {
-        var bare = BareCode(code);
-        message ??= bare;
-        return bare switch
+        var (message, type, code, requestId) = (error.Message, error.Type, error.Code, error.RequestId);
+        return code switch
         {
-            "InvalidParameterException" => new InvalidParameterException(message, innerException, errorType, bare, requestId, statusCode),
-            "LimitExceededException" => new LimitExceededException(message, innerException, errorType, bare, requestId, statusCode),
-            "OperationAbortedException" => new OperationAbortedException(message, innerException, errorType, bare, requestId, statusCode),
-            "ResourceAlreadyExistsException" => new ResourceAlreadyExistsException(message, innerException, errorType, bare, requestId, statusCode),
-            "ResourceNotFoundException" => new ResourceNotFoundException(message, innerException, errorType, bare, requestId, statusCode),
-            "ServiceUnavailableException" => new ServiceUnavailableException(message, innerException, errorType, bare, requestId, statusCode),
-            _ => new CloudWatchLogsException(message, innerException, errorType, bare, requestId, statusCode),
+            "InvalidParameterException" => new InvalidParameterException(message, innerException, type, code, requestId, statusCode),
+            "LimitExceededException" => new LimitExceededException(message, innerException, type, code, requestId, statusCode),
+            "OperationAbortedException" => new OperationAbortedException(message, innerException, type, code, requestId, statusCode),
+            "ResourceAlreadyExistsException" => new ResourceAlreadyExistsException(message, innerException, type, code, requestId, statusCode),
+            "ResourceNotFoundException" => new ResourceNotFoundException(message, innerException, type, code, requestId, statusCode),
+            "ServiceUnavailableException" => new ServiceUnavailableException(message, innerException, type, code, requestId, statusCode),
+            _ => new CloudWatchLogsException(message, innerException, type, code, requestId, statusCode),
         };
-    }
-
-    internal static string BareCode(string? code)
-    {
-        if (string.IsNullOrEmpty(code))
-        {
-            return "Unknown";
-        }
-
-        var start = code.LastIndexOf('#') + 1;
-        var end = code.IndexOf(':', start);
-        return end < 0 ? code[start..] : code[start..end];
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Amazon.Runtime;
+using Amazon.Runtime.Internal;
 using FlowLogEvents.Aws.CloudWatchLogs;
 
 namespace FlowLogEvents.Tests.Aws.CloudWatchLogs;
@@ -33,16 +34,15 @@ public class ErrorMappingTests
     [InlineData("ResourceAlreadyExistsException", typeof(ResourceAlreadyExistsException))]
     [InlineData("ResourceNotFoundException", typeof(ResourceNotFoundException))]
     [InlineData("ServiceUnavailableException", typeof(ServiceUnavailableException))]
-    [InlineData("com.amazonaws.logs#ServiceUnavailableException", typeof(ServiceUnavailableException))]
     [InlineData("ThrottlingException", typeof(CloudWatchLogsException))]
-    [InlineData("com.amazonaws.logs#InvalidOperationException", typeof(CloudWatchLogsException))]
-    public void Create_ErrorType_MapsToExceptionTypeWithBareCode(string type, Type expected)
+    [InlineData("InvalidOperationException", typeof(CloudWatchLogsException))]
+    public void Create_ErrorCode_MapsToExceptionType(string code, Type expected)
     {
-        var error = CloudWatchLogsErrors.Create(type, "m", null, ErrorType.Sender, "r", HttpStatusCode.BadRequest);
+        var error = CloudWatchLogsErrors.Create(
+            new ErrorResponse { Code = code, Message = "m", Type = ErrorType.Unknown, RequestId = "r" }, null, HttpStatusCode.BadRequest);
 
         Assert.IsType(expected, error);
-        Assert.Equal(type[(type.IndexOf('#') + 1)..], error.ErrorCode);
-        Assert.Equal("m", error.Message);
+        Assert.Equal((code, "m", "r", HttpStatusCode.BadRequest), (error.ErrorCode, error.Message, error.RequestId, error.StatusCode));
     }
 
     [Fact]

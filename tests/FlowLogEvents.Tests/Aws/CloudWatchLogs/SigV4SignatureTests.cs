@@ -20,7 +20,7 @@ public class SigV4SignatureTests
             CloudWatchLogsOperations.CreateLogGroup, new LogGroupNameBody("/fixed"), CloudWatchLogsJsonContext.Default.LogGroupNameBody));
         request.Endpoint = new Uri("https://logs.us-east-1.amazonaws.com/");
         request.Headers["X-Amz-Content-SHA256"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(request.Content));
-        var config = new CloudWatchLogsConfig { RegionEndpoint = RegionEndpoint.USEast1 };
+        var config = new CloudWatchLogsConfig { RegionEndpoint = RegionEndpoint.USEast1, IgnoreConfiguredEndpointUrls = true };
 
         var result = new AWS4Signer().SignRequest(
             request, config, new RequestMetrics(), "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
