@@ -19,7 +19,7 @@ internal sealed class OperationRequest(string operation, object body, JsonTypeIn
 /// <summary>AWS JSON 1.1 request marshaller shared by every operation: <c>POST /</c>, X-Amz-Target, camelCase JSON body.</summary>
 internal sealed class OperationMarshaller : IMarshaller<IRequest, AmazonWebServiceRequest>
 {
-    public const string ContentType = "application/x-amz-json-1.1";
+    private const string ContentType = "application/x-amz-json-1.1";
 
     public static OperationMarshaller Instance { get; } = new();
 
