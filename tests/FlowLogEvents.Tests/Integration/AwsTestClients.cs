@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
+using FlowLogEvents.Aws.CloudWatchLogs;
 
 namespace FlowLogEvents.Tests.Integration;
 
@@ -13,6 +14,12 @@ public static class AwsTestClients
     {
         ServiceURL = moto.Endpoint.ToString(),
         ForcePathStyle = true,
+        AuthenticationRegion = MotoServer.Region,
+    });
+
+    public static CloudWatchLogsClient Logs(MotoServer moto) => new(Credentials, new CloudWatchLogsConfig
+    {
+        ServiceURL = moto.Endpoint.ToString(),
         AuthenticationRegion = MotoServer.Region,
     });
 

@@ -1,5 +1,3 @@
-using Amazon.Runtime;
-using Amazon.S3;
 using Amazon.S3.Model;
 using FlowLogEvents.Aws.CloudWatchLogs;
 using FlowLogEvents.Tests.Integration;
@@ -10,11 +8,7 @@ namespace FlowLogEvents.Tests.Aws.CloudWatchLogs;
 public sealed class CloudWatchLogsMotoTests(MotoServer moto) : IClassFixture<MotoServer>, IDisposable
 {
     private const string Prefix = "/cwl-moto-tests";
-    private static readonly BasicAWSCredentials Credentials = new("test", "test");
-
-    private readonly CloudWatchLogsClient _client = new(
-        Credentials,
-        new CloudWatchLogsConfig { ServiceURL = moto.Endpoint.ToString(), AuthenticationRegion = MotoServer.Region });
+    private readonly CloudWatchLogsClient _client = AwsTestClients.Logs(moto);
 
     public void Dispose() => _client.Dispose();
 
@@ -60,8 +54,7 @@ public sealed class CloudWatchLogsMotoTests(MotoServer moto) : IClassFixture<Mot
         const string group = Prefix + "/export";
         const string bucket = "cwl-moto-tests-export";
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        using var s3 = new AmazonS3Client(
-            Credentials, new AmazonS3Config { ServiceURL = moto.Endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = MotoServer.Region });
+        using var s3 = AwsTestClients.S3(moto);
         await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket });
         await _client.CreateLogGroupAsync(group, CancellationToken.None);
         await _client.CreateLogStreamAsync(group, "eni-2-all", CancellationToken.None);
