@@ -534,6 +534,54 @@ public sealed class ExportCoordinatorTests
     }
 
     [Fact]
+    public async Task RunAsync_TasksCompleteImmediatelyOverLongBacklog_WaitsWithProgressSavedInsteadOfContention()
+    {
+        // moto completes export tasks synchronously; a week of backlog needs more steps than one run has.
+        using var h = new CoordinatorHarness(DefaultPolicy with { StartMode = StartMode.LogGroupCreation });
+        h.Tasks.InitialStatus = ExportTaskStatus.Completed;
+        var created = T0 - (7 * Day);
+        h.Tasks.LogGroupCreationTimes[LogGroup] = created;
+        var work = Work(first: T0 - (20 * Minute));
+
+        var first = await h.RunAsync(work);
+
+        Assert.Equal(new ExportOutcome(ExportState.Waiting, "step budget of one run used; continuing later", created + (5 * Day) - 1), first);
+        Assert.Equal(6, h.Tasks.CreateCalls);
+        Assert.Equal(created + (5 * Day) - 1, h.Checkpoint!.ExportedThrough);
+        Assert.Equal("task-0006", h.Checkpoint.InFlight!.TaskId);
+        Assert.Equal(0, h.Store.Conflicts);
+
+        var second = await h.RunAsync(work);
+
+        Assert.Equal(new ExportOutcome(ExportState.Waiting, "data not settled yet", T0 - (15 * Minute)), second);
+        Assert.Equal(7, h.Tasks.CreateCalls);
+        Assert.Equal(
+            Enumerable.Range(0, 6).Select(d => new ExportWindow(created + (d * Day), created + ((d + 1) * Day) - 1))
+                .Append(new ExportWindow(created + (6 * Day), T0 - (15 * Minute))),
+            h.Tasks.Tasks.Select(t => t.Window));
+        Assert.Equal(7, h.Checkpoint!.ExportsCompleted);
+    }
+
+    [Fact]
+    public async Task RunAsync_EveryWriteConflicts_ThrowsCheckpointContention()
+    {
+        using var h = new CoordinatorHarness();
+        h.SeedExportedThrough(T0 - (40 * Minute) - 1);
+        void Interfere() => h.Store.BeforeNextWrite(() =>
+        {
+            h.Store.Put(h.Checkpoint!);
+            Interfere();
+            return Task.CompletedTask;
+        });
+        Interfere();
+
+        await Assert.ThrowsAsync<CheckpointContentionException>(() => h.RunAsync(Work(first: T0 - (20 * Minute))));
+
+        Assert.Equal(12, h.Store.Conflicts);
+        Assert.Equal(0, h.Tasks.CreateCalls);
+    }
+
+    [Fact]
     public async Task RunAsync_RecordedTaskUnknownToService_Throws()
     {
         using var h = new CoordinatorHarness();
