@@ -483,6 +483,21 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(T0 - (20 * Minute) + 1, Assert.Single(h.Tasks.Tasks).Window.From);
     }
 
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 0)]
+    public async Task RunAsync_FirstEventAtOrJustAfterExportedThrough_LateOnlyWhenAlreadyExported(long afterCheckpoint, int expectedLate)
+    {
+        using var h = new CoordinatorHarness();
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        var work = ExportWork.From(DataSignal(T0 - (20 * Minute) + afterCheckpoint, T0 - (2 * Minute), T0 - Minute, T0));
+
+        await h.RunAsync(work);
+
+        Assert.Equal(expectedLate, h.Telemetry.Events("events.late").Count);
+        Assert.Equal(expectedLate, h.Telemetry.Metrics("LateSignals").Count);
+    }
+
     [Fact]
     public async Task RunAsync_ContinuationOverExportedRange_ReportsNoLateEvents()
     {
