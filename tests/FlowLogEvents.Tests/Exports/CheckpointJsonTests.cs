@@ -1,0 +1,73 @@
+using System.Text;
+using FlowLogEvents.Exports;
+
+namespace FlowLogEvents.Tests.Exports;
+
+public sealed class CheckpointJsonTests
+{
+    private const string LogGroup = "/aws/vpc/flow-logs/prod";
+
+    private static readonly Checkpoint Full = new()
+    {
+        LogGroup = LogGroup,
+        StartTime = 1_795_600_000_000,
+        ExportedThrough = 1_795_700_000_000,
+        ExportsCompleted = 12,
+        InFlight = new InFlightExport
+        {
+            TaskName = "flowlogevents-3443ccf8d927a276-1795700000001-1795704300000-2",
+            From = 1_795_700_000_001,
+            To = 1_795_704_300_000,
+            Attempt = 2,
+            PlannedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_795_705_200_123),
+            TaskId = "7c9d2e4f-0000-4a1b-9c3d-1234567890ab",
+            ClaimedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_795_705_200_456),
+        },
+        LastCompleted = new CompletedExport("task-0011", "flowlogevents-x-1-2-1", 1_795_690_000_000, 1_795_700_000_000, DateTimeOffset.FromUnixTimeMilliseconds(1_795_701_000_789)),
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_795_705_200_999),
+    };
+
+    [Fact]
+    public void Deserialize_SerializedCheckpointWithAllFields_RoundTripsExactly()
+    {
+        Assert.Equal(Full, CheckpointJson.Deserialize(CheckpointJson.Serialize(Full), LogGroup));
+    }
+
+    [Fact]
+    public void Deserialize_SerializedStartCheckpoint_RoundTripsWithoutOptionalObjects()
+    {
+        var start = Checkpoint.Start(LogGroup, 1_795_600_000_000, DateTimeOffset.FromUnixTimeMilliseconds(1_795_705_200_000));
+
+        var read = CheckpointJson.Deserialize(CheckpointJson.Serialize(start), LogGroup);
+
+        Assert.Equal(start, read);
+        Assert.Equal(1_795_599_999_999, read.ExportedThrough);
+    }
+
+    [Fact]
+    public void Serialize_Instant_WritesEpochMillisAndIsoUtc()
+    {
+        var json = Encoding.UTF8.GetString(CheckpointJson.Serialize(Full));
+
+        Assert.Contains("\"epochMillis\": 1795700000000", json, StringComparison.Ordinal);
+        Assert.Contains("\"utc\": \"2026-11-26T13:33:20.000Z\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deserialize_OtherLogGroup_ThrowsCheckpointFormat()
+    {
+        var ex = Assert.Throws<CheckpointFormatException>(() => CheckpointJson.Deserialize(CheckpointJson.Serialize(Full), "/aws/vpc/flow-logs/dev"));
+
+        Assert.Equal($"checkpoint belongs to log group '{LogGroup}', not '/aws/vpc/flow-logs/dev'", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[]")]
+    [InlineData("{\"schemaVersion\":2,\"logGroup\":\"/aws/vpc/flow-logs/prod\"}")]
+    [InlineData("{\"schemaVersion\":1,\"logGroup\":\"/aws/vpc/flow-logs/prod\"}")]
+    public void Deserialize_UnreadableObject_ThrowsCheckpointFormat(string json)
+    {
+        Assert.Throws<CheckpointFormatException>(() => CheckpointJson.Deserialize(Encoding.UTF8.GetBytes(json), LogGroup));
+    }
+}

@@ -1,0 +1,201 @@
+using FlowLogEvents.Exports;
+using FlowLogEvents.Signals;
+using FlowLogEvents.Tests.Fakes;
+using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
+using static FlowLogEvents.Tests.Support.SqsFixtures;
+
+namespace FlowLogEvents.Tests.Exports;
+
+public sealed class ExportBatchProcessorTests : IDisposable
+{
+    private readonly CoordinatorHarness _h = new();
+    private readonly RecordingQueueSender _signals = new();
+    private readonly RecordingQueueSender _deadLetters = new();
+
+    public void Dispose() => _h.Dispose();
+
+    private Task<IReadOnlyList<string>> ProcessAsync(string fixture) =>
+        new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry)
+            .ProcessAsync(Records(fixture), CancellationToken.None);
+
+    private void SeedDone(string logGroup) => _h.Store.Put(new Checkpoint
+    {
+        LogGroup = logGroup,
+        StartTime = T0 - Day,
+        ExportedThrough = T0,
+        UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(T0),
+    });
+
+    [Fact]
+    public async Task ProcessAsync_AllWorkDone_ReportsNoFailuresAndSendsNothing()
+    {
+        SeedDone(Prod);
+
+        var failed = await ProcessAsync(OneGroupThreeRecords);
+
+        Assert.Empty(failed);
+        Assert.Equal(0, _h.Tasks.CreateCalls);
+        Assert.Empty(_signals.Sent);
+        Assert.Empty(_deadLetters.Sent);
+        Assert.Single(_h.Telemetry.Events("export.done"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ThreeRecordsOfOneGroup_CoalesceIntoOneCreateAndOneContinuation()
+    {
+        var failed = await ProcessAsync(OneGroupThreeRecords);
+
+        Assert.Empty(failed);
+        Assert.Equal(1, _h.Tasks.CreateCalls);
+        var task = Assert.Single(_h.Tasks.Tasks);
+        // The earliest first event of the three records (the second one's) starts the first window.
+        Assert.Equal(new ExportWindow(T0 - (25 * Minute), T0 - (15 * Minute)), task.Window);
+        Assert.Equal(Prod, task.LogGroup);
+        Assert.Equal("task-0001", _h.Store.Get(Prod)!.InFlight!.TaskId);
+
+        var message = Assert.Single(_signals.Sent);
+        Assert.Equal(SignalPublisher.MessageGroupId, message.GroupId);
+        Assert.Equal($"continue-{SignalPublisher.Hash(Prod)}-4d5e0f4a-1b3c-4c1e-9a55-0b7f1c2d3e01", message.DeduplicationId);
+        var expected = new Signal
+        {
+            Kind = SignalKind.Continuation,
+            LogGroup = Prod,
+            Owner = "123456789012",
+            LogStream = "eni-0a1b2c3d4e5f60001-all",
+            FirstEventTime = T0 - (25 * Minute),
+            LastEventTime = T0 - (30 * Second),
+            EventCount = 260,
+            WindowStart = T0 - (3 * Minute),
+            WindowEnd = T0,
+            Continuations = 1,
+        };
+        Assert.Equal(expected, SignalCodec.Decode(message.Body));
+        Assert.Empty(_deadLetters.Sent);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_SecondGroupThrows_ReportsItsFirstRecordAndEveryLaterRecordInOrder()
+    {
+        SeedDone(Prod);
+        _h.Store.PutRaw(Staging, "{ this is not a checkpoint"u8.ToArray());
+
+        var failed = await ProcessAsync(ThreeGroupsFiveRecords);
+
+        Assert.Equal(
+            [
+                "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02",
+                "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b03",
+                "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b04",
+                "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b05",
+            ],
+            failed);
+        // The third group (after the failure) was never touched.
+        Assert.Null(_h.Store.Get(Dev));
+        Assert.Equal(0, _h.Tasks.CreateCalls);
+        Assert.Empty(_signals.Sent);
+        var batchFailed = Assert.Single(_h.Telemetry.Events("batch.failed"));
+        Assert.Equal(Staging, batchFailed.GetProperty("logGroup").GetString());
+        Assert.Equal("7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02", batchFailed.GetProperty("messageId").GetString());
+        Assert.Equal(4, batchFailed.GetProperty("failedRecords").GetInt32());
+        Assert.StartsWith("CheckpointFormatException: ", batchFailed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal([4.0], _h.Telemetry.MetricValues("BatchItemFailures"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_MalformedBody_SetAsideToDeadLetterAcknowledgedAndLaterRecordsProcessed()
+    {
+        SeedDone(Prod);
+        var raw = Records(MalformedBody);
+
+        var failed = await ProcessAsync(MalformedBody);
+
+        Assert.Empty(failed);
+        var dead = Assert.Single(_deadLetters.Sent);
+        Assert.Equal(raw[1].Body, dead.Body);
+        Assert.Equal(SignalPublisher.MessageGroupId, dead.GroupId);
+        Assert.Equal("2b8e6c4d-9f1a-4e3b-b7c2-1a2b3c4d5e02", dead.DeduplicationId);
+        Assert.NotNull(dead.Attributes);
+        Assert.Equal(2, dead.Attributes.Count);
+        Assert.StartsWith("signal body is not a valid signal: ", dead.Attributes[ExportBatchProcessor.ErrorAttribute], StringComparison.Ordinal);
+        Assert.Equal("2b8e6c4d-9f1a-4e3b-b7c2-1a2b3c4d5e02", dead.Attributes[ExportBatchProcessor.SourceMessageAttribute]);
+
+        // The record after the malformed one was processed: staging got its first task and a continuation.
+        var task = Assert.Single(_h.Tasks.Tasks);
+        Assert.Equal(Staging, task.LogGroup);
+        var continuation = Assert.Single(_signals.Sent);
+        Assert.Equal($"continue-{SignalPublisher.Hash(Staging)}-2b8e6c4d-9f1a-4e3b-b7c2-1a2b3c4d5e03", continuation.DeduplicationId);
+        Assert.Single(_h.Telemetry.Events("signal.malformed"));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues("MalformedSignals"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_DeadLetterSendFails_ReportsMalformedAndLaterRecords()
+    {
+        SeedDone(Prod);
+        _deadLetters.ThrowOnSend = new IOException("dead-letter queue unreachable");
+
+        var failed = await ProcessAsync(MalformedBody);
+
+        Assert.Equal(["2b8e6c4d-9f1a-4e3b-b7c2-1a2b3c4d5e02", "2b8e6c4d-9f1a-4e3b-b7c2-1a2b3c4d5e03"], failed);
+        Assert.Equal(0, _h.Tasks.CreateCalls);
+        Assert.Null(_h.Store.Get(Staging));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_WaitingWork_SendsOneContinuationAndAcknowledgesRecord()
+    {
+        var failed = await ProcessAsync(OneGroupOneRecord);
+
+        Assert.Empty(failed);
+        var message = Assert.Single(_signals.Sent);
+        Assert.Equal(SignalPublisher.MessageGroupId, message.GroupId);
+        Assert.Equal($"continue-{SignalPublisher.Hash(Prod)}-9a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c01", message.DeduplicationId);
+        Assert.Null(message.Attributes);
+        var original = SignalCodec.Decode(Records(OneGroupOneRecord)[0].Body);
+        Assert.Equal(original with { Kind = SignalKind.Continuation, Continuations = 1 }, SignalCodec.Decode(message.Body));
+        var continued = Assert.Single(_h.Telemetry.Events("signal.continued"));
+        Assert.Equal("export task still active", continued.GetProperty("reason").GetString());
+        Assert.Equal("task-0001", continued.GetProperty("taskId").GetString());
+        Assert.Equal(1, continued.GetProperty("continuations").GetInt32());
+        Assert.Equal([1.0], _h.Telemetry.MetricValues("SignalsContinued"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ContinuationStillWaiting_SendsNextContinuationWithCountPlusOne()
+    {
+        var failed = await ProcessAsync(ContinuationRecord);
+
+        Assert.Empty(failed);
+        var message = Assert.Single(_signals.Sent);
+        Assert.Equal($"continue-{SignalPublisher.Hash(Prod)}-c0ffee00-1111-4222-8333-444455556601", message.DeduplicationId);
+        var sent = SignalCodec.Decode(message.Body);
+        Assert.Equal(SignalKind.Continuation, sent.Kind);
+        Assert.Equal(4, sent.Continuations);
+        Assert.Empty(_h.Telemetry.Events("events.late"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_ContinuationSendFails_ReportsRecordsAsFailed()
+    {
+        _signals.ThrowOnSend = new IOException("signal queue unreachable");
+
+        var failed = await ProcessAsync(OneGroupThreeRecords);
+
+        Assert.Equal(MessageIds(OneGroupThreeRecords), failed);
+        Assert.Equal(3, failed.Count);
+        Assert.Equal(1, _signals.SendCalls);
+        // The task exists and is recorded: the redelivered batch waits on it rather than creating another.
+        Assert.Equal("task-0001", _h.Store.Get(Prod)!.InFlight!.TaskId);
+        Assert.Equal(1, _h.Tasks.CreateCalls);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_Cancelled_PropagatesInsteadOfReportingFailures()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        var processor = new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => processor.ProcessAsync(Records(OneGroupOneRecord), cts.Token));
+    }
+}
