@@ -33,9 +33,6 @@ public sealed class ExportCoordinator
     private readonly TimeProvider _time;
     private readonly Telemetry _telemetry;
 
-    // Conflicts seen by this coordinator; a run compares it before and after to tell contention from a long run.
-    private long _conflicts;
-
     public ExportCoordinator(ICheckpointStore store, IExportTasks tasks, ExportPolicy policy, TimeProvider time, Telemetry telemetry)
     {
         _store = store;
@@ -45,12 +42,21 @@ public sealed class ExportCoordinator
         _telemetry = telemetry;
     }
 
+    /// <summary>Runs the state machine for one log group and reports its export lag (now minus checkpoint).</summary>
     public async Task<ExportOutcome> RunAsync(ExportWork work, CancellationToken ct)
+    {
+        var outcome = await RunStepsAsync(work, ct).ConfigureAwait(false);
+        var lag = _time.GetUtcNow().ToUnixTimeMilliseconds() - outcome.ExportedThrough;
+        _telemetry.Metric("ExportLag", lag, MetricUnit.Milliseconds, ("LogGroup", work.LogGroup));
+        return outcome;
+    }
+
+    private async Task<ExportOutcome> RunStepsAsync(ExportWork work, CancellationToken ct)
     {
         var logGroup = work.LogGroup;
         var target = work.Merged.ExportThrough;
         var lateChecked = false;
-        var conflictsAtStart = Interlocked.Read(ref _conflicts);
+        var conflicts = new ConflictCount();
         long? lastExportedThrough = null;
         for (var step = 0; step < MaxSteps; step++)
         {
@@ -61,7 +67,7 @@ public sealed class ExportCoordinator
             {
                 var start = await ResolveStartAsync(work, ct).ConfigureAwait(false);
                 var fresh = Checkpoint.Start(logGroup, start, now);
-                if (await WriteAsync(fresh, null, "initialize", ct).ConfigureAwait(false) is not null)
+                if (await WriteAsync(fresh, null, "initialize", conflicts, ct).ConfigureAwait(false) is not null)
                 {
                     _telemetry.Info("checkpoint.initialized", ("logGroup", logGroup), ("startTime", start), ("startMode", _policy.StartMode.ToString()));
                 }
@@ -105,14 +111,14 @@ public sealed class ExportCoordinator
                     },
                     UpdatedAt = now,
                 };
-                var plannedEtag = await WriteAsync(planned, etag, "plan", ct).ConfigureAwait(false);
+                var plannedEtag = await WriteAsync(planned, etag, "plan", conflicts, ct).ConfigureAwait(false);
                 if (plannedEtag is null)
                 {
                     continue;
                 }
 
                 _telemetry.Info("window.planned", ("logGroup", logGroup), ("from", w.From), ("to", w.To), ("taskName", planned.InFlight.TaskName), ("target", target));
-                if (await CreateAsync(planned, plannedEtag, ct).ConfigureAwait(false) is { } waiting)
+                if (await CreateAsync(planned, plannedEtag, conflicts, ct).ConfigureAwait(false) is { } waiting)
                 {
                     return waiting;
                 }
@@ -140,13 +146,13 @@ public sealed class ExportCoordinator
                     }
 
                     var claimed = checkpoint with { InFlight = inFlight with { ClaimedAt = now }, UpdatedAt = now };
-                    var claimedEtag = await WriteAsync(claimed, etag, "claim", ct).ConfigureAwait(false);
+                    var claimedEtag = await WriteAsync(claimed, etag, "claim", conflicts, ct).ConfigureAwait(false);
                     if (claimedEtag is null)
                     {
                         continue;
                     }
 
-                    if (await CreateAsync(claimed, claimedEtag, ct).ConfigureAwait(false) is { } waiting)
+                    if (await CreateAsync(claimed, claimedEtag, conflicts, ct).ConfigureAwait(false) is { } waiting)
                     {
                         return waiting;
                     }
@@ -155,7 +161,7 @@ public sealed class ExportCoordinator
                 }
 
                 var adopted = checkpoint with { InFlight = inFlight with { TaskId = task.TaskId }, UpdatedAt = now };
-                if (await WriteAsync(adopted, etag, "adopt", ct).ConfigureAwait(false) is null)
+                if (await WriteAsync(adopted, etag, "adopt", conflicts, ct).ConfigureAwait(false) is null)
                 {
                     continue;
                 }
@@ -171,16 +177,16 @@ public sealed class ExportCoordinator
                     return new ExportOutcome(ExportState.Waiting, "export task still active", checkpoint.ExportedThrough, task.TaskId);
 
                 case ExportTaskStatus.Completed:
-                    await CompleteAsync(checkpoint, etag, inFlight, task, now, ct).ConfigureAwait(false);
+                    await CompleteAsync(checkpoint, etag, inFlight, task, now, conflicts, ct).ConfigureAwait(false);
                     continue;
 
                 default:
-                    await RetryAsync(checkpoint, etag, inFlight, task, now, ct).ConfigureAwait(false);
+                    await RetryAsync(checkpoint, etag, inFlight, task, now, conflicts, ct).ConfigureAwait(false);
                     continue;
             }
         }
 
-        if (Interlocked.Read(ref _conflicts) == conflictsAtStart && lastExportedThrough is { } exported)
+        if (conflicts.Value == 0 && lastExportedThrough is { } exported)
         {
             // No writer interfered: tasks completed as fast as they were created (a long backlog). Progress
             // is saved; a continuation carries on instead of failing a healthy batch as contention.
@@ -193,7 +199,7 @@ public sealed class ExportCoordinator
     }
 
     /// <summary>Creates the task of a window this runner has just claimed; returns an outcome only when it must wait.</summary>
-    private async Task<ExportOutcome?> CreateAsync(Checkpoint claimed, string etag, CancellationToken ct)
+    private async Task<ExportOutcome?> CreateAsync(Checkpoint claimed, string etag, ConflictCount conflicts, CancellationToken ct)
     {
         var inFlight = claimed.InFlight!;
         var spec = new ExportTaskSpec(inFlight.TaskName, claimed.LogGroup, inFlight.From, inFlight.To, _policy.ExportBucket, _policy.DestinationPrefix(claimed.LogGroup));
@@ -205,7 +211,7 @@ public sealed class ExportCoordinator
         catch (ExportSlotBusyException ex)
         {
             // Definitely not created: release the claim so the next run need not wait out the lease.
-            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null } }, etag, "release", ct).ConfigureAwait(false);
+            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null } }, etag, "release", conflicts, ct).ConfigureAwait(false);
             const string reason = "another export task holds the account's single export slot";
             _telemetry.Info("export.deferred", ("logGroup", claimed.LogGroup), ("reason", reason), ("taskName", inFlight.TaskName), ("error", ex.Message));
             _telemetry.Metric("ExportSlotBusy", 1, MetricUnit.Count);
@@ -213,7 +219,7 @@ public sealed class ExportCoordinator
         }
         catch (ExportRejectedException ex)
         {
-            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null } }, etag, "release", ct).ConfigureAwait(false);
+            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null } }, etag, "release", conflicts, ct).ConfigureAwait(false);
             _telemetry.Error("task.rejected", ("logGroup", claimed.LogGroup), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("error", ex.Message));
             _telemetry.Metric("ExportsRejected", 1, MetricUnit.Count);
             throw;
@@ -224,11 +230,11 @@ public sealed class ExportCoordinator
 
         // On a conflict the next step re-reads and adopts the task by its name.
         var now = _time.GetUtcNow();
-        await WriteAsync(claimed with { InFlight = inFlight with { TaskId = taskId }, UpdatedAt = now }, etag, "record-task", ct).ConfigureAwait(false);
+        await WriteAsync(claimed with { InFlight = inFlight with { TaskId = taskId }, UpdatedAt = now }, etag, "record-task", conflicts, ct).ConfigureAwait(false);
         return null;
     }
 
-    private async Task CompleteAsync(Checkpoint checkpoint, string etag, InFlightExport inFlight, ExportTaskInfo task, DateTimeOffset now, CancellationToken ct)
+    private async Task CompleteAsync(Checkpoint checkpoint, string etag, InFlightExport inFlight, ExportTaskInfo task, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
     {
         var advanced = checkpoint with
         {
@@ -238,18 +244,16 @@ public sealed class ExportCoordinator
             ExportsCompleted = checkpoint.ExportsCompleted + 1,
             UpdatedAt = now,
         };
-        if (await WriteAsync(advanced, etag, "complete", ct).ConfigureAwait(false) is null)
+        if (await WriteAsync(advanced, etag, "complete", conflicts, ct).ConfigureAwait(false) is null)
         {
             return;
         }
 
-        var lag = now.ToUnixTimeMilliseconds() - inFlight.To;
-        _telemetry.Info("task.completed", ("logGroup", checkpoint.LogGroup), ("taskId", task.TaskId), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("exportLagMs", lag));
+        _telemetry.Info("task.completed", ("logGroup", checkpoint.LogGroup), ("taskId", task.TaskId), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("exportLagMs", now.ToUnixTimeMilliseconds() - inFlight.To));
         _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
-        _telemetry.Metric("ExportLag", lag, MetricUnit.Milliseconds, ("LogGroup", checkpoint.LogGroup));
     }
 
-    private async Task RetryAsync(Checkpoint checkpoint, string etag, InFlightExport inFlight, ExportTaskInfo task, DateTimeOffset now, CancellationToken ct)
+    private async Task RetryAsync(Checkpoint checkpoint, string etag, InFlightExport inFlight, ExportTaskInfo task, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
     {
         var attempt = inFlight.Attempt + 1;
         var retry = checkpoint with
@@ -264,7 +268,7 @@ public sealed class ExportCoordinator
             },
             UpdatedAt = now,
         };
-        if (await WriteAsync(retry, etag, "retry", ct).ConfigureAwait(false) is null)
+        if (await WriteAsync(retry, etag, "retry", conflicts, ct).ConfigureAwait(false) is null)
         {
             return;
         }
@@ -302,16 +306,22 @@ public sealed class ExportCoordinator
         }
     }
 
-    private async Task<string?> WriteAsync(Checkpoint checkpoint, string? etag, string step, CancellationToken ct)
+    private async Task<string?> WriteAsync(Checkpoint checkpoint, string? etag, string step, ConflictCount conflicts, CancellationToken ct)
     {
         var written = await _store.TryWriteAsync(checkpoint, etag, ct).ConfigureAwait(false);
         if (written is null)
         {
-            Interlocked.Increment(ref _conflicts);
+            conflicts.Value++;
             _telemetry.Info("checkpoint.conflict", ("logGroup", checkpoint.LogGroup), ("step", step), ("reason", "another writer changed the checkpoint; re-reading"));
             _telemetry.Metric("CheckpointConflicts", 1, MetricUnit.Count);
         }
 
         return written;
+    }
+
+    /// <summary>Compare-and-swap conflicts within one run: tells contention from a merely long run.</summary>
+    private sealed class ConflictCount
+    {
+        public int Value { get; set; }
     }
 }
