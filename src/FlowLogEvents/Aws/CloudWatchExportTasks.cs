@@ -32,7 +32,7 @@ public sealed class CloudWatchExportTasks(ICloudWatchLogsClient logs) : IExportT
         catch (CloudWatchLogsException ex) when ((int)ex.StatusCode is >= 400 and < 500 && ex.StatusCode != HttpStatusCode.RequestTimeout)
         {
             // The service answered with a client error: the task was not created.
-            throw new ExportRejectedException($"{ex.ErrorCode}: {ex.Message}", ex);
+            throw new ExportRejectedException($"{ex.ErrorCode}: {ex.Message}", ex is ResourceNotFoundException or InvalidParameterException, ex);
         }
     }
 

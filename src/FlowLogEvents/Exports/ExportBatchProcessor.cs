@@ -40,7 +40,7 @@ public sealed class ExportBatchProcessor
         {
             try
             {
-                await (unit.Work is null ? SetAsideAsync(unit, ct) : ExportAsync(unit, ct)).ConfigureAwait(false);
+                await (unit.Work is null ? SetAsideMalformedAsync(unit, ct) : ExportOrSetAsideAsync(unit, ct)).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -58,6 +58,28 @@ public sealed class ExportBatchProcessor
         }
 
         return [];
+    }
+
+    /// <summary>
+    /// Runs a log group's work. Errors a retry cannot fix for that log group (its checkpoint is
+    /// unreadable, or CloudWatch Logs refuses the export for good) move its work to the dead-letter
+    /// queue instead of blocking the single FIFO group for every other log group; the checkpoint is
+    /// left untouched, never overwritten by a guess.
+    /// </summary>
+    private async Task ExportOrSetAsideAsync(Unit unit, CancellationToken ct)
+    {
+        try
+        {
+            await ExportAsync(unit, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is CheckpointFormatException or ExportRejectedException { Permanent: true })
+        {
+            var work = unit.Work!;
+            var error = $"{ex.GetType().Name}: {ex.Message}";
+            await SendToDeadLettersAsync(SignalCodec.Encode(work.Merged), error, unit.FirstMessageId, ct).ConfigureAwait(false);
+            _telemetry.Error("work.set-aside", ("logGroup", work.LogGroup), ("messageId", unit.FirstMessageId), ("reason", error), ("action", "moved to the dead-letter queue; replay it once the cause is fixed"));
+            _telemetry.Metric("WorkSetAside", 1, MetricUnit.Count);
+        }
     }
 
     private async Task ExportAsync(Unit unit, CancellationToken ct)
@@ -83,17 +105,21 @@ public sealed class ExportBatchProcessor
         _telemetry.Metric("SignalsContinued", 1, MetricUnit.Count);
     }
 
-    private async Task SetAsideAsync(Unit unit, CancellationToken ct)
+    private async Task SetAsideMalformedAsync(Unit unit, CancellationToken ct)
+    {
+        await SendToDeadLettersAsync(string.IsNullOrEmpty(unit.Body) ? "(empty)" : unit.Body, unit.Error!, unit.FirstMessageId, ct).ConfigureAwait(false);
+        _telemetry.Error("signal.malformed", ("messageId", unit.FirstMessageId), ("reason", unit.Error), ("action", "moved to the dead-letter queue"));
+        _telemetry.Metric("MalformedSignals", 1, MetricUnit.Count);
+    }
+
+    private Task SendToDeadLettersAsync(string body, string error, string messageId, CancellationToken ct)
     {
         var attributes = new Dictionary<string, string>
         {
-            [ErrorAttribute] = unit.Error!,
-            [SourceMessageAttribute] = unit.FirstMessageId,
+            [ErrorAttribute] = error,
+            [SourceMessageAttribute] = messageId,
         };
-        var body = string.IsNullOrEmpty(unit.Body) ? "(empty)" : unit.Body;
-        await _deadLetters.SendAsync(new QueueMessage(body, SignalPublisher.MessageGroupId, unit.FirstMessageId, attributes), ct).ConfigureAwait(false);
-        _telemetry.Error("signal.malformed", ("messageId", unit.FirstMessageId), ("reason", unit.Error), ("action", "moved to the dead-letter queue"));
-        _telemetry.Metric("MalformedSignals", 1, MetricUnit.Count);
+        return _deadLetters.SendAsync(new QueueMessage(body, SignalPublisher.MessageGroupId, messageId, attributes), ct);
     }
 
     /// <summary>Malformed records stay where they are; signals merge into their log group's first unit.</summary>

@@ -77,7 +77,7 @@ public sealed class ExportBatchProcessorTests : IDisposable
     public async Task ProcessAsync_SecondGroupThrows_ReportsItsFirstRecordAndEveryLaterRecordInOrder()
     {
         SeedDone(Prod);
-        _h.Store.PutRaw(Staging, "{ this is not a checkpoint"u8.ToArray());
+        _h.Tasks.FailCreateFor(Staging, new HttpRequestException("CloudWatch Logs unreachable"));
 
         var failed = await ProcessAsync(ThreeGroupsFiveRecords);
 
@@ -91,13 +91,15 @@ public sealed class ExportBatchProcessorTests : IDisposable
             failed);
         // The third group (after the failure) was never touched.
         Assert.Null(_h.Store.Get(Dev));
-        Assert.Equal(0, _h.Tasks.CreateCalls);
+        Assert.Equal(1, _h.Tasks.CreateCalls);
+        Assert.Empty(_h.Tasks.Tasks);
         Assert.Empty(_signals.Sent);
+        Assert.Empty(_deadLetters.Sent);
         var batchFailed = Assert.Single(_h.Telemetry.Events("batch.failed"));
         Assert.Equal(Staging, batchFailed.GetProperty("logGroup").GetString());
         Assert.Equal("7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02", batchFailed.GetProperty("messageId").GetString());
         Assert.Equal(4, batchFailed.GetProperty("failedRecords").GetInt32());
-        Assert.StartsWith("CheckpointFormatException: ", batchFailed.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("HttpRequestException: CloudWatch Logs unreachable", batchFailed.GetProperty("error").GetString());
         Assert.Equal([4.0], _h.Telemetry.MetricValues("BatchItemFailures"));
     }
 
@@ -197,5 +199,49 @@ public sealed class ExportBatchProcessorTests : IDisposable
         var processor = new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => processor.ProcessAsync(Records(OneGroupOneRecord), cts.Token));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_UnreadableCheckpoint_MovesThatGroupsWorkToDeadLettersAndGoesOn()
+    {
+        SeedDone(Prod);
+        var garbage = "{ this is not a checkpoint"u8.ToArray();
+        _h.Store.PutRaw(Staging, garbage);
+
+        var failed = await ProcessAsync(ThreeGroupsFiveRecords);
+
+        Assert.Empty(failed);
+        var setAside = Assert.Single(_deadLetters.Sent);
+        Assert.Equal("7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02", setAside.DeduplicationId);
+        Assert.Equal(Staging, SignalCodec.Decode(setAside.Body).LogGroup);
+        Assert.StartsWith("CheckpointFormatException: checkpoint of '/aws/vpc/flow-logs/staging' is unreadable", setAside.Attributes![ExportBatchProcessor.ErrorAttribute], StringComparison.Ordinal);
+        // The bad object is never overwritten by a guess; the other groups were exported.
+        Assert.Equal(garbage, _h.Store.RawOf(Staging));
+        Assert.Equal([Dev], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
+        Assert.Equal([1.0], _h.Telemetry.MetricValues("WorkSetAside"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_PermanentRejection_MovesWorkToDeadLetters()
+    {
+        _h.Tasks.FailCreateFor(Prod, new ExportRejectedException("ResourceNotFoundException: The specified log group does not exist.", permanent: true));
+
+        var failed = await ProcessAsync(OneGroupThreeRecords);
+
+        Assert.Empty(failed);
+        var setAside = Assert.Single(_deadLetters.Sent);
+        Assert.Equal("ExportRejectedException: ResourceNotFoundException: The specified log group does not exist.", setAside.Attributes![ExportBatchProcessor.ErrorAttribute]);
+        Assert.Empty(_signals.Sent);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_TransientRejection_ReportsRecordsAsFailed()
+    {
+        _h.Tasks.FailCreateFor(Prod, new ExportRejectedException("ThrottlingException: Rate exceeded"));
+
+        var failed = await ProcessAsync(OneGroupThreeRecords);
+
+        Assert.Equal(3, failed.Count);
+        Assert.Empty(_deadLetters.Sent);
     }
 }

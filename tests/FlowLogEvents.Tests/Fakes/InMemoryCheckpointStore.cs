@@ -47,6 +47,15 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
         }
     }
 
+    /// <summary>The stored bytes, exactly as written.</summary>
+    public byte[]? RawOf(string logGroup)
+    {
+        lock (_gate)
+        {
+            return _objects.TryGetValue(logGroup, out var o) ? o.Bytes : null;
+        }
+    }
+
     public string? ETagOf(string logGroup)
     {
         lock (_gate)

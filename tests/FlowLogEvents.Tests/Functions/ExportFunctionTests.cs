@@ -67,7 +67,7 @@ public sealed class ExportFunctionTests : IDisposable
     public async Task HandleAsync_SecondGroupThrows_ReturnsItsFirstRecordAndEveryLaterOneInOrder()
     {
         SeedDone(Prod);
-        _h.Store.PutRaw(Staging, "{ this is not a checkpoint"u8.ToArray());
+        _h.Tasks.FailCreateFor(Staging, new HttpRequestException("CloudWatch Logs unreachable"));
 
         var response = await HandleAsync(Open(ThreeGroupsFiveRecords));
 

@@ -25,6 +25,7 @@ public sealed class ExportFunctionIntegrationTests(MotoServer moto) : IClassFixt
         S3CheckpointStore Checkpoints,
         string Bucket,
         string QueueUrl,
+        string DeadLetterQueueUrl,
         string LogGroup,
         long T0);
 
@@ -76,7 +77,7 @@ public sealed class ExportFunctionIntegrationTests(MotoServer moto) : IClassFixt
             policy,
             time,
             telemetry.Telemetry);
-        return new Environment(function, time, telemetry, checkpoints, bucket, queueUrl, logGroup, t0);
+        return new Environment(function, time, telemetry, checkpoints, bucket, queueUrl, dlqUrl, logGroup, t0);
     }
 
     private static MemoryStream SqsEvent(params (string MessageId, string Body)[] records)
@@ -192,5 +193,27 @@ public sealed class ExportFunctionIntegrationTests(MotoServer moto) : IClassFixt
         Assert.Empty(await ExportedMessagesAsync(env.Bucket, Prefix));
         var checkpoint = (await env.Checkpoints.LoadAsync(env.LogGroup, CancellationToken.None))!.Value;
         Assert.Equal((env.T0 - 1, (InFlightExport?)null), (checkpoint.ExportedThrough, checkpoint.InFlight));
+    }
+
+    [Fact]
+    public async Task HandleAsync_LogGroupDoesNotExist_MovesWorkToTheRealDeadLetterQueueNamingTheError()
+    {
+        var env = await ArrangeAsync(TimeSpan.FromMinutes(45), [(0, "irrelevant")]);
+        var missing = env.LogGroup + "-missing";
+        var body = SignalBody(missing, env.T0, env.T0 + 60_000, env.T0 + 1_200_000);
+
+        using var output = await env.Function.HandleAsync(SqsEvent(("33333333-3333-3333-3333-333333333333", body)));
+
+        using (var response = await JsonDocument.ParseAsync(output))
+        {
+            Assert.Equal(0, response.RootElement.GetProperty("batchItemFailures").GetArrayLength());
+        }
+
+        using var sqs = AwsTestClients.Sqs(moto);
+        var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = env.DeadLetterQueueUrl, MaxNumberOfMessages = 10, MessageAttributeNames = ["All"] });
+        var message = Assert.Single(received.Messages);
+        Assert.Equal(missing, SignalCodec.Decode(message.Body).LogGroup);
+        Assert.StartsWith("ExportRejectedException: ResourceNotFoundException", message.MessageAttributes[ExportBatchProcessor.ErrorAttribute].StringValue, StringComparison.Ordinal);
+        Assert.Equal("33333333-3333-3333-3333-333333333333", message.MessageAttributes[ExportBatchProcessor.SourceMessageAttribute].StringValue);
     }
 }
