@@ -1,14 +1,8 @@
 using FlowLogEvents.Aws.CloudWatchLogs;
 using FlowLogEvents.Tests.Integration;
+using FlowLogEvents.Tests.Support;
 
 namespace FlowLogEvents.Tests.Aws.CloudWatchLogs;
-
-/// <summary>Tests that change process-wide environment variables run alone, after the parallel tests.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SerialEnvironment
-{
-    public const string Name = "Process environment";
-}
 
 [Collection(SerialEnvironment.Name)]
 [Trait("Category", "Integration")]
@@ -52,28 +46,5 @@ public sealed class EndpointEnvironmentTests(MotoServer moto) : IClassFixture<Mo
         await client.CreateLogGroupAsync("/cwl-env-tests/specific", CancellationToken.None);
 
         Assert.Equal(moto.Endpoint.ToString(), config.ServiceURL);
-    }
-
-    /// <summary>Sets (or, for null, removes) environment variables and restores the previous values on dispose.</summary>
-    private sealed class EnvironmentScope : IDisposable
-    {
-        private readonly Dictionary<string, string?> _previous;
-
-        public EnvironmentScope(Dictionary<string, string?> values)
-        {
-            _previous = values.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
-            foreach (var (name, value) in values)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var (name, value) in _previous)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
     }
 }

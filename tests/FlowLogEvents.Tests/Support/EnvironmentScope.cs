@@ -1,0 +1,31 @@
+namespace FlowLogEvents.Tests.Support;
+
+/// <summary>Tests that change process-wide environment variables run alone, after the parallel tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SerialEnvironment
+{
+    public const string Name = "Process environment";
+}
+
+/// <summary>Sets (or, for null, removes) environment variables and restores the previous values on dispose.</summary>
+public sealed class EnvironmentScope : IDisposable
+{
+    private readonly Dictionary<string, string?> _previous;
+
+    public EnvironmentScope(Dictionary<string, string?> values)
+    {
+        _previous = values.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        foreach (var (name, value) in values)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var (name, value) in _previous)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+    }
+}
