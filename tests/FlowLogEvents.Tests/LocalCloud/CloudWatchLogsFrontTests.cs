@@ -144,7 +144,7 @@ public sealed partial class CloudWatchLogsFrontTests(MotoServer moto) : IClassFi
         Assert.Equal("COMPLETED", (await DescribeAsync(env, taskId)).StatusCode);
         Assert.Equal(["flow/exports/aws-logs-write-test"], keysAtCreation);
         Assert.Equal(
-            ["flow/exports/aws-logs-write-test", $"flow/exports/{taskId}/{Stream}/000000.gz", $"flow/exports/{taskId}/eni-second-all/000000.gz"],
+            new[] { "flow/exports/aws-logs-write-test", $"flow/exports/{taskId}/{Stream}/000000.gz", $"flow/exports/{taskId}/eni-second-all/000000.gz" }.Order(StringComparer.Ordinal),
             await KeysAsync(env.S3, env.Bucket));
         using (var writeTest = await env.S3.GetObjectAsync(env.Bucket, "flow/exports/aws-logs-write-test"))
         using (var reader = new StreamReader(writeTest.ResponseStream))
