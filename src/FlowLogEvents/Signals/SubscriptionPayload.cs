@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.IO.Compression;
 using System.Text.Json;
@@ -36,6 +37,10 @@ public static class SubscriptionPayload
     public const int DefaultMaxDecompressedBytes = 16 * 1024 * 1024;
 
     private const int MaxEventBytes = 8 * 1024 * 1024;
+
+    /// <summary>Bytes that end the plain run of a JSON string: quote, backslash, control characters.</summary>
+    private static readonly SearchValues<byte> StringStops = SearchValues.Create(
+        [(byte)'"', (byte)'\\', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
 
     public static async Task<SubscriptionSummary> DecodeAsync(Stream invocation, int maxDecompressedBytes = DefaultMaxDecompressedBytes, CancellationToken ct = default)
     {
@@ -175,7 +180,7 @@ public static class SubscriptionPayload
             throw new PayloadFormatException("awslogs.data is not gzip (no gzip header)");
         }
 
-        var output = PooledBytes.Rent(Math.Min(Math.Max(compressed.Length * 8, 4096), maxBytes + 1));
+        var output = PooledBytes.Rent(InitialOutputSize(compressed.Buffer.AsSpan(0, compressed.Length), maxBytes));
         try
         {
             using var input = new MemoryStream(compressed.Buffer, 0, compressed.Length, writable: false);
@@ -209,11 +214,57 @@ public static class SubscriptionPayload
         }
     }
 
+    /// <summary>
+    /// The gzip trailer's ISIZE (last 4 bytes, little-endian) is the uncompressed size modulo 2^32
+    /// of the last member: one more byte than that lets the read loop see the end without growing
+    /// the buffer (no regrowth copies). A trailer that is absent, zero, or beyond the cap is only a
+    /// hint: the loop still grows the buffer and enforces the cap on what it actually inflates.
+    /// </summary>
+    private static int InitialOutputSize(ReadOnlySpan<byte> compressed, int maxBytes)
+    {
+        var guess = Math.Max(compressed.Length * 8, 4096);
+        if (compressed.Length >= 18)
+        {
+            var isize = BinaryPrimitives.ReadUInt32LittleEndian(compressed[^4..]);
+            if (isize > 0 && isize <= (uint)maxBytes)
+            {
+                guess = (int)isize + 1;
+            }
+        }
+
+        return Math.Min(guess, maxBytes + 1);
+    }
+
+    /// <summary>
+    /// Scans the decompressed document. The fast mode hands the <c>logEvents</c> array to
+    /// <see cref="TryScanEvents"/>; if anything in the document is not exactly as it expects, or if
+    /// the document turns out to be malformed, the scan starts again with <see cref="Utf8JsonReader"/>
+    /// alone, so results and error messages are those of the full reader.
+    /// </summary>
     private static SubscriptionSummary Scan(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            if (Scan(json, fastEvents: true) is { } summary)
+            {
+                return summary;
+            }
+        }
+        catch (PayloadFormatException)
+        {
+            // Report what the full reader reports.
+        }
+
+        return Scan(json, fastEvents: false)!;
+    }
+
+    /// <summary>Returns null when the fast mode met something it does not handle.</summary>
+    private static SubscriptionSummary? Scan(ReadOnlySpan<byte> json, bool fastEvents)
     {
         string? messageType = null, owner = null, logGroup = null, logStream = null;
         long count = 0, first = long.MaxValue, last = long.MinValue;
         var sawEvents = false;
+        var consumedBefore = 0;
         var reader = new Utf8JsonReader(json);
         try
         {
@@ -247,6 +298,22 @@ public static class SubscriptionPayload
                     if (reader.TokenType != JsonTokenType.StartArray)
                     {
                         throw new PayloadFormatException("logEvents is not an array");
+                    }
+
+                    if (fastEvents)
+                    {
+                        // Resume after the array with the reader's state at '[': to the reader the
+                        // array then looks empty, and the rest of the document is read as usual.
+                        var start = consumedBefore + (int)reader.BytesConsumed;
+                        if (count != 0 || !TryScanEvents(json, start, out var end, out count, out first, out last))
+                        {
+                            return null;
+                        }
+
+                        consumedBefore = end;
+                        reader = new Utf8JsonReader(json[end..], isFinalBlock: true, reader.CurrentState);
+                        reader.Read();
+                        continue;
                     }
 
                     while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
@@ -307,6 +374,156 @@ public static class SubscriptionPayload
         return count == 0
             ? new SubscriptionSummary(messageType, owner, logGroup, logStream, 0, 0, 0, json.Length)
             : new SubscriptionSummary(messageType, owner, logGroup, logStream, count, first, last, json.Length);
+    }
+
+    /// <summary>
+    /// Scans a <c>logEvents</c> array in CloudWatch Logs' own serialization, without tokenizing it:
+    /// <c>[{"id":"…","timestamp":&lt;integer&gt;,"message":"…"},…]</c>, no whitespace, members in that
+    /// order. Strings are checked as strictly as <see cref="Utf8JsonReader"/> checks them (no raw
+    /// control characters, only valid escapes), numbers as strictly as JSON plus
+    /// <see cref="Utf8JsonReader.TryGetInt64(out long)"/>. Returns false at the first byte that
+    /// differs from that shape (other members such as <c>extractedFields</c>, whitespace, another
+    /// order, a malformed document): the caller then scans with the reader. Inside a JSON string a
+    /// quote is always escaped, so the delimiters it matches cannot occur inside a value.
+    /// </summary>
+    /// <param name="json">The whole document.</param>
+    /// <param name="start">The index just after the array's '['.</param>
+    /// <param name="end">The index of the array's ']'.</param>
+    private static bool TryScanEvents(ReadOnlySpan<byte> json, int start, out int end, out long count, out long first, out long last)
+    {
+        end = 0;
+        count = 0;
+        first = long.MaxValue;
+        last = long.MinValue;
+        var i = start;
+        if (i < json.Length && json[i] == (byte)']')
+        {
+            end = i;
+            first = 0;
+            last = 0;
+            return true;
+        }
+
+        while (true)
+        {
+            if (!json[i..].StartsWith("{\"id\":\""u8))
+            {
+                return false;
+            }
+
+            i = SkipString(json, i + 7);
+            if (i < 0 || !json[i..].StartsWith(",\"timestamp\":"u8))
+            {
+                return false;
+            }
+
+            i = ParseInt64(json, i + 13, out var timestamp);
+            if (i < 0 || !json[i..].StartsWith(",\"message\":\""u8))
+            {
+                return false;
+            }
+
+            i = SkipString(json, i + 12);
+            if (i < 0 || i + 1 >= json.Length || json[i] != (byte)'}')
+            {
+                return false;
+            }
+
+            count++;
+            first = Math.Min(first, timestamp);
+            last = Math.Max(last, timestamp);
+            switch (json[i + 1])
+            {
+                case (byte)',':
+                    i += 2;
+                    continue;
+                case (byte)']':
+                    end = i + 1;
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    /// <summary>From just after an opening quote to just after the closing one; -1 if not a valid JSON string.</summary>
+    private static int SkipString(ReadOnlySpan<byte> json, int i)
+    {
+        while (true)
+        {
+            var stop = i < json.Length ? json[i..].IndexOfAny(StringStops) : -1;
+            if (stop < 0)
+            {
+                return -1;
+            }
+
+            i += stop;
+            switch (json[i])
+            {
+                case (byte)'"':
+                    return i + 1;
+                case (byte)'\\':
+                    if (i + 1 >= json.Length)
+                    {
+                        return -1;
+                    }
+
+                    switch (json[i + 1])
+                    {
+                        case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                            i += 2;
+                            break;
+                        case (byte)'u':
+                            if (i + 6 > json.Length || !IsHex(json[i + 2]) || !IsHex(json[i + 3]) || !IsHex(json[i + 4]) || !IsHex(json[i + 5]))
+                            {
+                                return -1;
+                            }
+
+                            i += 6;
+                            break;
+                        default:
+                            return -1;
+                    }
+
+                    break;
+                default:
+                    // A raw control character: invalid JSON.
+                    return -1;
+            }
+        }
+    }
+
+    private static bool IsHex(byte b) => char.IsAsciiHexDigit((char)b);
+
+    /// <summary>A JSON integer (<c>-?(0|[1-9][0-9]*)</c>) of at most 18 digits, so it cannot overflow; -1 otherwise.</summary>
+    private static int ParseInt64(ReadOnlySpan<byte> json, int i, out long value)
+    {
+        value = 0;
+        var negative = i < json.Length && json[i] == (byte)'-';
+        if (negative)
+        {
+            i++;
+        }
+
+        var digitsStart = i;
+        while (i < json.Length && (uint)(json[i] - '0') <= 9)
+        {
+            value = (value * 10) + (json[i] - '0');
+            i++;
+        }
+
+        var digits = i - digitsStart;
+        if (digits == 0 || digits > 18 || (digits > 1 && json[digitsStart] == (byte)'0'))
+        {
+            return -1;
+        }
+
+        if (negative)
+        {
+            value = -value;
+        }
+
+        return i;
     }
 
     private static long ScanEvent(ref Utf8JsonReader reader, long index)
