@@ -8,6 +8,25 @@ namespace FlowLogEvents.Benchmarks;
 /// <summary>Realistic CloudWatch Logs subscription deliveries of VPC flow log records (default v2 format).</summary>
 public static class Payloads
 {
+    /// <summary>
+    /// 10,000 v2 records compress to about 480 KB (random addresses, ports and 56-digit ids: worse
+    /// than real traffic of one interface); this many reach about 1 MB compressed, the most one
+    /// subscription delivery carries.
+    /// </summary>
+    public const int NearOneMegabyteEvents = 21_000;
+
+    /// <summary>Sizes of one payload: invocation event, gzip, decompressed JSON.</summary>
+    public static (int Invocation, int Compressed, int Decompressed) Sizes(int events)
+    {
+        var invocation = Invocation(events);
+        using var document = JsonDocument.Parse(invocation);
+        var compressed = Convert.FromBase64String(document.RootElement.GetProperty("awslogs").GetProperty("data").GetString()!);
+        using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
+        using var decompressed = new MemoryStream();
+        gzip.CopyTo(decompressed);
+        return (invocation.Length, compressed.Length, (int)decompressed.Length);
+    }
+
     /// <summary>The invocation event bytes: {"awslogs":{"data":"&lt;base64 gzip&gt;"}}.</summary>
     public static byte[] Invocation(int events, int seed = 42)
     {
