@@ -52,7 +52,10 @@ public sealed class AwsCallRecorder : IRuntimePipelineCustomizer
             service = context.ClientConfig.RegionEndpointServiceName;
         }
 
-        var operation = context.RequestName ?? context.OriginalRequest.GetType().Name;
+        // Our CloudWatch Logs client sends every operation as one request type that carries its name.
+        var operation = context.OriginalRequest is FlowLogEvents.Aws.CloudWatchLogs.OperationRequest logs
+            ? logs.Operation
+            : context.RequestName ?? context.OriginalRequest.GetType().Name;
         if (operation.EndsWith("Request", StringComparison.Ordinal))
         {
             operation = operation[..^"Request".Length];

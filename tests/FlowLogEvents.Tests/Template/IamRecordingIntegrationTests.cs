@@ -97,10 +97,9 @@ public sealed class IamRecordingIntegrationTests(MotoServer moto) : IClassFixtur
     }
 
     /// <summary>
-    /// The CloudWatch Logs part of the export function's flows. Enable after merging the real
-    /// CloudWatch Logs client: build it in <see cref="CloudWatchLogsForMoto"/> and delete Skip.
+    /// The CloudWatch Logs part of the export function's flows, with the real CloudWatch Logs client.
     /// </summary>
-    [Fact(Skip = "Needs the real CloudWatch Logs client (branch cwl); then implement CloudWatchLogsForMoto and remove Skip.")]
+    [Fact]
     public async Task ExportFunction_RealCloudWatchLogsFlows_SendExactlyTheDeclaredLogsActions()
     {
         using var setupSqs = AwsTestClients.Sqs(moto);
@@ -110,7 +109,11 @@ public sealed class IamRecordingIntegrationTests(MotoServer moto) : IClassFixtur
         var bucket = "exports-" + Guid.NewGuid().ToString("N")[..12];
         await setupS3.PutBucketAsync(bucket);
         var logGroup = "/vpc/recorded-" + Guid.NewGuid().ToString("N")[..8];
-        await LogsJsonAsync("CreateLogGroup", new { logGroupName = logGroup });
+        using (var setupLogs = AwsTestClients.Logs(moto))
+        {
+            await setupLogs.CreateLogGroupAsync(logGroup, CancellationToken.None);
+        }
+
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
         using var telemetry = new TelemetryCapture(time, "export");
         var policy = new ExportPolicy
@@ -126,9 +129,10 @@ public sealed class IamRecordingIntegrationTests(MotoServer moto) : IClassFixtur
         {
             using var s3 = AwsTestClients.S3(moto);
             using var sqs = AwsTestClients.Sqs(moto);
+            using var logs = AwsTestClients.Logs(moto);
             var function = new ExportFunction(
                 new S3CheckpointStore(s3, bucket, "flowlogevents/state"),
-                new CloudWatchExportTasks(CloudWatchLogsForMoto(moto)),
+                new CloudWatchExportTasks(logs),
                 new SqsQueueSender(sqs, new Uri(queueUrl)),
                 new SqsQueueSender(sqs, new Uri(dlqUrl)),
                 policy,
@@ -150,10 +154,6 @@ public sealed class IamRecordingIntegrationTests(MotoServer moto) : IClassFixtur
         var recordedLogs = calls.Where(c => c.StartsWith("logs:", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal);
         Assert.Equal(Calls(CloudWatchExportTasks.RequiredActions), recordedLogs);
     }
-
-    /// <summary>The real CloudWatch Logs client pointed at moto (after the merge of branch cwl).</summary>
-    private static ICloudWatchLogsClient CloudWatchLogsForMoto(MotoServer moto) =>
-        throw new NotSupportedException($"build the real CloudWatch Logs client for {moto.Endpoint} here");
 
     /// <summary>Declared actions minus the implied ones (which no request carries), sorted.</summary>
     private static List<string> Calls(IEnumerable<string> declared) =>
@@ -181,17 +181,4 @@ public sealed class IamRecordingIntegrationTests(MotoServer moto) : IClassFixtur
             QueueName = $"{name}-{Guid.NewGuid():N}.fifo",
             Attributes = new() { ["FifoQueue"] = "true" },
         })).QueueUrl;
-
-    /// <summary>A CloudWatch Logs JSON call to moto outside the recording (moto checks no signature).</summary>
-    private async Task LogsJsonAsync(string operation, object body)
-    {
-        using var http = new HttpClient();
-        using var content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
-        using var request = new HttpRequestMessage(HttpMethod.Post, moto.Endpoint) { Content = content };
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", "Logs_20140328." + operation);
-        request.Headers.TryAddWithoutValidation("Authorization", "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/logs/aws4_request, SignedHeaders=host, Signature=0");
-        using var response = await http.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-    }
 }
