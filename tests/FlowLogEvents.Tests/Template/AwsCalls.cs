@@ -33,7 +33,8 @@ public static class AwsCalls
         foreach (var site in IlCalls.In(Code))
         {
             var client = site.Callee.DeclaringType;
-            if (client is null || !IsClient(client) || !site.Callee.Name.EndsWith("Async", StringComparison.Ordinal))
+            // Calls inside a client (our CloudWatch Logs client invoking the SDK pipeline) are its implementation, not an adapter's use.
+            if (client is null || !IsClient(client) || IsClient(site.Caller) || !site.Callee.Name.EndsWith("Async", StringComparison.Ordinal))
             {
                 continue;
             }

@@ -36,7 +36,12 @@ public sealed partial class TemplateAlarmTests
         Assert.Equal(["Function", "LogGroup"], Emitted.Value["ExportLag"]);
         Assert.Equal(["Function", "LogGroup"], Emitted.Value["LateSignals"]);
         Assert.Equal(["Function"], Emitted.Value["ExportsFailed"]);
-        Assert.Equal(14, Emitted.Value.Count);
+        Assert.Equal(15, Emitted.Value.Count);
+
+        // Every metric the code emits is documented in the README's Observability section.
+        var readme = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "README.md"));
+        var observability = readme[readme.IndexOf("## Observability", StringComparison.Ordinal)..];
+        Assert.All(Emitted.Value.Keys, name => Assert.Contains($"`{name}`", observability, StringComparison.Ordinal));
     }
 
     [Fact]
