@@ -1,22 +1,449 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Amazon.S3.Util;
+using FlowLogEvents.Aws.CloudWatchLogs;
+
 namespace FlowLogEvents.Local.LocalCloud;
 
 /// <summary>
-/// CONTRACT STUB (implementation pending on branch `front`): an HTTP front on 127.0.0.1 between our
-/// CloudWatch Logs client and moto_server that adds the export-task semantics moto lacks.
+/// An HTTP front on 127.0.0.1 between CloudWatch Logs clients and moto_server that adds the export-task semantics moto
+/// lacks. CreateExportTask, DescribeExportTasks and CancelExportTask are answered here (state machine in
+/// <see cref="ExportTaskBook"/>, on the shared clock); every other request is relayed to moto unchanged. PutLogEvents
+/// answered 200 by moto is recorded with its ingestion instant (<see cref="IngestionLog"/>) so that an export holds
+/// exactly the events ingested up to its creation. Output goes to moto's S3 when a task's running time is over.
 /// </summary>
+/// <remarks>
+/// The server is <see cref="HttpListener"/>: it is in the BCL (no ASP.NET Core framework reference for a local tool),
+/// its managed implementation serves each request on its own task, and the front needs nothing beyond raw
+/// method/path/headers/body relaying.
+/// </remarks>
 public sealed class CloudWatchLogsFront : IAsyncDisposable
 {
-    private CloudWatchLogsFront(Uri endpoint) => Endpoint = endpoint;
+    private static readonly BasicAWSCredentials MotoCredentials = new("test", "test");
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(20);
+
+    // Headers that belong to one hop, or that HttpListener / HttpClient set themselves.
+    private static readonly HashSet<string> NotRelayed = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "Expect", "Proxy-Connection", "TE", "Trailer", "Upgrade",
+        "Server", "Date", "WWW-Authenticate",
+    };
+
+    private readonly HttpListener _listener;
+    private readonly Uri _moto;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
+    private readonly IngestionLog _ingestion;
+    private readonly ExportTaskBook _book;
+    private readonly SemaphoreSlim _completing = new(1, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<string, AmazonS3Client> _s3 = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CloudWatchLogsClient> _logs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
+    private readonly ConcurrentDictionary<string, string> _taskRegions = new(StringComparer.Ordinal);
+    private Task _accepting = Task.CompletedTask;
+    private Task _ticking = Task.CompletedTask;
+
+    private CloudWatchLogsFront(HttpListener listener, Uri endpoint, Uri moto, TimeProvider clock, ExportTaskTiming timing)
+    {
+        _listener = listener;
+        Endpoint = endpoint;
+        _moto = moto;
+        _ingestion = new IngestionLog(clock);
+        _book = new ExportTaskBook(clock, timing, Stats, _ingestion);
+    }
 
     /// <summary>Point CloudWatchLogsConfig.ServiceURL (or AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) here.</summary>
     public Uri Endpoint { get; }
 
     public ExportTaskStats Stats { get; } = new();
 
-    public static Task<CloudWatchLogsFront> StartAsync(Uri moto, TimeProvider clock, ExportTaskTiming timing, CancellationToken ct = default) =>
-        throw new NotImplementedException($"{moto} {clock} {timing} {ct.IsCancellationRequested}");
+    /// <summary>Events per output file before the next file (000001.gz, ...) of a stream starts.</summary>
+    public int MaxLinesPerFile { get; set; } = ExportOutput.DefaultMaxLinesPerFile;
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    /// <summary>Every task the front knows (ours and slot holders), newest first, with its status now.</summary>
+    public IReadOnlyList<ExportTaskView> Tasks => _book.List();
+
+    public static async Task<CloudWatchLogsFront> StartAsync(Uri moto, TimeProvider clock, ExportTaskTiming timing, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(moto);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(timing);
+        for (var attempt = 0; ; attempt++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var port = FreePort();
+            var listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                listener.Start();
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                // Another process took the port between probing and binding: try another.
+                listener.Close();
+                continue;
+            }
+
+            var front = new CloudWatchLogsFront(listener, new Uri($"http://127.0.0.1:{port}"), moto, clock, timing);
+            front._accepting = Task.Run(front.AcceptLoopAsync, CancellationToken.None);
+            front._ticking = Task.Run(front.TickLoopAsync, CancellationToken.None);
+            await Task.Yield();
+            return front;
+        }
+    }
+
+    /// <summary>Fault: a task of another tool takes the account's one slot for <paramref name="simulated"/> time (fails if the slot is busy).</summary>
+    public ExportTaskView HoldSlot(TimeSpan simulated) => _book.HoldSlot(simulated);
+
+    /// <summary>Fault: the next <paramref name="count"/> tasks end <paramref name="statusCode"/> (FAILED or CANCELLED) with no output.</summary>
+    public void FailNextTasks(int count, string statusCode) => _book.FailNextTasks(count, statusCode);
+
+    /// <summary>The events the front saw ingested into a log group, with their ingestion instants.</summary>
+    public IReadOnlyList<IngestedEvent> IngestedEvents(string logGroupName) => _ingestion.Events(logGroupName);
+
+    /// <summary>Forgets tasks and ingested events (call after resetting moto; a reset relayed through the front does it too).</summary>
+    public void Reset()
+    {
+        _book.Clear();
+        _ingestion.Clear();
+    }
+
+    /// <summary>Writes the output of every task whose running time is over and completes it (also done by a background loop and before each answer).</summary>
+    public async Task CompleteDueTasksAsync(CancellationToken ct = default)
+    {
+        await _completing.WaitAsync(ct);
+        try
+        {
+            foreach (var task in _book.TakeDue())
+            {
+                string? failure = null;
+                try
+                {
+                    var s3 = S3(_taskRegions.TryRemove(task.TaskId, out var region) ? region : DefaultRegion);
+                    foreach (var file in ExportOutput.Files(task.Spec.DestinationPrefix, task.TaskId, task.Events, MaxLinesPerFile))
+                    {
+                        await PutAsync(s3, task.Spec.Destination, file, ct);
+                    }
+                }
+                catch (AmazonServiceException ex)
+                {
+                    failure = $"Export failed writing to s3://{task.Spec.Destination}: {ex.ErrorCode} {ex.Message}";
+                }
+                catch (HttpRequestException ex)
+                {
+                    failure = $"Export failed writing to s3://{task.Spec.Destination}: {ex.Message}";
+                }
+
+                _book.Finish(task.TaskId, failure);
+            }
+        }
+        finally
+        {
+            _completing.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        _listener.Close();
+        await Task.WhenAll(_accepting, _ticking);
+        await Task.WhenAll(_inFlight.Keys);
+        foreach (var client in _s3.Values)
+        {
+            client.Dispose();
+        }
+
+        foreach (var client in _logs.Values)
+        {
+            client.Dispose();
+        }
+
+        _http.Dispose();
+        _completing.Dispose();
+        _stop.Dispose();
+    }
+
+    // Output is written in the region the CreateExportTask request was signed for (moto keys its resources by region).
+    private const string DefaultRegion = "us-east-1";
+
+    private static async Task PutAsync(AmazonS3Client s3, string bucket, ExportObject file, CancellationToken ct)
+    {
+        using var content = new MemoryStream(file.Content);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = file.Key, InputStream = content, AutoCloseStream = false }, ct);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private AmazonS3Client S3(string region) => _s3.GetOrAdd(region, r => new AmazonS3Client(MotoCredentials, new AmazonS3Config
+    {
+        ServiceURL = _moto.ToString(),
+        ForcePathStyle = true,
+        AuthenticationRegion = r,
+    }));
+
+    private CloudWatchLogsClient Logs(string region) => _logs.GetOrAdd(region, r => new CloudWatchLogsClient(MotoCredentials, new CloudWatchLogsConfig
+    {
+        ServiceURL = _moto.ToString(),
+        AuthenticationRegion = r,
+    }));
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            var handling = Task.Run(() => HandleAsync(context), CancellationToken.None);
+            _inFlight.TryAdd(handling, 0);
+            _ = handling.ContinueWith(t => _inFlight.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    private async Task TickLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(TickInterval, _stop.Token);
+                await CompleteDueTasksAsync(_stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task HandleAsync(HttpListenerContext context)
+    {
+        var response = context.Response;
+        try
+        {
+            var body = await ReadBodyAsync(context.Request);
+            var target = context.Request.Headers["X-Amz-Target"];
+            var operation = target is not null && target.StartsWith(LogsWire.TargetPrefix, StringComparison.Ordinal) ? target[LogsWire.TargetPrefix.Length..] : null;
+            var (status, contentType, payload, headers) = operation switch
+            {
+                "CreateExportTask" => await AnswerAsync(() => CreateExportTaskAsync(context.Request, body)),
+                "DescribeExportTasks" => await AnswerAsync(() => DescribeExportTasksAsync(body)),
+                "CancelExportTask" => await AnswerAsync(() => Task.FromResult(CancelExportTask(body))),
+                _ => await RelayAsync(context.Request, body, operation),
+            };
+            response.StatusCode = (int)status;
+            if (contentType is not null)
+            {
+                response.ContentType = contentType;
+            }
+
+            foreach (var (name, value) in headers)
+            {
+                response.Headers[name] = value;
+            }
+
+            response.ContentLength64 = payload.Length;
+            await response.OutputStream.WriteAsync(payload, _stop.Token);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The caller went away or the front is stopping.
+        }
+        finally
+        {
+            try
+            {
+                response.Close();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+            {
+            }
+        }
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(HttpListenerRequest request)
+    {
+        using var buffer = new MemoryStream();
+        await request.InputStream.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+
+    private static async Task<(HttpStatusCode, string?, byte[], IReadOnlyList<(string, string)>)> AnswerAsync(Func<Task<byte[]>> operation)
+    {
+        IReadOnlyList<(string, string)> headers = [("x-amzn-RequestId", Guid.NewGuid().ToString())];
+        try
+        {
+            return (HttpStatusCode.OK, LogsWire.ContentType, await operation(), headers);
+        }
+        catch (ExportTaskException ex)
+        {
+            return (HttpStatusCode.BadRequest, LogsWire.ContentType, LogsWire.Error(ex.Code, ex.Message), headers);
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or HttpRequestException)
+        {
+            // moto could not be asked (log group or bucket check, write test): AWS would answer 503 here.
+            return (HttpStatusCode.ServiceUnavailable, LogsWire.ContentType, LogsWire.Error("ServiceUnavailableException", ex.Message), headers);
+        }
+    }
+
+    private async Task<byte[]> CreateExportTaskAsync(HttpListenerRequest request, byte[] body)
+    {
+        var spec = LogsWire.ParseCreateExportTask(body);
+        var region = SigningRegion(request);
+        await CompleteDueTasksAsync(_stop.Token);
+        if (!await LogGroupExistsAsync(region, spec.LogGroupName))
+        {
+            throw ExportTaskException.ResourceNotFound("The specified log group does not exist.");
+        }
+
+        var s3 = S3(region);
+        if (!await AmazonS3Util.DoesS3BucketExistV2Async(s3, spec.Destination))
+        {
+            throw ExportTaskException.InvalidParameter("The given bucket does not exist. Please make sure the bucket is valid.");
+        }
+
+        var task = _book.Create(spec);
+        _taskRegions[task.TaskId] = region;
+        var writeTest = new ExportObject(ExportOutput.WriteTestKey(spec.DestinationPrefix), System.Text.Encoding.UTF8.GetBytes(ExportOutput.WriteTestContent));
+        await PutAsync(s3, spec.Destination, writeTest, _stop.Token);
+        return LogsWire.CreateExportTaskResult(task.TaskId);
+    }
+
+    private async Task<byte[]> DescribeExportTasksAsync(byte[] body)
+    {
+        var (taskId, statusCode, limit, nextToken) = LogsWire.ParseDescribeExportTasks(body);
+        await CompleteDueTasksAsync(_stop.Token);
+        return LogsWire.DescribeExportTasksResult(_book.Describe(taskId, statusCode, limit, nextToken));
+    }
+
+    private byte[] CancelExportTask(byte[] body)
+    {
+        _book.Cancel(LogsWire.ParseCancelExportTask(body));
+        return LogsWire.Empty();
+    }
+
+    private async Task<bool> LogGroupExistsAsync(string region, string logGroupName)
+    {
+        string? nextToken = null;
+        do
+        {
+            var page = await Logs(region).DescribeLogGroupsAsync(logGroupName, nextToken, _stop.Token);
+            if (page.LogGroups.Any(g => g.LogGroupName == logGroupName))
+            {
+                return true;
+            }
+
+            nextToken = page.NextToken;
+        }
+        while (!string.IsNullOrEmpty(nextToken));
+
+        return false;
+    }
+
+    /// <summary>Relays a request to moto unchanged and its answer back; PutLogEvents and DeleteLogGroup are noted on the way.</summary>
+    private async Task<(HttpStatusCode, string?, byte[], IReadOnlyList<(string, string)>)> RelayAsync(HttpListenerRequest request, byte[] body, string? operation)
+    {
+        using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri(_moto, request.RawUrl));
+        if (body.Length > 0 || request.HasEntityBody)
+        {
+            forward.Content = new ByteArrayContent(body);
+        }
+
+        foreach (var name in request.Headers.AllKeys.OfType<string>().Where(n => !NotRelayed.Contains(n)))
+        {
+            var value = request.Headers[name];
+            if (!forward.Headers.TryAddWithoutValidation(name, value) && forward.Content is not null)
+            {
+                forward.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        HttpResponseMessage answer;
+        try
+        {
+            answer = await _http.SendAsync(forward, _stop.Token);
+        }
+        catch (HttpRequestException ex)
+        {
+            return (HttpStatusCode.BadGateway, "text/plain", System.Text.Encoding.UTF8.GetBytes($"moto_server at {_moto} did not answer: {ex.Message}"), []);
+        }
+
+        using (answer)
+        {
+            var payload = await answer.Content.ReadAsByteArrayAsync(_stop.Token);
+            if (answer.IsSuccessStatusCode)
+            {
+                Observe(operation, request, body, payload);
+            }
+
+            var headers = answer.Headers.Concat(answer.Content.Headers)
+                .Where(h => !NotRelayed.Contains(h.Key) && !h.Key.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+                .Select(h => (h.Key, string.Join(",", h.Value)))
+                .ToList();
+            return (answer.StatusCode, answer.Content.Headers.ContentType?.ToString(), payload, headers);
+        }
+    }
+
+    private void Observe(string? operation, HttpListenerRequest request, byte[] body, byte[] answer)
+    {
+        switch (operation)
+        {
+            case "PutLogEvents":
+                if (LogsWire.AcceptedPutLogEvents(body, answer) is { } accepted)
+                {
+                    _ingestion.Append(accepted.LogGroupName, accepted.LogStreamName, accepted.Events);
+                }
+
+                break;
+            case "DeleteLogGroup":
+                if (LogsWire.LogGroupName(body) is { } group)
+                {
+                    _ingestion.Forget(group);
+                }
+
+                break;
+            case null when request.HttpMethod == "POST" && request.Url?.AbsolutePath == "/moto-api/reset":
+                Reset();
+                break;
+        }
+    }
+
+    /// <summary>The region of the request's SigV4 credential scope (<c>Credential=AKID/date/region/service/aws4_request</c>).</summary>
+    private static string SigningRegion(HttpListenerRequest request)
+    {
+        var authorization = request.Headers["Authorization"];
+        var start = authorization?.IndexOf("Credential=", StringComparison.Ordinal) ?? -1;
+        if (authorization is null || start < 0)
+        {
+            return DefaultRegion;
+        }
+
+        var scope = authorization[(start + "Credential=".Length)..].Split(',')[0].Split('/');
+        return scope.Length >= 5 ? scope[2] : DefaultRegion;
+    }
 }
 
 /// <summary>How long emulated export tasks stay PENDING and RUNNING, in simulated time.</summary>

@@ -1,0 +1,366 @@
+using System.Globalization;
+
+namespace FlowLogEvents.Local.LocalCloud;
+
+/// <summary>Export task status codes as on the wire.</summary>
+public static class ExportTaskStatusCodes
+{
+    public const string Pending = "PENDING";
+    public const string Running = "RUNNING";
+    public const string Completed = "COMPLETED";
+    public const string Failed = "FAILED";
+    public const string Cancelled = "CANCELLED";
+    public const string PendingCancel = "PENDING_CANCEL";
+
+    public static IReadOnlyList<string> All { get; } = [Pending, Running, Completed, Failed, Cancelled, PendingCancel];
+}
+
+/// <summary>An error the front answers as AWS would: HTTP 400 with <c>{"__type": Code, "message": ...}</c>.</summary>
+public sealed class ExportTaskException : Exception
+{
+    public const string LimitExceededMessage = "Resource limit exceeded.";
+
+    public ExportTaskException(string code, string message)
+        : base(message) => Code = code;
+
+    public ExportTaskException()
+        : this("InternalFailure", "internal failure")
+    {
+    }
+
+    public ExportTaskException(string message)
+        : this("InvalidParameterException", message)
+    {
+    }
+
+    public ExportTaskException(string message, Exception innerException)
+        : base(message, innerException) => Code = "InternalFailure";
+
+    /// <summary>The bare AWS error type, e.g. LimitExceededException.</summary>
+    public string Code { get; }
+
+    public static ExportTaskException InvalidParameter(string message) => new("InvalidParameterException", message);
+
+    public static ExportTaskException ResourceNotFound(string message) => new("ResourceNotFoundException", message);
+}
+
+/// <summary>What CreateExportTask asked for (validated, destinationPrefix defaulted).</summary>
+public sealed record ExportTaskSpec(
+    string? TaskName,
+    string LogGroupName,
+    string? LogStreamNamePrefix,
+    long From,
+    long To,
+    string Destination,
+    string DestinationPrefix);
+
+/// <summary>A task as DescribeExportTasks shows it at one instant, plus what the front knows about it.</summary>
+public sealed record ExportTaskView(
+    string TaskId,
+    ExportTaskSpec Spec,
+    string StatusCode,
+    string StatusMessage,
+    long CreationTime,
+    long? CompletionTime,
+    int EventCount,
+    bool Foreign);
+
+/// <summary>A task whose running time is over and whose output must now be written (then <see cref="ExportTaskBook.Finish"/>).</summary>
+internal sealed record DueTask(string TaskId, ExportTaskSpec Spec, IReadOnlyList<IngestedEvent> Events);
+
+internal sealed record DescribePage(IReadOnlyList<ExportTaskView> Tasks, string? NextToken);
+
+/// <summary>
+/// The export-task state machine, without I/O: task records, status by the clock, the one-active-task slot,
+/// DescribeExportTasks filters and paging, cancellation and fault injection. A task is PENDING for
+/// <see cref="ExportTaskTiming.PendingFor"/>, then RUNNING for RunningBase + RunningPerThousandEvents x events/1000;
+/// then it is due: <see cref="TakeDue"/> hands it to whoever writes the output, which reports with <see cref="Finish"/>.
+/// Until then the task stays RUNNING and keeps the slot, as a real task does until its output is written.
+/// </summary>
+internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing, ExportTaskStats stats, IngestionLog ingestion)
+{
+    public const int MaxDescribeLimit = 50;
+    public const string DefaultDestinationPrefix = "exportedlogs";
+
+    private readonly Lock _lock = new();
+    private readonly List<Entry> _entries = [];
+    private readonly Queue<string> _plannedOutcomes = new();
+    private long _sequence;
+
+    private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Creates a task (snapshot = now) or throws LimitExceededException when a task is PENDING or RUNNING.</summary>
+    public ExportTaskView Create(ExportTaskSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        lock (_lock)
+        {
+            var now = Now;
+            if (_entries.Any(e => e.IsActive))
+            {
+                stats.LimitExceeded();
+                throw new ExportTaskException("LimitExceededException", ExportTaskException.LimitExceededMessage);
+            }
+
+            var events = ingestion.Select(spec.LogGroupName, spec.LogStreamNamePrefix, spec.From, spec.To, now);
+            var running = timing.RunningBase + (timing.RunningPerThousandEvents * (events.Count / 1000.0));
+            var pendingUntil = now + (long)timing.PendingFor.TotalMilliseconds;
+            var entry = new Entry(++_sequence, Guid.NewGuid().ToString(), spec, events, now, pendingUntil, pendingUntil + (long)running.TotalMilliseconds, foreign: false)
+            {
+                Outcome = _plannedOutcomes.TryDequeue(out var outcome) ? outcome : ExportTaskStatusCodes.Completed,
+            };
+            _entries.Add(entry);
+            stats.TaskCreated();
+            return entry.View(now);
+        }
+    }
+
+    /// <summary>
+    /// A task of another tool in the same account takes the slot for <paramref name="duration"/> (RUNNING, then COMPLETED,
+    /// no output). It shows in DescribeExportTasks as it would in AWS, but not in <see cref="ExportTaskStats"/>.
+    /// </summary>
+    public ExportTaskView HoldSlot(TimeSpan duration)
+    {
+        lock (_lock)
+        {
+            if (_entries.Any(e => e.IsActive))
+            {
+                throw new InvalidOperationException("the export slot is already held by an active task");
+            }
+
+            var now = Now;
+            var spec = new ExportTaskSpec("foreign-export", "/foreign/tool", null, 0, now, "foreign-bucket", DefaultDestinationPrefix);
+            var entry = new Entry(++_sequence, Guid.NewGuid().ToString(), spec, [], now, now, now + (long)duration.TotalMilliseconds, foreign: true)
+            {
+                Outcome = ExportTaskStatusCodes.Completed,
+            };
+            _entries.Add(entry);
+            return entry.View(now);
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> tasks created end with <paramref name="statusCode"/> (FAILED or CANCELLED) instead of COMPLETED, writing no output.</summary>
+    public void FailNextTasks(int count, string statusCode)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (statusCode is not (ExportTaskStatusCodes.Failed or ExportTaskStatusCodes.Cancelled))
+        {
+            throw new ArgumentException($"a task can be made to end FAILED or CANCELLED, not {statusCode}", nameof(statusCode));
+        }
+
+        lock (_lock)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _plannedOutcomes.Enqueue(statusCode);
+            }
+        }
+    }
+
+    /// <summary>DescribeExportTasks: newest first, optional taskId and statusCode filters, pages of <paramref name="limit"/> (1-50, default 50).</summary>
+    public DescribePage Describe(string? taskId, string? statusCode, int? limit, string? nextToken)
+    {
+        if (limit is < 1 or > MaxDescribeLimit)
+        {
+            throw ExportTaskException.InvalidParameter(
+                $"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value {(limit < 1 ? "greater than or equal to 1" : "less than or equal to 50")}");
+        }
+
+        if (statusCode is not null && !ExportTaskStatusCodes.All.Contains(statusCode))
+        {
+            throw ExportTaskException.InvalidParameter(
+                $"1 validation error detected: Value '{statusCode}' at 'statusCode' failed to satisfy constraint: Member must satisfy enum value set: [{string.Join(", ", ExportTaskStatusCodes.All)}]");
+        }
+
+        long? before = null;
+        if (!string.IsNullOrEmpty(nextToken))
+        {
+            before = long.TryParse(nextToken, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) && sequence > 0
+                ? sequence
+                : throw ExportTaskException.InvalidParameter("The specified nextToken is invalid.");
+        }
+
+        lock (_lock)
+        {
+            var now = Now;
+            var matches = _entries
+                .Where(e => taskId is null || e.TaskId == taskId)
+                .Where(e => before is null || e.Sequence < before)
+                .Select(e => (e.Sequence, View: e.View(now)))
+                .Where(m => statusCode is null || m.View.StatusCode == statusCode)
+                .OrderByDescending(m => m.Sequence)
+                .ToList();
+            var page = matches.Take(limit ?? MaxDescribeLimit).ToList();
+            var token = matches.Count > page.Count ? page[^1].Sequence.ToString(CultureInfo.InvariantCulture) : null;
+            if (page.Any(m => m.View.StatusCode == ExportTaskStatusCodes.Pending))
+            {
+                stats.ObservedPending();
+            }
+
+            if (page.Any(m => m.View.StatusCode == ExportTaskStatusCodes.Running))
+            {
+                stats.ObservedRunning();
+            }
+
+            return new DescribePage(page.Select(m => m.View).ToList(), token);
+        }
+    }
+
+    /// <summary>CancelExportTask: an active task becomes CANCELLED; otherwise ResourceNotFound / InvalidOperation as AWS answers.</summary>
+    public ExportTaskView Cancel(string taskId)
+    {
+        lock (_lock)
+        {
+            var now = Now;
+            var entry = _entries.FirstOrDefault(e => e.TaskId == taskId)
+                ?? throw ExportTaskException.ResourceNotFound("The specified export task does not exist.");
+            if (!entry.IsActive)
+            {
+                throw new ExportTaskException("InvalidOperationException", "The specified export task has already finished");
+            }
+
+            End(entry, ExportTaskStatusCodes.Cancelled, "Cancelled by user", now);
+            return entry.View(now);
+        }
+    }
+
+    /// <summary>
+    /// Tasks whose running time is over. Those planned to fail end now (no output); the others are returned to have their
+    /// output written and stay RUNNING until <see cref="Finish"/>.
+    /// </summary>
+    public IReadOnlyList<DueTask> TakeDue()
+    {
+        lock (_lock)
+        {
+            var now = Now;
+            var due = new List<DueTask>();
+            foreach (var entry in _entries.Where(e => e.IsActive && !e.Writing && e.RunningUntil <= now))
+            {
+                if (entry.Foreign)
+                {
+                    End(entry, ExportTaskStatusCodes.Completed, "Completed successfully", entry.RunningUntil);
+                }
+                else if (entry.Outcome == ExportTaskStatusCodes.Completed)
+                {
+                    entry.Writing = true;
+                    due.Add(new DueTask(entry.TaskId, entry.Spec, entry.Events));
+                }
+                else
+                {
+                    End(entry, entry.Outcome, entry.Outcome == ExportTaskStatusCodes.Failed ? "Export task failed" : "Cancelled", entry.RunningUntil);
+                }
+            }
+
+            return due;
+        }
+    }
+
+    /// <summary>The output of a due task was written (<paramref name="failure"/> null) or could not be (FAILED with that message).</summary>
+    public void Finish(string taskId, string? failure)
+    {
+        lock (_lock)
+        {
+            var entry = _entries.FirstOrDefault(e => e.TaskId == taskId);
+            if (entry is null)
+            {
+                return;
+            }
+
+            entry.Writing = false;
+            if (entry.IsActive)
+            {
+                // Completion is stamped at the instant the running time ended, not when the front got round to it.
+                End(entry, failure is null ? ExportTaskStatusCodes.Completed : ExportTaskStatusCodes.Failed, failure ?? "Completed successfully", entry.RunningUntil);
+            }
+        }
+    }
+
+    public IReadOnlyList<ExportTaskView> List()
+    {
+        lock (_lock)
+        {
+            var now = Now;
+            return _entries.OrderByDescending(e => e.Sequence).Select(e => e.View(now)).ToList();
+        }
+    }
+
+    /// <summary>Forgets every task (after moto was reset); planned failures are dropped too.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            foreach (var entry in _entries.Where(e => e.IsActive && !e.Foreign))
+            {
+                End(entry, ExportTaskStatusCodes.Cancelled, "Cancelled by reset", Now);
+            }
+
+            _entries.Clear();
+            _plannedOutcomes.Clear();
+        }
+    }
+
+    private void End(Entry entry, string status, string message, long completionTime)
+    {
+        entry.Final = status;
+        entry.FinalMessage = message;
+        entry.CompletionTime = completionTime;
+        if (entry.Foreign)
+        {
+            return;
+        }
+
+        switch (status)
+        {
+            case ExportTaskStatusCodes.Completed:
+                stats.TaskCompleted();
+                break;
+            case ExportTaskStatusCodes.Failed:
+                stats.TaskFailed();
+                break;
+            default:
+                stats.TaskCancelled();
+                break;
+        }
+    }
+
+    private sealed class Entry(
+        long sequence, string taskId, ExportTaskSpec spec, IReadOnlyList<IngestedEvent> events, long creationTime, long pendingUntil, long runningUntil, bool foreign)
+    {
+        public long Sequence { get; } = sequence;
+
+        public string TaskId { get; } = taskId;
+
+        public ExportTaskSpec Spec { get; } = spec;
+
+        public IReadOnlyList<IngestedEvent> Events { get; } = events;
+
+        public long CreationTime { get; } = creationTime;
+
+        public long PendingUntil { get; } = pendingUntil;
+
+        public long RunningUntil { get; } = runningUntil;
+
+        public bool Foreign { get; } = foreign;
+
+        /// <summary>How the task ends when its running time is over: COMPLETED unless a fault was planned.</summary>
+        public required string Outcome { get; init; }
+
+        public bool Writing { get; set; }
+
+        public string? Final { get; set; }
+
+        public string? FinalMessage { get; set; }
+
+        public long? CompletionTime { get; set; }
+
+        public bool IsActive => Final is null;
+
+        public ExportTaskView View(long now)
+        {
+            var (status, message) = Final is not null
+                ? (Final, FinalMessage ?? string.Empty)
+                : now < PendingUntil ? (ExportTaskStatusCodes.Pending, "Pending") : (ExportTaskStatusCodes.Running, "Running");
+            return new ExportTaskView(TaskId, Spec, status, message, CreationTime, CompletionTime, Events.Count, Foreign);
+        }
+    }
+}
