@@ -104,7 +104,6 @@ public static class RunReport
             json.WriteNumber("lateSignals", c.Event("events.late"));
             json.WriteEndObject();
             json.WriteStartObject("exportTasks");
-            json.WriteBoolean("emulated", result.ExportTaskEmulation);
             json.WriteNumber("created", result.Tasks.Created);
             json.WriteNumber("completed", result.Tasks.Completed);
             json.WriteNumber("failed", result.Tasks.Failed);
@@ -157,7 +156,7 @@ public static class RunReport
         md.AppendLine();
         md.AppendLine(inv, $"- Subscription: {c.SubscriptionInvocations} signal invocations ({c.SubscriptionErrors} errors, {c.SubscriptionsDropped} dropped); signals sent {c.Event("signal.sent")}, suppressed by warm instances {c.Event("signal.suppressed")}, reached the export function {c.DataSignalsReceived} (the rest deduplicated by SQS FIFO).");
         md.AppendLine(inv, $"- Export function: {c.ExportInvocations} invocations, {c.RecordsReceived} records ({c.ContinuationsReceived} continuations), {c.RecordsReportedFailed} reported failed, {c.ExportInvocationErrors} errors.");
-        md.AppendLine(inv, $"- Export tasks{(result.ExportTaskEmulation ? string.Empty : " (NOT emulated: moto completes them synchronously)")}: {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}).");
+        md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}).");
         md.AppendLine(inv, $"- Queue at the end: {result.QueueDepthAtEnd} messages, DLQ {result.DeadLetterDepthAtEnd}. Queue timing: {result.QueueTiming.DelaySeconds} s delay, {result.QueueTiming.VisibilityTimeoutSeconds} s visibility (template values / speed), maxReceiveCount {result.QueueTiming.MaxReceiveCount}.");
         md.AppendLine(inv, $"- Report: `{result.ReportPath}`; function log: `{result.FunctionLogPath}`.");
         foreach (var problem in result.Problems.Take(10))

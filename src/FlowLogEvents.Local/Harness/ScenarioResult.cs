@@ -41,9 +41,6 @@ public sealed record ScenarioResult
 
     public required Uri DeadLetterQueueUrl { get; init; }
 
-    /// <summary>False only while the CloudWatch Logs front is still a stub (exports then complete synchronously in moto).</summary>
-    public required bool ExportTaskEmulation { get; init; }
-
     public required DateTimeOffset SimulatedStart { get; init; }
 
     public required DateTimeOffset SimulatedEnd { get; init; }

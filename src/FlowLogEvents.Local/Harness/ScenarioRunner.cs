@@ -143,7 +143,7 @@ public static class ScenarioRunner
             queueDepth = await cloud.DepthAsync(cloud.SignalQueueUrl, ct).ConfigureAwait(false);
             dlqDepth = await cloud.DepthAsync(cloud.DeadLetterQueueUrl, ct).ConfigureAwait(false);
             phase = traffic.IsCompleted ? "draining exports" : "traffic";
-            onProgress?.Invoke(new ScenarioProgress(phase, now, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front?.Stats, queueDepth, dlqDepth, progress));
+            onProgress?.Invoke(new ScenarioProgress(phase, now, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
 
             if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done))
             {
@@ -164,7 +164,7 @@ public static class ScenarioRunner
         await stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(esmTask.ContinueWith(_ => { }, TaskScheduler.Default), traffic.ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
         var simulatedEnd = clock.GetUtcNow();
-        onProgress?.Invoke(new ScenarioProgress("verifying", simulatedEnd, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front?.Stats, queueDepth, dlqDepth, progress));
+        onProgress?.Invoke(new ScenarioProgress("verifying", simulatedEnd, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
 
         var expected = plan.Groups.ToDictionary(g => g.Name, g => (IReadOnlyCollection<string>)plan.RecordsOf(g.Name).Select(r => r.Message).ToList(), StringComparer.Ordinal);
         var verification = await Verifier.VerifyAsync(cloud.S3, cloud.Bucket, exportSettings.Policy.ExportPrefix, expected, CancellationToken.None).ConfigureAwait(false);
@@ -186,7 +186,6 @@ public static class ScenarioRunner
             StatePrefix = exportSettings.StatePrefix,
             SignalQueueUrl = cloud.SignalQueueUrl,
             DeadLetterQueueUrl = cloud.DeadLetterQueueUrl,
-            ExportTaskEmulation = cloud.Front is not null,
             SimulatedStart = trafficStart,
             SimulatedEnd = simulatedEnd,
             RealDuration = realClock.Elapsed,
@@ -194,7 +193,7 @@ public static class ScenarioRunner
             LateRecords = plan.LateRecordCount,
             Groups = progress,
             Counters = counters,
-            Tasks = ExportTaskTotals.From(cloud.Front?.Stats),
+            Tasks = ExportTaskTotals.From(cloud.Front.Stats),
             QueueDepthAtEnd = await cloud.DepthAsync(cloud.SignalQueueUrl, CancellationToken.None).ConfigureAwait(false),
             DeadLetterDepthAtEnd = await cloud.DepthAsync(cloud.DeadLetterQueueUrl, CancellationToken.None).ConfigureAwait(false),
             Failure = failure,

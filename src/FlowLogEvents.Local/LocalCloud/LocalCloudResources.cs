@@ -20,7 +20,7 @@ public sealed class LocalCloudResources : IAsyncDisposable
     public const string Region = "us-east-1";
     public const string AccountId = "123456789012";
 
-    private LocalCloudResources(Uri moto, CloudWatchLogsFront? front, string runId)
+    private LocalCloudResources(Uri moto, CloudWatchLogsFront front, string runId)
     {
         MotoEndpoint = moto;
         Front = front;
@@ -28,14 +28,13 @@ public sealed class LocalCloudResources : IAsyncDisposable
         var credentials = new BasicAWSCredentials("test", "test");
         S3 = new AmazonS3Client(credentials, new AmazonS3Config { ServiceURL = moto.ToString(), ForcePathStyle = true, AuthenticationRegion = Region });
         Sqs = new AmazonSQSClient(credentials, new AmazonSQSConfig { ServiceURL = moto.ToString(), AuthenticationRegion = Region });
-        Logs = new CloudWatchLogsClient(credentials, new CloudWatchLogsConfig { ServiceURL = (front?.Endpoint ?? moto).ToString(), AuthenticationRegion = Region });
+        Logs = new CloudWatchLogsClient(credentials, new CloudWatchLogsConfig { ServiceURL = front.Endpoint.ToString(), AuthenticationRegion = Region });
         Bucket = $"flowlogevents-local-{runId}";
     }
 
     public Uri MotoEndpoint { get; }
 
-    /// <summary>TEMPORARY (until branch `front` is merged): null when the front is still the contract stub.</summary>
-    public CloudWatchLogsFront? Front { get; }
+    public CloudWatchLogsFront Front { get; }
 
     public string RunId { get; }
 
@@ -65,16 +64,7 @@ public sealed class LocalCloudResources : IAsyncDisposable
 
     public static async Task<LocalCloudResources> StartAsync(Uri moto, TimeProvider clock, ExportTaskTiming timing, string runId, CancellationToken ct)
     {
-        CloudWatchLogsFront? front;
-        try
-        {
-            front = await CloudWatchLogsFront.StartAsync(moto, clock, timing, ct).ConfigureAwait(false);
-        }
-        catch (NotImplementedException)
-        {
-            front = null;
-        }
-
+        var front = await CloudWatchLogsFront.StartAsync(moto, clock, timing, ct).ConfigureAwait(false);
         return new LocalCloudResources(moto, front, runId);
     }
 
@@ -164,11 +154,7 @@ public sealed class LocalCloudResources : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Front is not null)
-        {
-            await Front.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await Front.DisposeAsync().ConfigureAwait(false);
         S3.Dispose();
         Sqs.Dispose();
         Logs.Dispose();
