@@ -30,6 +30,8 @@ internal static class Program
         var seed = Opt("--seed", "Seed of the traffic generator and the instance routing", defaults.Seed);
         var settle = new Option<int?>("--settle-delay") { Description = "SETTLE_DELAY_SECONDS (default: serverless.template's, 900)" };
         var debounce = new Option<int?>("--debounce") { Description = "DEBOUNCE_SECONDS (default: serverless.template's, 60)" };
+        var foreign = Opt("--foreign-exports", "Export tasks of another tool that take the account's single export slot during the traffic", defaults.ForeignExports);
+        var foreignMinutes = Opt("--foreign-export-minutes", "How long each of them holds the slot, simulated minutes", defaults.ForeignExportDuration.TotalMinutes);
         var instances = Opt("--signal-instances", "Warm execution environments of the signal function", defaults.SignalInstances);
         var drain = Opt("--drain-timeout", "Simulated minutes after the last delivery before the run fails", (int)defaults.DrainTimeout.TotalMinutes);
         var output = new Option<string?>("--output") { Description = "Folder of the report and function log (default artifacts/local-runs/<stamp>)" };
@@ -37,7 +39,7 @@ internal static class Program
 
         var root = new RootCommand("FlowLogEvents local run: the real signal and export functions against moto_server, with a verdict on every flow record.")
         {
-            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, instances, drain, output, keep,
+            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, foreign, foreignMinutes, instances, drain, output, keep,
         };
         root.SetAction((parse, ct) =>
         {
@@ -56,6 +58,8 @@ internal static class Program
                 Seed = parse.GetValue(seed),
                 SettleDelay = parse.GetValue(settle) is { } s ? TimeSpan.FromSeconds(s) : null,
                 Debounce = parse.GetValue(debounce) is { } d ? TimeSpan.FromSeconds(d) : null,
+                ForeignExports = parse.GetValue(foreign),
+                ForeignExportDuration = TimeSpan.FromMinutes(parse.GetValue(foreignMinutes)),
                 SignalInstances = parse.GetValue(instances),
                 DrainTimeout = TimeSpan.FromMinutes(parse.GetValue(drain)),
                 OutputDirectory = parse.GetValue(output),

@@ -20,6 +20,11 @@ public sealed class RunCounters
     private int _continuationsReceived;
     private int _recordsDeleted;
     private int _recordsReportedFailed;
+    private int _foreignExports;
+    private long _maxPutLagTicks;
+    private int _ingestedAfterSettle;
+    private long _exportHandlerTicks;
+    private long _maxExportHandlerTicks;
 
     public long EventsIngested => Interlocked.Read(ref _eventsIngested);
 
@@ -53,6 +58,27 @@ public sealed class RunCounters
 
     public int RecordsReportedFailed => Volatile.Read(ref _recordsReportedFailed);
 
+    /// <summary>
+    /// The longest time, in simulated time, between a batch's planned delivery and the moment
+    /// PutLogEvents returned: how far the harness fell behind the simulated clock.
+    /// </summary>
+    public TimeSpan MaxPutLag => TimeSpan.FromTicks(Interlocked.Read(ref _maxPutLagTicks));
+
+    /// <summary>
+    /// Records ingested more than the settle delay after their timestamp. An export may already have
+    /// covered their range: CloudWatch Logs semantics (and the front) do not export them then.
+    /// </summary>
+    public int IngestedAfterSettle => Volatile.Read(ref _ingestedAfterSettle);
+
+    /// <summary>Mean real duration of one export handler invocation.</summary>
+    public TimeSpan MeanExportHandlerTime => ExportInvocations == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _exportHandlerTicks) / ExportInvocations);
+
+    /// <summary>Longest real duration of one export handler invocation.</summary>
+    public TimeSpan MaxExportHandlerTime => TimeSpan.FromTicks(Interlocked.Read(ref _maxExportHandlerTicks));
+
+    /// <summary>Export tasks of "another tool" that held the slot.</summary>
+    public int ForeignExports => Volatile.Read(ref _foreignExports);
+
     /// <summary>How many telemetry lines of this event the functions wrote.</summary>
     public int Event(string name) => _events.GetValueOrDefault(name);
 
@@ -66,6 +92,33 @@ public sealed class RunCounters
     {
         Interlocked.Add(ref _eventsIngested, events);
         Interlocked.Increment(ref _putLogEventsCalls);
+    }
+
+    internal void PutCompleted(TimeSpan lag, int ingestedAfterSettle)
+    {
+        Max(ref _maxPutLagTicks, lag.Ticks);
+        Interlocked.Add(ref _ingestedAfterSettle, ingestedAfterSettle);
+    }
+
+    internal void ExportHandlerTook(TimeSpan real)
+    {
+        Interlocked.Add(ref _exportHandlerTicks, real.Ticks);
+        Max(ref _maxExportHandlerTicks, real.Ticks);
+    }
+
+    private static void Max(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
     }
 
     internal void BatchDelivered() => Interlocked.Increment(ref _batchesDelivered);
@@ -91,6 +144,8 @@ public sealed class RunCounters
         Interlocked.Add(ref _recordsDeleted, deleted);
         Interlocked.Add(ref _recordsReportedFailed, failed);
     }
+
+    internal void ForeignExportStarted() => Interlocked.Increment(ref _foreignExports);
 
     internal void TelemetryEvent(string name, string? reason)
     {

@@ -35,6 +35,8 @@ public static class RunReport
             json.WriteNumber("settleDelaySeconds", result.SettleDelay.TotalSeconds);
             json.WriteNumber("debounceSeconds", result.Debounce.TotalSeconds);
             json.WriteNumber("signalInstances", o.SignalInstances);
+            json.WriteNumber("foreignExports", o.ForeignExports);
+            json.WriteNumber("foreignExportMinutes", o.ForeignExportDuration.TotalMinutes);
             json.WriteEndObject();
             json.WriteStartObject("queue");
             json.WriteNumber("delaySeconds", result.QueueTiming.DelaySeconds);
@@ -86,6 +88,10 @@ public static class RunReport
             json.WriteEndObject();
             json.WriteStartObject("pipeline");
             json.WriteNumber("eventsIngested", c.EventsIngested);
+            json.WriteNumber("maxPutLagSimulatedSeconds", Math.Round(c.MaxPutLag.TotalSeconds, 1));
+            json.WriteNumber("recordsIngestedAfterSettleDelay", c.IngestedAfterSettle);
+            json.WriteNumber("exportHandlerMeanRealMs", Math.Round(c.MeanExportHandlerTime.TotalMilliseconds, 1));
+            json.WriteNumber("exportHandlerMaxRealMs", Math.Round(c.MaxExportHandlerTime.TotalMilliseconds, 1));
             json.WriteNumber("putLogEventsCalls", c.PutLogEventsCalls);
             json.WriteNumber("subscriptionInvocations", c.SubscriptionInvocations);
             json.WriteNumber("subscriptionErrors", c.SubscriptionErrors);
@@ -110,6 +116,7 @@ public static class RunReport
             json.WriteNumber("limitExceededAnswers", result.Tasks.LimitExceededAnswers);
             json.WriteNumber("seenPending", result.Tasks.SeenPending);
             json.WriteNumber("seenRunning", result.Tasks.SeenRunning);
+            json.WriteNumber("foreignTasksHoldingTheSlot", c.ForeignExports);
             json.WriteEndObject();
             json.WriteStartObject("resources");
             json.WriteString("moto", result.MotoEndpoint.ToString());
@@ -154,9 +161,10 @@ public static class RunReport
 
         md.AppendLine(inv, $"| **total** | **{v.Expected}** | **{v.Exported}** | **{v.Missing}** | **{v.Duplicated}** | **{v.Unexpected}** |");
         md.AppendLine();
+        md.AppendLine(inv, $"- Traffic: {c.EventsIngested} events in {c.PutLogEventsCalls} PutLogEvents calls, at most {c.MaxPutLag.TotalSeconds:0} simulated seconds behind schedule; {c.IngestedAfterSettle} records ingested later than the settle delay.");
         md.AppendLine(inv, $"- Subscription: {c.SubscriptionInvocations} signal invocations ({c.SubscriptionErrors} errors, {c.SubscriptionsDropped} dropped); signals sent {c.Event("signal.sent")}, suppressed by warm instances {c.Event("signal.suppressed")}, reached the export function {c.DataSignalsReceived} (the rest deduplicated by SQS FIFO).");
-        md.AppendLine(inv, $"- Export function: {c.ExportInvocations} invocations, {c.RecordsReceived} records ({c.ContinuationsReceived} continuations), {c.RecordsReportedFailed} reported failed, {c.ExportInvocationErrors} errors.");
-        md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}).");
+        md.AppendLine(inv, $"- Export function: {c.ExportInvocations} invocations, {c.RecordsReceived} records ({c.ContinuationsReceived} continuations), {c.RecordsReportedFailed} reported failed, {c.ExportInvocationErrors} errors; handler {c.MeanExportHandlerTime.TotalMilliseconds:0} ms mean, {c.MaxExportHandlerTime.TotalMilliseconds:0} ms max (real).");
+        md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}; {c.ForeignExports} tasks of another tool held the slot).");
         md.AppendLine(inv, $"- Queue at the end: {result.QueueDepthAtEnd} messages, DLQ {result.DeadLetterDepthAtEnd}. Queue timing: {result.QueueTiming.DelaySeconds} s delay, {result.QueueTiming.VisibilityTimeoutSeconds} s visibility (template values / speed), maxReceiveCount {result.QueueTiming.MaxReceiveCount}.");
         md.AppendLine(inv, $"- Report: `{result.ReportPath}`; function log: `{result.FunctionLogPath}`.");
         foreach (var problem in result.Problems.Take(10))

@@ -43,6 +43,15 @@ public sealed record ScenarioOptions
     /// <summary>DEBOUNCE_SECONDS; null keeps serverless.template's default.</summary>
     public TimeSpan? Debounce { get; init; }
 
+    /// <summary>
+    /// Export tasks of another tool in the same account, spread over the traffic: each holds the
+    /// account's single export slot for <see cref="ForeignExportDuration"/>, so our CreateExportTask
+    /// meets LimitExceededException as it would in AWS.
+    /// </summary>
+    public int ForeignExports { get; init; } = 2;
+
+    public TimeSpan ForeignExportDuration { get; init; } = TimeSpan.FromMinutes(3);
+
     /// <summary>Warm execution environments of the signal function.</summary>
     public int SignalInstances { get; init; } = 3;
 
@@ -71,6 +80,8 @@ public sealed record ScenarioOptions
         Require(SignalInstances is >= 1 and <= 32, "signal instances must be between 1 and 32");
         Require(SettleDelay is null || (SettleDelay >= TimeSpan.Zero && SettleDelay <= TimeSpan.FromHours(24)), "settle delay must be between 0 and 86400 seconds");
         Require(Debounce is null || (Debounce >= TimeSpan.FromSeconds(1) && Debounce <= TimeSpan.FromHours(1)), "debounce must be between 1 and 3600 seconds");
+        Require(ForeignExports is >= 0 and <= 100, "foreign exports must be between 0 and 100");
+        Require(ForeignExportDuration > TimeSpan.Zero && ForeignExportDuration <= TimeSpan.FromHours(2), "a foreign export must last between 0 and 120 minutes");
         Require(DrainTimeout > TimeSpan.Zero, "drain timeout must be positive");
     }
 

@@ -106,7 +106,8 @@ public static class ScenarioRunner
         var esm = new SqsEventSourceMapping(cloud.Sqs, signalSettings.SignalQueueUrl, cloud.SignalQueueArn, cloud.QueueTiming.BatchSize, exportFunction, counters, Problem);
         var esmTask = Task.Run(() => esm.RunAsync(stop.Token), CancellationToken.None);
         var written = 0;
-        var traffic = Task.Run(() => WriteTrafficAsync(plan, cloud, clock, delivery, counters, () => Interlocked.Increment(ref written), stop.Token), CancellationToken.None);
+        var traffic = Task.Run(() => WriteTrafficAsync(plan, cloud, clock, settle, delivery, counters, () => Interlocked.Increment(ref written), stop.Token), CancellationToken.None);
+        var foreign = Task.Run(() => HoldSlotsAsync(options, trafficStart, cloud.Front, clock, counters, stop.Token), CancellationToken.None);
 
         string? failure = null;
         var progress = Array.Empty<GroupProgress>() as IReadOnlyList<GroupProgress>;
@@ -162,9 +163,17 @@ public static class ScenarioRunner
         }
 
         await stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(esmTask.ContinueWith(_ => { }, TaskScheduler.Default), traffic.ContinueWith(_ => { }, TaskScheduler.Default)).ConfigureAwait(false);
+        await Task.WhenAll(new[] { esmTask, traffic, foreign }.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
         var simulatedEnd = clock.GetUtcNow();
         onProgress?.Invoke(new ScenarioProgress("verifying", simulatedEnd, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
+
+        var lateByDesign = options.Lateness >= settle || interval + (options.DeliveryDelay * 1.5) >= settle;
+        if (failure is null && counters.IngestedAfterSettle > 0 && !lateByDesign)
+        {
+            failure = string.Create(
+                CultureInfo.InvariantCulture,
+                $"the harness fell behind the simulated clock: {counters.IngestedAfterSettle} records were ingested more than the settle delay after their timestamp (PutLogEvents up to {counters.MaxPutLag.TotalMinutes:0.0} simulated minutes late), so an export may already have covered them; rerun with a lower --speed");
+        }
 
         var expected = plan.Groups.ToDictionary(g => g.Name, g => (IReadOnlyCollection<string>)plan.RecordsOf(g.Name).Select(r => r.Message).ToList(), StringComparer.Ordinal);
         var verification = await Verifier.VerifyAsync(cloud.S3, cloud.Bucket, exportSettings.Policy.ExportPrefix, expected, CancellationToken.None).ConfigureAwait(false);
@@ -205,7 +214,7 @@ public static class ScenarioRunner
         return result;
     }
 
-    private static async Task WriteTrafficAsync(TrafficPlan plan, LocalCloudResources cloud, SimulatedClock clock, SubscriptionDelivery delivery, RunCounters counters, Action written, CancellationToken ct)
+    private static async Task WriteTrafficAsync(TrafficPlan plan, LocalCloudResources cloud, SimulatedClock clock, TimeSpan settle, SubscriptionDelivery delivery, RunCounters counters, Action written, CancellationToken ct)
     {
         using var gate = new SemaphoreSlim(PutConcurrency);
         var puts = new List<Task>();
@@ -226,7 +235,10 @@ public static class ScenarioRunner
                     try
                     {
                         await PutAsync(batch, cloud.Logs, clock, ct).ConfigureAwait(false);
+                        var ingested = clock.GetUtcNow();
+                        var settledBefore = (ingested - settle).ToUnixTimeMilliseconds();
                         counters.Ingested(batch.Records.Count);
+                        counters.PutCompleted(ingested - batch.DeliverAt, batch.Records.Count(r => r.Timestamp < settledBefore));
                         var events = batch.Records
                             .Select(r => new SubscriptionEvent(SubscriptionEncoder.EventId(r.Timestamp, Interlocked.Increment(ref sequence)), r.Timestamp, r.Message))
                             .ToList();
@@ -250,6 +262,34 @@ public static class ScenarioRunner
 
         await Task.WhenAll(puts).ConfigureAwait(false);
         await Task.WhenAll(deliveries).ConfigureAwait(false);
+    }
+
+    /// <summary>Another tool's export tasks take the account's one slot at evenly spread times during the traffic.</summary>
+    private static async Task HoldSlotsAsync(ScenarioOptions options, DateTimeOffset trafficStart, CloudWatchLogsFront front, SimulatedClock clock, RunCounters counters, CancellationToken ct)
+    {
+        for (var i = 1; i <= options.ForeignExports; i++)
+        {
+            var at = trafficStart + (options.Duration * i / (options.ForeignExports + 1));
+            if (at > clock.GetUtcNow())
+            {
+                await clock.DelayAsync(at - clock.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+
+            while (true)
+            {
+                try
+                {
+                    front.HoldSlot(options.ForeignExportDuration);
+                    counters.ForeignExportStarted();
+                    break;
+                }
+                catch (InvalidOperationException)
+                {
+                    // Our own task holds the slot right now: take it as soon as it is free.
+                    await clock.DelayAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+                }
+            }
+        }
     }
 
     private static async Task PutAsync(TrafficBatch batch, CloudWatchLogsClient logs, SimulatedClock clock, CancellationToken ct)

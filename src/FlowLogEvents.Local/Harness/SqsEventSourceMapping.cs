@@ -63,10 +63,12 @@ public sealed class SqsEventSourceMapping(
             var (data, continuations) = CountKinds(messages);
             counters.ExportInvoked(messages.Count, data, continuations);
             HashSet<string> failed;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 await using var output = await function.HandleAsync(new MemoryStream(Event(messages, queueArn), writable: false)).ConfigureAwait(false);
                 failed = ParseFailures(output, messages);
+                counters.ExportHandlerTook(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
             catch (Exception ex)
             {
