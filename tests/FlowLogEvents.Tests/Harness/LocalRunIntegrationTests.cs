@@ -30,10 +30,10 @@ public sealed class LocalRunIntegrationTests(MotoServer moto) : IClassFixture<Mo
             AggregationMinutes = 1,
             DeliveryDelay = TimeSpan.FromMinutes(4),
             LateFraction = 0.1,
-            Lateness = TimeSpan.FromMinutes(12), // inside the template's 15 min settle delay
+            Lateness = TimeSpan.FromMinutes(10), // inside the template's 15 min settle delay
             SilentLogGroups = 1,
             ForeignExports = 2,
-            Speed = 120,
+            Speed = 60,
             Seed = 11,
             DrainTimeout = TimeSpan.FromMinutes(60),
             OutputDirectory = _output,
