@@ -272,6 +272,11 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
         {
             // The caller went away or the front is stopping.
         }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A defect of the front: answer 500 with the error rather than an empty 200.
+            await TryAnswerInternalFailureAsync(response, ex);
+        }
         finally
         {
             try
@@ -281,6 +286,22 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
             catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
             {
             }
+        }
+    }
+
+    private static async Task TryAnswerInternalFailureAsync(HttpListenerResponse response, Exception ex)
+    {
+        try
+        {
+            var payload = LogsWire.Error("InternalFailure", $"{ex.GetType().Name}: {ex.Message}");
+            response.StatusCode = (int)HttpStatusCode.InternalServerError;
+            response.ContentType = LogsWire.ContentType;
+            response.ContentLength64 = payload.Length;
+            await response.OutputStream.WriteAsync(payload);
+        }
+        catch (Exception inner) when (inner is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Headers were already sent: closing the response is all that is left.
         }
     }
 

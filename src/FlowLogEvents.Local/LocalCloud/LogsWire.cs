@@ -106,6 +106,9 @@ internal static class LogsWire
     /// <summary>
     /// The events of a PutLogEvents request that moto accepted: all but those the answer's rejectedLogEventsInfo names
     /// (indices up to tooOld/expired end, from tooNew start). Null when the request is not a readable PutLogEvents.
+    /// Known gap: moto 5.2.1 reports tooNewLogEventStartIndex as the LAST too-new index (it overwrites it per event), so
+    /// when a batch has several events more than 2 h ahead of the real clock all but the last are recorded although moto
+    /// dropped them. Keep event timestamps inside moto's window (real now - 14 d .. real now + 2 h).
     /// </summary>
     public static (string LogGroupName, string LogStreamName, List<(long Timestamp, string Message)> Events)? AcceptedPutLogEvents(
         ReadOnlySpan<byte> request, ReadOnlySpan<byte> answer)

@@ -144,7 +144,7 @@ public sealed partial class CloudWatchLogsFrontTests(MotoServer moto) : IClassFi
         Assert.Equal("COMPLETED", (await DescribeAsync(env, taskId)).StatusCode);
         Assert.Equal(["flow/exports/aws-logs-write-test"], keysAtCreation);
         Assert.Equal(
-            ["flow/exports/aws-logs-write-test", $"flow/exports/{taskId}/{Stream}/000000.gz", $"flow/exports/{taskId}/eni-second-all/000000.gz"],
+            new[] { "flow/exports/aws-logs-write-test", $"flow/exports/{taskId}/{Stream}/000000.gz", $"flow/exports/{taskId}/eni-second-all/000000.gz" }.Order(StringComparer.Ordinal),
             await KeysAsync(env.S3, env.Bucket));
         using (var writeTest = await env.S3.GetObjectAsync(env.Bucket, "flow/exports/aws-logs-write-test"))
         using (var reader = new StreamReader(writeTest.ResponseStream))
@@ -250,5 +250,48 @@ public sealed partial class CloudWatchLogsFrontTests(MotoServer moto) : IClassFi
         Assert.Contains("'from'", reversed.Message, StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(afterwards));
         Assert.Equal((1, 0), (env.Front.Stats.Created, env.Front.Stats.LimitExceededAnswers));
+    }
+
+    [Fact]
+    public async Task Front_SimulatedClockAt200xAndConcurrentCreates_OneTaskWinsAndTheBackgroundLoopCompletesIt()
+    {
+        var id = Guid.NewGuid().ToString("N")[..10];
+        var t0 = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 3_600_000;
+        var clock = new SimulatedClock(DateTimeOffset.Parse("2026-11-26T15:00:00Z", System.Globalization.CultureInfo.InvariantCulture), 200);
+        await using var front = await CloudWatchLogsFront.StartAsync(moto.Endpoint, clock, ExportTaskTiming.Default);
+        using var logs = new CloudWatchLogsClient(AwsTestClients.Credentials, new CloudWatchLogsConfig { ServiceURL = front.Endpoint.ToString(), AuthenticationRegion = MotoServer.Region });
+        using var s3 = AwsTestClients.S3(moto);
+        var group = $"/vpc/sim-{id}";
+        await s3.PutBucketAsync($"sim-{id}");
+        await logs.CreateLogGroupAsync(group, CancellationToken.None);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            await logs.CreateLogStreamAsync(group, $"eni-{i}-all", CancellationToken.None);
+            await logs.PutLogEventsAsync(group, $"eni-{i}-all", [new(t0 + i, $"event {i}")], CancellationToken.None);
+        }));
+        var request = new CreateExportTaskRequest { TaskName = "sim", LogGroupName = group, From = t0, To = t0 + 10, Destination = $"sim-{id}" };
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 6).Select(async _ =>
+        {
+            try
+            {
+                return await logs.CreateExportTaskAsync(request, CancellationToken.None);
+            }
+            catch (LimitExceededException)
+            {
+                return null;
+            }
+        }));
+        var winner = Assert.Single(attempts, a => a is not null);
+
+        // 20 s pending + 40 s running simulated = 0.3 s real; nobody describes: the background loop completes it.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (front.Stats.Completed == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal((1, 1, 5, 0), (front.Stats.Created, front.Stats.Completed, front.Stats.LimitExceededAnswers, front.Stats.Active));
+        Assert.Equal(8, (await KeysAsync(s3, $"sim-{id}")).Count(k => k.StartsWith($"exportedlogs/{winner}/", StringComparison.Ordinal)));
     }
 }
