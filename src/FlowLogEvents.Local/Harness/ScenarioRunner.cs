@@ -42,7 +42,7 @@ public static class ScenarioRunner
         // 2 h ahead is rejected): the simulated clock starts far enough in the past that it cannot
         // pass real time before the run's deadline.
         var interval = TimeSpan.FromMinutes(options.AggregationMinutes);
-        var budget = options.Duration + interval + (options.DeliveryDelay * 1.5) + SubscriptionDelivery.RetryDelays.Sum(d => d.TotalMinutes) * TimeSpan.FromMinutes(1)
+        var budget = options.Duration + interval + (options.DeliveryDelay * 1.5) + TimeSpan.FromTicks(SubscriptionDelivery.RetryDelays.Sum(d => d.Ticks))
             + settle + debounce + options.DrainTimeout + TimeSpan.FromMinutes(5);
         if (budget + options.Lateness > TimeSpan.FromDays(13))
         {
