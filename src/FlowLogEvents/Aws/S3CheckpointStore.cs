@@ -11,6 +11,9 @@ namespace FlowLogEvents.Aws;
 /// </summary>
 public sealed class S3CheckpointStore : ICheckpointStore
 {
+    /// <summary>The IAM actions of the operations this adapter calls, and ListBucket (see <see cref="IamActions.Implied"/>).</summary>
+    public static IReadOnlyList<string> RequiredActions { get; } = [IamActions.S3GetObject, IamActions.S3PutObject, IamActions.S3ListBucket];
+
     private readonly IAmazonS3 _s3;
     private readonly string _bucket;
     private readonly string _prefix;

@@ -7,6 +7,9 @@ namespace FlowLogEvents.Aws;
 /// <summary>Sends to one SQS FIFO queue. Failures (unreachable, throttled after retries) throw.</summary>
 public sealed class SqsQueueSender(IAmazonSQS sqs, Uri queueUrl) : IQueueSender
 {
+    /// <summary>The IAM actions of the operations this adapter calls.</summary>
+    public static IReadOnlyList<string> RequiredActions { get; } = [IamActions.SqsSendMessage];
+
     public async Task SendAsync(QueueMessage message, CancellationToken ct)
     {
         var request = new SendMessageRequest

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+
+namespace FlowLogEvents.Local.Harness;
+
+/// <summary>Live counters of a run (thread-safe), fed by the harness and by the functions' telemetry.</summary>
+public sealed class RunCounters
+{
+    private readonly ConcurrentDictionary<string, int> _events = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _deferred = new(StringComparer.Ordinal);
+    private long _eventsIngested;
+    private int _putLogEventsCalls;
+    private int _batchesDelivered;
+    private int _subscriptionInvocations;
+    private int _subscriptionErrors;
+    private int _subscriptionsDropped;
+    private int _exportInvocations;
+    private int _exportInvocationErrors;
+    private int _recordsReceived;
+    private int _dataSignalsReceived;
+    private int _continuationsReceived;
+    private int _recordsDeleted;
+    private int _recordsReportedFailed;
+    private int _foreignExports;
+    private long _maxPutLagTicks;
+    private int _ingestedAfterSettle;
+    private long _exportHandlerTicks;
+    private long _maxExportHandlerTicks;
+
+    public long EventsIngested => Interlocked.Read(ref _eventsIngested);
+
+    public int PutLogEventsCalls => Volatile.Read(ref _putLogEventsCalls);
+
+    /// <summary>Traffic batches written and handed to the subscription.</summary>
+    public int BatchesDelivered => Volatile.Read(ref _batchesDelivered);
+
+    /// <summary>Signal function invocations, retries included.</summary>
+    public int SubscriptionInvocations => Volatile.Read(ref _subscriptionInvocations);
+
+    /// <summary>Signal function invocations that threw (retried by the asynchronous-invoke policy).</summary>
+    public int SubscriptionErrors => Volatile.Read(ref _subscriptionErrors);
+
+    /// <summary>Deliveries that failed all three attempts (Lambda would drop them).</summary>
+    public int SubscriptionsDropped => Volatile.Read(ref _subscriptionsDropped);
+
+    public int ExportInvocations => Volatile.Read(ref _exportInvocations);
+
+    /// <summary>Export function invocations that threw (the whole batch is retried after the visibility timeout).</summary>
+    public int ExportInvocationErrors => Volatile.Read(ref _exportInvocationErrors);
+
+    public int RecordsReceived => Volatile.Read(ref _recordsReceived);
+
+    /// <summary>Signals of the signal function that reached the export function (the rest were dropped by FIFO deduplication).</summary>
+    public int DataSignalsReceived => Volatile.Read(ref _dataSignalsReceived);
+
+    public int ContinuationsReceived => Volatile.Read(ref _continuationsReceived);
+
+    public int RecordsDeleted => Volatile.Read(ref _recordsDeleted);
+
+    public int RecordsReportedFailed => Volatile.Read(ref _recordsReportedFailed);
+
+    /// <summary>
+    /// The longest time, in simulated time, between a batch's planned delivery and the moment
+    /// PutLogEvents returned: how far the harness fell behind the simulated clock.
+    /// </summary>
+    public TimeSpan MaxPutLag => TimeSpan.FromTicks(Interlocked.Read(ref _maxPutLagTicks));
+
+    /// <summary>
+    /// Records ingested more than the settle delay after their timestamp. An export may already have
+    /// covered their range: CloudWatch Logs semantics (and the front) do not export them then.
+    /// </summary>
+    public int IngestedAfterSettle => Volatile.Read(ref _ingestedAfterSettle);
+
+    /// <summary>Mean real duration of one export handler invocation.</summary>
+    public TimeSpan MeanExportHandlerTime => ExportInvocations == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _exportHandlerTicks) / ExportInvocations);
+
+    /// <summary>Longest real duration of one export handler invocation.</summary>
+    public TimeSpan MaxExportHandlerTime => TimeSpan.FromTicks(Interlocked.Read(ref _maxExportHandlerTicks));
+
+    /// <summary>Export tasks of "another tool" that held the slot.</summary>
+    public int ForeignExports => Volatile.Read(ref _foreignExports);
+
+    /// <summary>How many telemetry lines of this event the functions wrote.</summary>
+    public int Event(string name) => _events.GetValueOrDefault(name);
+
+    /// <summary>export.deferred lines by reason.</summary>
+    public IReadOnlyDictionary<string, int> DeferredReasons => new Dictionary<string, int>(_deferred, StringComparer.Ordinal);
+
+    /// <summary>Times the export function answered LimitExceededException by deferring (continuation).</summary>
+    public int SlotBusyDeferrals => _deferred.Where(kv => kv.Key.Contains("export slot", StringComparison.Ordinal)).Sum(kv => kv.Value);
+
+    internal void Ingested(int events)
+    {
+        Interlocked.Add(ref _eventsIngested, events);
+        Interlocked.Increment(ref _putLogEventsCalls);
+    }
+
+    internal void PutCompleted(TimeSpan lag, int ingestedAfterSettle)
+    {
+        Max(ref _maxPutLagTicks, lag.Ticks);
+        Interlocked.Add(ref _ingestedAfterSettle, ingestedAfterSettle);
+    }
+
+    internal void ExportHandlerTook(TimeSpan real)
+    {
+        Interlocked.Add(ref _exportHandlerTicks, real.Ticks);
+        Max(ref _maxExportHandlerTicks, real.Ticks);
+    }
+
+    private static void Max(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    internal void BatchDelivered() => Interlocked.Increment(ref _batchesDelivered);
+
+    internal void SubscriptionInvoked() => Interlocked.Increment(ref _subscriptionInvocations);
+
+    internal void SubscriptionFailed() => Interlocked.Increment(ref _subscriptionErrors);
+
+    internal void SubscriptionDropped() => Interlocked.Increment(ref _subscriptionsDropped);
+
+    internal void ExportInvoked(int records, int dataSignals, int continuations)
+    {
+        Interlocked.Increment(ref _exportInvocations);
+        Interlocked.Add(ref _recordsReceived, records);
+        Interlocked.Add(ref _dataSignalsReceived, dataSignals);
+        Interlocked.Add(ref _continuationsReceived, continuations);
+    }
+
+    internal void ExportFailed() => Interlocked.Increment(ref _exportInvocationErrors);
+
+    internal void ExportAcknowledged(int deleted, int failed)
+    {
+        Interlocked.Add(ref _recordsDeleted, deleted);
+        Interlocked.Add(ref _recordsReportedFailed, failed);
+    }
+
+    internal void ForeignExportStarted() => Interlocked.Increment(ref _foreignExports);
+
+    internal void TelemetryEvent(string name, string? reason)
+    {
+        _events.AddOrUpdate(name, 1, static (_, n) => n + 1);
+        if (name == "export.deferred" && reason is not null)
+        {
+            _deferred.AddOrUpdate(reason, 1, static (_, n) => n + 1);
+        }
+    }
+}

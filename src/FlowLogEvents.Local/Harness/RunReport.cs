@@ -1,0 +1,206 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace FlowLogEvents.Local.Harness;
+
+/// <summary>The report of a run: JSON for machines, Markdown for people.</summary>
+public static class RunReport
+{
+    public static string Json(ScenarioResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            var o = result.Options;
+            var v = result.Verification;
+            var c = result.Counters;
+            json.WriteStartObject();
+            json.WriteString("verdict", result.Ok ? "PASS" : "FAIL");
+            json.WriteString("failure", result.Failure);
+            json.WriteString("runId", result.RunId);
+            json.WriteStartObject("options");
+            json.WriteNumber("logGroups", o.LogGroups);
+            json.WriteNumber("enisPerLogGroup", o.EnisPerLogGroup);
+            json.WriteNumber("simulatedMinutes", o.Duration.TotalMinutes);
+            json.WriteNumber("recordsPerEniPerMinute", o.RecordsPerEniPerMinute);
+            json.WriteNumber("aggregationMinutes", o.AggregationMinutes);
+            json.WriteNumber("deliveryDelayMinutes", o.DeliveryDelay.TotalMinutes);
+            json.WriteNumber("lateFraction", o.LateFraction);
+            json.WriteNumber("latenessMinutes", o.Lateness.TotalMinutes);
+            json.WriteNumber("silentLogGroups", o.SilentLogGroups);
+            json.WriteNumber("speed", o.Speed);
+            json.WriteNumber("seed", o.Seed);
+            json.WriteNumber("settleDelaySeconds", result.SettleDelay.TotalSeconds);
+            json.WriteNumber("debounceSeconds", result.Debounce.TotalSeconds);
+            json.WriteNumber("signalInstances", o.SignalInstances);
+            json.WriteNumber("foreignExports", o.ForeignExports);
+            json.WriteNumber("foreignExportMinutes", o.ForeignExportDuration.TotalMinutes);
+            json.WriteEndObject();
+            json.WriteStartObject("queue");
+            json.WriteNumber("delaySeconds", result.QueueTiming.DelaySeconds);
+            json.WriteNumber("visibilityTimeoutSeconds", result.QueueTiming.VisibilityTimeoutSeconds);
+            json.WriteNumber("maxReceiveCount", result.QueueTiming.MaxReceiveCount);
+            json.WriteNumber("batchSize", result.QueueTiming.BatchSize);
+            json.WriteNumber("depthAtEnd", result.QueueDepthAtEnd);
+            json.WriteNumber("deadLetterDepthAtEnd", result.DeadLetterDepthAtEnd);
+            json.WriteEndObject();
+            json.WriteStartObject("time");
+            json.WriteString("simulatedTrafficStart", result.SimulatedStart);
+            json.WriteString("simulatedEnd", result.SimulatedEnd);
+            json.WriteNumber("realSeconds", Math.Round(result.RealDuration.TotalSeconds, 1));
+            json.WriteEndObject();
+            json.WriteStartObject("verification");
+            json.WriteNumber("expected", v.Expected);
+            json.WriteNumber("exported", v.Exported);
+            json.WriteNumber("missing", v.Missing);
+            json.WriteNumber("duplicated", v.Duplicated);
+            json.WriteNumber("unexpected", v.Unexpected);
+            json.WriteNumber("objectsRead", v.ObjectsRead);
+            json.WriteNumber("generatedRecords", result.GeneratedRecords);
+            json.WriteNumber("lateRecords", result.LateRecords);
+            json.WriteStartArray("logGroups");
+            foreach (var g in v.LogGroups)
+            {
+                var progress = result.Groups.FirstOrDefault(p => p.LogGroup == g.LogGroup);
+                json.WriteStartObject();
+                json.WriteString("logGroup", g.LogGroup);
+                json.WriteBoolean("silentHalfway", progress?.Silent ?? false);
+                json.WriteNumber("expected", g.Expected);
+                json.WriteNumber("exported", g.Exported);
+                json.WriteNumber("missing", g.Missing);
+                json.WriteNumber("duplicated", g.Duplicated);
+                json.WriteNumber("unexpected", g.Unexpected);
+                if (progress?.ExportedThrough is { } through)
+                {
+                    json.WriteString("exportedThrough", DateTimeOffset.FromUnixTimeMilliseconds(through));
+                }
+
+                json.WriteNumber("exportsCompleted", progress?.ExportsCompleted ?? 0);
+                WriteStrings(json, "missingSamples", g.MissingSamples);
+                WriteStrings(json, "duplicatedSamples", g.DuplicatedSamples);
+                WriteStrings(json, "unexpectedSamples", g.UnexpectedSamples);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.WriteStartObject("pipeline");
+            json.WriteNumber("eventsIngested", c.EventsIngested);
+            json.WriteNumber("maxPutLagSimulatedSeconds", Math.Round(c.MaxPutLag.TotalSeconds, 1));
+            json.WriteNumber("recordsIngestedAfterSettleDelay", c.IngestedAfterSettle);
+            json.WriteNumber("exportHandlerMeanRealMs", Math.Round(c.MeanExportHandlerTime.TotalMilliseconds, 1));
+            json.WriteNumber("exportHandlerMaxRealMs", Math.Round(c.MaxExportHandlerTime.TotalMilliseconds, 1));
+            json.WriteNumber("putLogEventsCalls", c.PutLogEventsCalls);
+            json.WriteNumber("subscriptionInvocations", c.SubscriptionInvocations);
+            json.WriteNumber("subscriptionErrors", c.SubscriptionErrors);
+            json.WriteNumber("subscriptionsDropped", c.SubscriptionsDropped);
+            json.WriteNumber("signalsSent", c.Event("signal.sent"));
+            json.WriteNumber("signalsSuppressedWarm", c.Event("signal.suppressed"));
+            json.WriteNumber("signalsReceivedByExport", c.DataSignalsReceived);
+            json.WriteNumber("continuationsReceived", c.ContinuationsReceived);
+            json.WriteNumber("exportInvocations", c.ExportInvocations);
+            json.WriteNumber("exportInvocationErrors", c.ExportInvocationErrors);
+            json.WriteNumber("recordsReportedFailed", c.RecordsReportedFailed);
+            json.WriteNumber("slotBusyDeferrals", c.SlotBusyDeferrals);
+            json.WriteNumber("tasksCreatedByFunction", c.Event("task.created"));
+            json.WriteNumber("tasksCompletedByFunction", c.Event("task.completed"));
+            json.WriteNumber("checkpointConflicts", c.Event("checkpoint.conflict"));
+            json.WriteNumber("lateSignals", c.Event("events.late"));
+            json.WriteEndObject();
+            json.WriteStartObject("exportTasks");
+            json.WriteNumber("created", result.Tasks.Created);
+            json.WriteNumber("completed", result.Tasks.Completed);
+            json.WriteNumber("failed", result.Tasks.Failed);
+            json.WriteNumber("limitExceededAnswers", result.Tasks.LimitExceededAnswers);
+            json.WriteNumber("seenPending", result.Tasks.SeenPending);
+            json.WriteNumber("seenRunning", result.Tasks.SeenRunning);
+            json.WriteNumber("foreignTasksHoldingTheSlot", c.ForeignExports);
+            json.WriteEndObject();
+            json.WriteStartObject("resources");
+            json.WriteString("moto", result.MotoEndpoint.ToString());
+            json.WriteString("bucket", result.Bucket);
+            json.WriteString("exportPrefix", result.ExportPrefix);
+            json.WriteString("statePrefix", result.StatePrefix);
+            json.WriteString("signalQueueUrl", result.SignalQueueUrl.ToString());
+            json.WriteString("deadLetterQueueUrl", result.DeadLetterQueueUrl.ToString());
+            json.WriteString("functionLog", result.FunctionLogPath);
+            json.WriteEndObject();
+            WriteStrings(json, "problems", result.Problems);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    public static string Markdown(ScenarioResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var v = result.Verification;
+        var c = result.Counters;
+        var md = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine(inv, $"## FlowLogEvents local run {result.RunId}: {(result.Ok ? "PASS" : "FAIL")}");
+        md.AppendLine();
+        if (result.Failure is not null)
+        {
+            md.AppendLine(inv, $"**{result.Failure}**");
+            md.AppendLine();
+        }
+
+        md.AppendLine(inv, $"{result.GeneratedRecords} flow records ({result.LateRecords} late) in {result.Options.LogGroups} log groups x {result.Options.EnisPerLogGroup} ENIs, {result.Options.Duration.TotalMinutes:0} simulated minutes at speed {result.Options.Speed:0.##} (settle delay {result.SettleDelay.TotalSeconds:0} s, debounce {result.Debounce.TotalSeconds:0} s), {result.RealDuration.TotalSeconds:0.0} s real.");
+        md.AppendLine();
+        md.AppendLine("| Log group | Expected | Exported | Missing | Duplicated | Unexpected |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var g in v.LogGroups)
+        {
+            var silent = result.Groups.FirstOrDefault(p => p.LogGroup == g.LogGroup)?.Silent == true ? " (silent halfway)" : string.Empty;
+            md.AppendLine(inv, $"| `{g.LogGroup}`{silent} | {g.Expected} | {g.Exported} | {g.Missing} | {g.Duplicated} | {g.Unexpected} |");
+        }
+
+        md.AppendLine(inv, $"| **total** | **{v.Expected}** | **{v.Exported}** | **{v.Missing}** | **{v.Duplicated}** | **{v.Unexpected}** |");
+        md.AppendLine();
+        md.AppendLine(inv, $"- Traffic: {c.EventsIngested} events in {c.PutLogEventsCalls} PutLogEvents calls, at most {c.MaxPutLag.TotalSeconds:0} simulated seconds behind schedule; {c.IngestedAfterSettle} records ingested later than the settle delay.");
+        md.AppendLine(inv, $"- Subscription: {c.SubscriptionInvocations} signal invocations ({c.SubscriptionErrors} errors, {c.SubscriptionsDropped} dropped); signals sent {c.Event("signal.sent")}, suppressed by warm instances {c.Event("signal.suppressed")}, reached the export function {c.DataSignalsReceived} (the rest deduplicated by SQS FIFO).");
+        md.AppendLine(inv, $"- Export function: {c.ExportInvocations} invocations, {c.RecordsReceived} records ({c.ContinuationsReceived} continuations), {c.RecordsReportedFailed} reported failed, {c.ExportInvocationErrors} errors; handler {c.MeanExportHandlerTime.TotalMilliseconds:0} ms mean, {c.MaxExportHandlerTime.TotalMilliseconds:0} ms max (real).");
+        md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}; {c.ForeignExports} tasks of another tool held the slot).");
+        md.AppendLine(inv, $"- Queue at the end: {result.QueueDepthAtEnd} messages, DLQ {result.DeadLetterDepthAtEnd}. Queue timing: {result.QueueTiming.DelaySeconds} s delay, {result.QueueTiming.VisibilityTimeoutSeconds} s visibility (template values / speed), maxReceiveCount {result.QueueTiming.MaxReceiveCount}.");
+        md.AppendLine(inv, $"- Report: `{result.ReportPath}`; function log: `{result.FunctionLogPath}`.");
+        foreach (var problem in result.Problems.Take(10))
+        {
+            md.AppendLine(inv, $"- Problem: {problem}");
+        }
+
+        foreach (var g in v.LogGroups.Where(g => !g.Ok))
+        {
+            foreach (var m in g.MissingSamples)
+            {
+                md.AppendLine(inv, $"- Missing in `{g.LogGroup}`: `{m}`");
+            }
+
+            foreach (var m in g.DuplicatedSamples)
+            {
+                md.AppendLine(inv, $"- Duplicated in `{g.LogGroup}`: `{m}`");
+            }
+
+            foreach (var m in g.UnexpectedSamples)
+            {
+                md.AppendLine(inv, $"- Unexpected in `{g.LogGroup}`: `{m}`");
+            }
+        }
+
+        return md.ToString();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+}

@@ -1,0 +1,95 @@
+using FlowLogEvents.Local.LocalCloud;
+
+namespace FlowLogEvents.Local.Harness;
+
+/// <summary>What one local run simulates. Times are simulated time unless they say otherwise.</summary>
+public sealed record ScenarioOptions
+{
+    /// <summary>How many VPC flow log groups receive traffic.</summary>
+    public int LogGroups { get; init; } = 3;
+
+    /// <summary>Network interfaces per log group; each writes its own log stream.</summary>
+    public int EnisPerLogGroup { get; init; } = 20;
+
+    /// <summary>How long traffic is generated.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>Flow records per ENI per minute of traffic.</summary>
+    public int RecordsPerEniPerMinute { get; init; } = 4;
+
+    /// <summary>VPC Flow Logs aggregation interval: 1 or 10 minutes.</summary>
+    public int AggregationMinutes { get; init; } = 1;
+
+    /// <summary>Typical delay between the end of an aggregation interval and its delivery (jittered ±50 %).</summary>
+    public TimeSpan DeliveryDelay { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Share of records that arrive late (0-1).</summary>
+    public double LateFraction { get; init; } = 0.05;
+
+    /// <summary>A late record's timestamp is up to this much older than its delivery.</summary>
+    public TimeSpan Lateness { get; init; } = TimeSpan.FromMinutes(12);
+
+    /// <summary>How many log groups fall silent halfway through the traffic.</summary>
+    public int SilentLogGroups { get; init; } = 1;
+
+    /// <summary>Time compression: simulated seconds per real second (1 = real time).</summary>
+    public double Speed { get; init; } = 60;
+
+    public int Seed { get; init; } = 42;
+
+    /// <summary>SETTLE_DELAY_SECONDS; null keeps serverless.template's default.</summary>
+    public TimeSpan? SettleDelay { get; init; }
+
+    /// <summary>DEBOUNCE_SECONDS; null keeps serverless.template's default.</summary>
+    public TimeSpan? Debounce { get; init; }
+
+    /// <summary>
+    /// Export tasks of another tool in the same account, spread over the traffic: each holds the
+    /// account's single export slot for <see cref="ForeignExportDuration"/>, so our CreateExportTask
+    /// meets LimitExceededException as it would in AWS.
+    /// </summary>
+    public int ForeignExports { get; init; } = 2;
+
+    public TimeSpan ForeignExportDuration { get; init; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>Warm execution environments of the signal function.</summary>
+    public int SignalInstances { get; init; } = 3;
+
+    /// <summary>How long after the last delivery the exports may take before the run fails.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(60);
+
+    /// <summary>How long emulated export tasks stay PENDING and RUNNING.</summary>
+    public ExportTaskTiming ExportTiming { get; init; } = ExportTaskTiming.Default;
+
+    /// <summary>Folder of the run's function log and report; null: artifacts/local-runs/&lt;UTC stamp&gt;.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        Require(LogGroups is >= 1 and <= 50, "log groups must be between 1 and 50");
+        Require(EnisPerLogGroup is >= 1 and <= 500, "ENIs per log group must be between 1 and 500");
+        Require(Duration >= TimeSpan.FromMinutes(1) && Duration <= TimeSpan.FromDays(2), "simulated minutes must be between 1 and 2880");
+        Require(RecordsPerEniPerMinute is >= 1 and <= 1000, "records per ENI per minute must be between 1 and 1000");
+        Require(AggregationMinutes is 1 or 10, "aggregation must be 1 or 10 minutes");
+        Require(DeliveryDelay >= TimeSpan.Zero && DeliveryDelay <= TimeSpan.FromHours(2), "delivery delay must be between 0 and 120 minutes");
+        Require(LateFraction is >= 0 and <= 1, "late fraction must be between 0 and 1");
+        Require(Lateness >= TimeSpan.Zero && Lateness <= TimeSpan.FromHours(12), "lateness must be between 0 and 720 minutes");
+        Require(SilentLogGroups >= 0 && SilentLogGroups <= LogGroups, "silent log groups must be between 0 and the number of log groups");
+        Require(Speed is >= 1 and <= 1000, "speed must be between 1 (real time) and 1000");
+        Require(SignalInstances is >= 1 and <= 32, "signal instances must be between 1 and 32");
+        Require(SettleDelay is null || (SettleDelay >= TimeSpan.Zero && SettleDelay <= TimeSpan.FromHours(24)), "settle delay must be between 0 and 86400 seconds");
+        Require(Debounce is null || (Debounce >= TimeSpan.FromSeconds(1) && Debounce <= TimeSpan.FromHours(1)), "debounce must be between 1 and 3600 seconds");
+        Require(ForeignExports is >= 0 and <= 100, "foreign exports must be between 0 and 100");
+        Require(ForeignExportDuration > TimeSpan.Zero && ForeignExportDuration <= TimeSpan.FromHours(2), "a foreign export must last between 0 and 120 minutes");
+        Require(DrainTimeout > TimeSpan.Zero, "drain timeout must be positive");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,326 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using FlowLogEvents.Aws;
+using FlowLogEvents.Aws.CloudWatchLogs;
+using FlowLogEvents.Functions;
+using FlowLogEvents.Local.LocalCloud;
+using FlowLogEvents.Observability;
+
+namespace FlowLogEvents.Local.Harness;
+
+/// <summary>
+/// Runs one scenario end to end against a moto_server, with no console UI: provisions what
+/// serverless.template describes, writes generated VPC flow log traffic with PutLogEvents (through
+/// the CloudWatch Logs front), delivers it to the real signal function as a subscription would,
+/// runs the real export function from the FIFO queue as the event source mapping would, waits until
+/// every log group's checkpoint has reached the end of its traffic, and verifies S3 against every
+/// generated record. Everything shares one <see cref="SimulatedClock"/>.
+/// </summary>
+public static class ScenarioRunner
+{
+    /// <summary>How many PutLogEvents calls may be in flight at once.</summary>
+    private const int PutConcurrency = 8;
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
+
+    public static async Task<ScenarioResult> RunAsync(Uri moto, ScenarioOptions options, Action<ScenarioProgress>? onProgress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(moto);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var realClock = Stopwatch.StartNew();
+        var template = ServerlessTemplate.Load();
+        var settle = options.SettleDelay ?? TimeSpan.FromSeconds(double.Parse(template.ParameterDefault("SettleDelaySeconds") ?? "900", CultureInfo.InvariantCulture));
+        var debounce = options.Debounce ?? TimeSpan.FromSeconds(double.Parse(template.ParameterDefault("DebounceSeconds") ?? "60", CultureInfo.InvariantCulture));
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        var output = options.OutputDirectory
+            ?? Path.Combine("artifacts", "local-runs", $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{runId}");
+        Directory.CreateDirectory(output);
+
+        // moto checks PutLogEvents timestamps against the REAL clock (older than 14 days or more than
+        // 2 h ahead is rejected): the simulated clock starts far enough in the past that it cannot
+        // pass real time before the run's deadline.
+        var interval = TimeSpan.FromMinutes(options.AggregationMinutes);
+        var budget = options.Duration + interval + (options.DeliveryDelay * 1.5) + TimeSpan.FromTicks(SubscriptionDelivery.RetryDelays.Sum(d => d.Ticks))
+            + settle + debounce + options.DrainTimeout + TimeSpan.FromMinutes(5);
+        if (budget + options.Lateness > TimeSpan.FromDays(13))
+        {
+            throw new ArgumentException($"the scenario spans {budget.TotalDays:0.#} simulated days; CloudWatch Logs (and moto) reject events older than 14 days");
+        }
+
+        var clock = new SimulatedClock(DateTimeOffset.UtcNow - budget, options.Speed);
+        var deadline = clock.Start + budget - TimeSpan.FromMinutes(2);
+        var first = clock.GetUtcNow();
+        var trafficStart = new DateTimeOffset(first.Year, first.Month, first.Day, first.Hour, first.Minute, 0, TimeSpan.Zero).AddMinutes(1);
+        var plan = FlowLogTraffic.Generate(options, trafficStart, $"/vpc/local-{runId}");
+
+        var counters = new RunCounters();
+        var problems = new ConcurrentQueue<string>();
+        void Problem(string message)
+        {
+            if (problems.Count < 50)
+            {
+                problems.Enqueue(message);
+            }
+        }
+
+        await using var cloud = await LocalCloudResources.StartAsync(moto, clock, options.ExportTiming, runId, ct).ConfigureAwait(false);
+        var queueTiming = QueueTiming.FromTemplate(template, options.Speed);
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["SettleDelaySeconds"] = ((long)settle.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+            ["DebounceSeconds"] = ((long)debounce.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+        };
+        await cloud.ProvisionAsync(template, queueTiming, parameters, plan.Groups.Select(g => (g.Name, g.Streams)), ct).ConfigureAwait(false);
+
+        var functionLogPath = Path.Combine(output, "functions.jsonl");
+        using var log = new FunctionLog(functionLogPath, counters);
+        var signalSettings = cloud.SignalSettings;
+        var exportSettings = cloud.ExportSettings;
+        var signalFunctions = Enumerable.Range(1, options.SignalInstances)
+            .Select(i => new SignalFunction(
+                new SqsQueueSender(cloud.Sqs, signalSettings.SignalQueueUrl),
+                signalSettings,
+                clock,
+                new Telemetry(log.OpenStream($"signal-{i}"), clock, "signal")))
+            .ToList();
+        var exportFunction = new ExportFunction(
+            new S3CheckpointStore(cloud.S3, exportSettings.StateBucket, exportSettings.StatePrefix),
+            new CloudWatchExportTasks(cloud.Logs),
+            new SqsQueueSender(cloud.Sqs, exportSettings.SignalQueueUrl),
+            new SqsQueueSender(cloud.Sqs, exportSettings.DeadLetterQueueUrl),
+            exportSettings.Policy,
+            clock,
+            new Telemetry(log.OpenStream("export-1"), clock, "export"));
+        var checkpoints = new S3CheckpointStore(cloud.S3, exportSettings.StateBucket, exportSettings.StatePrefix);
+
+        var delivery = new SubscriptionDelivery(signalFunctions, options.Seed, clock, counters, Problem);
+        foreach (var group in plan.Groups)
+        {
+            // CloudWatch Logs checks a new subscription's destination with a control message.
+            await delivery.DeliverAsync(SubscriptionEncoder.ControlMessage(group.Name, clock.GetUtcNow().ToUnixTimeMilliseconds()), $"control {group.Name}", ct).ConfigureAwait(false);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var esm = new SqsEventSourceMapping(cloud.Sqs, signalSettings.SignalQueueUrl, cloud.SignalQueueArn, cloud.QueueTiming.BatchSize, exportFunction, counters, Problem);
+        var esmTask = Task.Run(() => esm.RunAsync(stop.Token), CancellationToken.None);
+        var written = 0;
+        var traffic = Task.Run(() => WriteTrafficAsync(plan, cloud, clock, settle, delivery, counters, () => Interlocked.Increment(ref written), stop.Token), CancellationToken.None);
+        var foreign = Task.Run(() => HoldSlotsAsync(options, trafficStart, cloud.Front, clock, counters, stop.Token), CancellationToken.None);
+
+        string? failure = null;
+        var progress = Array.Empty<GroupProgress>() as IReadOnlyList<GroupProgress>;
+        var (queueDepth, dlqDepth) = (0, 0);
+        var phase = "traffic";
+        while (true)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                failure = "cancelled";
+                break;
+            }
+
+            var now = clock.GetUtcNow();
+            if (now > DateTimeOffset.UtcNow)
+            {
+                failure = $"simulated time {now:O} passed real time {DateTimeOffset.UtcNow:O}; moto would reject the events";
+                break;
+            }
+
+            if (traffic.IsFaulted)
+            {
+                failure = $"traffic failed: {traffic.Exception!.GetBaseException().Message}";
+                break;
+            }
+
+            if (esmTask.IsFaulted)
+            {
+                failure = $"event source mapping failed: {esmTask.Exception!.GetBaseException().Message}";
+                break;
+            }
+
+            progress = await GroupProgressAsync(plan, checkpoints, ct).ConfigureAwait(false);
+            queueDepth = await cloud.DepthAsync(cloud.SignalQueueUrl, ct).ConfigureAwait(false);
+            dlqDepth = await cloud.DepthAsync(cloud.DeadLetterQueueUrl, ct).ConfigureAwait(false);
+            phase = traffic.IsCompleted ? "draining exports" : "traffic";
+            onProgress?.Invoke(new ScenarioProgress(phase, now, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
+
+            if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done))
+            {
+                break;
+            }
+
+            if (now > deadline || (traffic.IsCompleted && now > plan.LastDelivery + options.DrainTimeout))
+            {
+                var behind = progress.Where(g => !g.Done)
+                    .Select(g => $"{g.LogGroup} exported through {(g.ExportedThrough is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t).ToString("O", CultureInfo.InvariantCulture) : "nothing")}, needs {DateTimeOffset.FromUnixTimeMilliseconds(g.LastTimestamp):O}");
+                failure = $"timed out {options.DrainTimeout.TotalMinutes:0} simulated minutes after the last delivery: {string.Join("; ", behind)}";
+                break;
+            }
+
+            await Task.Delay(PollInterval, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(new[] { esmTask, traffic, foreign }.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+        var simulatedEnd = clock.GetUtcNow();
+        onProgress?.Invoke(new ScenarioProgress("verifying", simulatedEnd, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
+
+        var lateByDesign = options.Lateness >= settle || interval + (options.DeliveryDelay * 1.5) >= settle;
+        if (failure is null && counters.IngestedAfterSettle > 0 && !lateByDesign)
+        {
+            failure = string.Create(
+                CultureInfo.InvariantCulture,
+                $"the harness fell behind the simulated clock: {counters.IngestedAfterSettle} records were ingested more than the settle delay after their timestamp (PutLogEvents up to {counters.MaxPutLag.TotalMinutes:0.0} simulated minutes late), so an export may already have covered them; rerun with a lower --speed");
+        }
+
+        var expected = plan.Groups.ToDictionary(g => g.Name, g => (IReadOnlyCollection<string>)plan.RecordsOf(g.Name).Select(r => r.Message).ToList(), StringComparer.Ordinal);
+        var verification = await Verifier.VerifyAsync(cloud.S3, cloud.Bucket, exportSettings.Policy.ExportPrefix, expected, CancellationToken.None).ConfigureAwait(false);
+        progress = await GroupProgressAsync(plan, checkpoints, CancellationToken.None).ConfigureAwait(false);
+
+        var result = new ScenarioResult
+        {
+            RunId = runId,
+            Options = options,
+            SettleDelay = settle,
+            Debounce = debounce,
+            QueueTiming = cloud.QueueTiming,
+            OutputDirectory = output,
+            ReportPath = Path.Combine(output, "report.json"),
+            FunctionLogPath = functionLogPath,
+            MotoEndpoint = moto,
+            Bucket = cloud.Bucket,
+            ExportPrefix = exportSettings.Policy.ExportPrefix,
+            StatePrefix = exportSettings.StatePrefix,
+            SignalQueueUrl = cloud.SignalQueueUrl,
+            DeadLetterQueueUrl = cloud.DeadLetterQueueUrl,
+            SimulatedStart = trafficStart,
+            SimulatedEnd = simulatedEnd,
+            RealDuration = realClock.Elapsed,
+            GeneratedRecords = plan.RecordCount,
+            LateRecords = plan.LateRecordCount,
+            Groups = progress,
+            Counters = counters,
+            Tasks = ExportTaskTotals.From(cloud.Front.Stats),
+            QueueDepthAtEnd = await cloud.DepthAsync(cloud.SignalQueueUrl, CancellationToken.None).ConfigureAwait(false),
+            DeadLetterDepthAtEnd = await cloud.DepthAsync(cloud.DeadLetterQueueUrl, CancellationToken.None).ConfigureAwait(false),
+            Failure = failure,
+            Problems = [.. problems],
+            Verification = verification,
+        };
+        await File.WriteAllTextAsync(result.ReportPath, RunReport.Json(result), CancellationToken.None).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(output, "summary.md"), RunReport.Markdown(result), CancellationToken.None).ConfigureAwait(false);
+        return result;
+    }
+
+    private static async Task WriteTrafficAsync(TrafficPlan plan, LocalCloudResources cloud, SimulatedClock clock, TimeSpan settle, SubscriptionDelivery delivery, RunCounters counters, Action written, CancellationToken ct)
+    {
+        using var gate = new SemaphoreSlim(PutConcurrency);
+        var puts = new List<Task>();
+        var deliveries = new ConcurrentBag<Task>();
+        long sequence = 0;
+        foreach (var batch in plan.Batches)
+        {
+            var wait = batch.DeliverAt - clock.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await clock.DelayAsync(wait, ct).ConfigureAwait(false);
+            }
+
+            await gate.WaitAsync(ct).ConfigureAwait(false);
+            puts.Add(Task.Run(
+                async () =>
+                {
+                    try
+                    {
+                        await PutAsync(batch, cloud.Logs, clock, ct).ConfigureAwait(false);
+                        var ingested = clock.GetUtcNow();
+                        var settledBefore = (ingested - settle).ToUnixTimeMilliseconds();
+                        counters.Ingested(batch.Records.Count);
+                        counters.PutCompleted(ingested - batch.DeliverAt, batch.Records.Count(r => r.Timestamp < settledBefore));
+                        var events = batch.Records
+                            .Select(r => new SubscriptionEvent(SubscriptionEncoder.EventId(r.Timestamp, Interlocked.Increment(ref sequence)), r.Timestamp, r.Message))
+                            .ToList();
+                        var invocation = SubscriptionEncoder.DataMessage(FlowLogTraffic.AccountId, batch.LogGroup, batch.LogStream, events);
+                        deliveries.Add(delivery.DeliverAsync(invocation, $"{batch.LogGroup}/{batch.LogStream}", ct));
+                        counters.BatchDelivered();
+                        written();
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                },
+                ct));
+            puts.RemoveAll(t => t.IsCompletedSuccessfully);
+            if (puts.FirstOrDefault(t => t.IsFaulted) is { } faulted)
+            {
+                await faulted.ConfigureAwait(false);
+            }
+        }
+
+        await Task.WhenAll(puts).ConfigureAwait(false);
+        await Task.WhenAll(deliveries).ConfigureAwait(false);
+    }
+
+    /// <summary>Another tool's export tasks take the account's one slot at evenly spread times during the traffic.</summary>
+    private static async Task HoldSlotsAsync(ScenarioOptions options, DateTimeOffset trafficStart, CloudWatchLogsFront front, SimulatedClock clock, RunCounters counters, CancellationToken ct)
+    {
+        for (var i = 1; i <= options.ForeignExports; i++)
+        {
+            var at = trafficStart + (options.Duration * i / (options.ForeignExports + 1));
+            if (at > clock.GetUtcNow())
+            {
+                await clock.DelayAsync(at - clock.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+
+            while (true)
+            {
+                try
+                {
+                    front.HoldSlot(options.ForeignExportDuration);
+                    counters.ForeignExportStarted();
+                    break;
+                }
+                catch (InvalidOperationException)
+                {
+                    // Our own task holds the slot right now: take it as soon as it is free.
+                    await clock.DelayAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    private static async Task PutAsync(TrafficBatch batch, CloudWatchLogsClient logs, SimulatedClock clock, CancellationToken ct)
+    {
+        var events = batch.Records.Select(r => new InputLogEvent(r.Timestamp, r.Message)).ToList();
+        var response = await logs.PutLogEventsAsync(batch.LogGroup, batch.LogStream, events, ct).ConfigureAwait(false);
+        if (response.RejectedLogEventsInfo is { } rejected
+            && (rejected.TooNewLogEventStartIndex is not null || rejected.TooOldLogEventEndIndex is not null || rejected.ExpiredLogEventEndIndex is not null))
+        {
+            throw new InvalidOperationException(
+                $"PutLogEvents rejected events of {batch.LogGroup}/{batch.LogStream} (tooNewLogEventStartIndex {rejected.TooNewLogEventStartIndex}, tooOldLogEventEndIndex {rejected.TooOldLogEventEndIndex}, expiredLogEventEndIndex {rejected.ExpiredLogEventEndIndex}); "
+                + $"simulated now {clock.GetUtcNow():O}, real now {DateTimeOffset.UtcNow:O}, event times {DateTimeOffset.FromUnixTimeMilliseconds(events[0].Timestamp):O} .. {DateTimeOffset.FromUnixTimeMilliseconds(events[^1].Timestamp):O}");
+        }
+    }
+
+    private static async Task<IReadOnlyList<GroupProgress>> GroupProgressAsync(TrafficPlan plan, S3CheckpointStore checkpoints, CancellationToken ct)
+    {
+        var result = new List<GroupProgress>(plan.Groups.Count);
+        foreach (var group in plan.Groups)
+        {
+            var stored = await checkpoints.LoadAsync(group.Name, ct).ConfigureAwait(false);
+            result.Add(new GroupProgress(
+                group.Name,
+                group.Silent,
+                plan.RecordsOf(group.Name).Count,
+                plan.LastTimestampOf(group.Name),
+                stored?.Value.ExportedThrough,
+                stored?.Value.InFlight is not null,
+                stored?.Value.ExportsCompleted ?? 0L));
+        }
+
+        return result;
+    }
+}

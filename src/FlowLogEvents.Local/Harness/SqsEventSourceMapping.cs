@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text.Json;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using FlowLogEvents.Functions;
+
+namespace FlowLogEvents.Local.Harness;
+
+/// <summary>
+/// The Lambda SQS event source mapping for the FIFO signal queue, with ReportBatchItemFailures:
+/// long-polls for batches of up to BatchSize, invokes the export function's real handler with the
+/// SQS event Lambda would build, deletes the records that succeeded, and leaves the reported
+/// failures (or the whole batch when the invocation throws) to reappear after the visibility
+/// timeout; the queue's redrive policy moves a record to the DLQ after maxReceiveCount receives.
+/// One poller: every signal shares one message group, so FIFO processes them serially anyway.
+/// </summary>
+public sealed class SqsEventSourceMapping(
+    IAmazonSQS sqs,
+    Uri queueUrl,
+    string queueArn,
+    int batchSize,
+    ExportFunction function,
+    RunCounters counters,
+    Action<string> problem)
+{
+    private const string Region = "us-east-1";
+
+    public async Task RunAsync(CancellationToken stop)
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            List<Message> messages;
+            try
+            {
+                var received = await sqs.ReceiveMessageAsync(
+                    new ReceiveMessageRequest
+                    {
+                        QueueUrl = queueUrl.ToString(),
+                        MaxNumberOfMessages = batchSize,
+                        WaitTimeSeconds = 1,
+                        MessageSystemAttributeNames = ["All"],
+                        MessageAttributeNames = ["All"],
+                    },
+                    stop).ConfigureAwait(false);
+                messages = received.Messages ?? [];
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (AmazonSQSException ex)
+            {
+                problem($"event source mapping: ReceiveMessage failed: {ex.Message}");
+                await Task.Delay(500, stop).ConfigureAwait(false);
+                continue;
+            }
+
+            if (messages.Count == 0)
+            {
+                continue;
+            }
+
+            var (data, continuations) = CountKinds(messages);
+            counters.ExportInvoked(messages.Count, data, continuations);
+            HashSet<string> failed;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try
+            {
+                await using var output = await function.HandleAsync(new MemoryStream(Event(messages, queueArn), writable: false)).ConfigureAwait(false);
+                failed = ParseFailures(output, messages);
+                counters.ExportHandlerTook(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            }
+            catch (Exception ex)
+            {
+                // A function error: Lambda retries the whole batch after the visibility timeout.
+                counters.ExportFailed();
+                problem($"export function threw on a batch of {messages.Count}: {ex.GetType().Name}: {ex.Message}");
+                continue;
+            }
+
+            var succeeded = messages.Where(m => !failed.Contains(m.MessageId)).ToList();
+            if (succeeded.Count > 0)
+            {
+                var deleted = await sqs.DeleteMessageBatchAsync(
+                    new DeleteMessageBatchRequest
+                    {
+                        QueueUrl = queueUrl.ToString(),
+                        Entries = succeeded.Select((m, i) => new DeleteMessageBatchRequestEntry(i.ToString(CultureInfo.InvariantCulture), m.ReceiptHandle)).ToList(),
+                    },
+                    CancellationToken.None).ConfigureAwait(false);
+                foreach (var failure in deleted.Failed ?? [])
+                {
+                    problem($"event source mapping: DeleteMessage failed: {failure.Code} {failure.Message}");
+                }
+            }
+
+            counters.ExportAcknowledged(succeeded.Count, failed.Count);
+        }
+    }
+
+    /// <summary>The SQS event the event source mapping delivers to the function.</summary>
+    public static byte[] Event(IReadOnlyList<Message> messages, string queueArn)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("Records");
+            foreach (var m in messages)
+            {
+                json.WriteStartObject();
+                json.WriteString("messageId", m.MessageId);
+                json.WriteString("receiptHandle", m.ReceiptHandle);
+                json.WriteString("body", m.Body);
+                json.WriteStartObject("attributes");
+                foreach (var (name, value) in m.Attributes ?? [])
+                {
+                    json.WriteString(name, value);
+                }
+
+                json.WriteEndObject();
+                json.WriteStartObject("messageAttributes");
+                foreach (var (name, value) in m.MessageAttributes ?? [])
+                {
+                    json.WriteStartObject(name);
+                    json.WriteString("stringValue", value.StringValue);
+                    json.WriteStartArray("stringListValues");
+                    json.WriteEndArray();
+                    json.WriteStartArray("binaryListValues");
+                    json.WriteEndArray();
+                    json.WriteString("dataType", value.DataType);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndObject();
+                json.WriteString("md5OfBody", m.MD5OfBody);
+                json.WriteString("eventSource", "aws:sqs");
+                json.WriteString("eventSourceARN", queueArn);
+                json.WriteString("awsRegion", Region);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>batchItemFailures; an id that is not in the batch makes Lambda treat the whole batch as failed.</summary>
+    private static HashSet<string> ParseFailures(Stream output, IReadOnlyList<Message> messages)
+    {
+        using var document = JsonDocument.Parse(output);
+        var ids = messages.Select(m => m.MessageId).ToHashSet(StringComparer.Ordinal);
+        var failed = new HashSet<string>(StringComparer.Ordinal);
+        if (document.RootElement.TryGetProperty("batchItemFailures", out var failures))
+        {
+            foreach (var failure in failures.EnumerateArray())
+            {
+                var id = failure.GetProperty("itemIdentifier").GetString();
+                if (id is null || !ids.Contains(id))
+                {
+                    return ids;
+                }
+
+                failed.Add(id);
+            }
+        }
+
+        return failed;
+    }
+
+    private static (int Data, int Continuations) CountKinds(IReadOnlyList<Message> messages)
+    {
+        var (data, continuations) = (0, 0);
+        foreach (var m in messages)
+        {
+            try
+            {
+                using var body = JsonDocument.Parse(m.Body);
+                if (body.RootElement.TryGetProperty("kind", out var kind) && kind.GetString() == "continuation")
+                {
+                    continuations++;
+                }
+                else
+                {
+                    data++;
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        return (data, continuations);
+    }
+}

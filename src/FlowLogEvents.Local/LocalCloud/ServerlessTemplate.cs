@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace FlowLogEvents.Local.LocalCloud;
+
+/// <summary>
+/// What the local cloud takes from serverless.template (embedded in this assembly): the queues'
+/// attributes and redrive policy, the event source mapping's batch size, the parameters' defaults,
+/// and each function's environment variables with their Refs resolved.
+/// </summary>
+public sealed class ServerlessTemplate
+{
+    private readonly JsonElement _root;
+
+    private ServerlessTemplate(JsonDocument document) => _root = document.RootElement;
+
+    public static ServerlessTemplate Load()
+    {
+        using var stream = typeof(ServerlessTemplate).Assembly.GetManifestResourceStream("serverless.template")
+            ?? throw new InvalidOperationException("serverless.template is not embedded in FlowLogEvents.Local");
+        return Parse(stream);
+    }
+
+    public static ServerlessTemplate Parse(Stream json) => new(JsonDocument.Parse(json));
+
+    private JsonElement Resource(string logicalId) => _root.GetProperty("Resources").GetProperty(logicalId);
+
+    private JsonElement Properties(string logicalId) => Resource(logicalId).GetProperty("Properties");
+
+    /// <summary>A queue's attributes (DelaySeconds, VisibilityTimeout, MessageRetentionPeriod, ...) as declared.</summary>
+    public int QueueAttribute(string logicalId, string name, int fallback) =>
+        Properties(logicalId).TryGetProperty(name, out var value) ? value.GetInt32() : fallback;
+
+    /// <summary>maxReceiveCount of a queue's RedrivePolicy.</summary>
+    public int MaxReceiveCount(string logicalId) =>
+        Properties(logicalId).GetProperty("RedrivePolicy").GetProperty("maxReceiveCount").GetInt32();
+
+    /// <summary>The logical id the RedrivePolicy's deadLetterTargetArn points at (Fn::GetAtt [id, Arn]).</summary>
+    public string DeadLetterTarget(string logicalId) =>
+        Properties(logicalId).GetProperty("RedrivePolicy").GetProperty("deadLetterTargetArn").GetProperty("Fn::GetAtt")[0].GetString()!;
+
+    /// <summary>BatchSize of the function's SQS event (10 when absent, as AWS defaults).</summary>
+    public int SqsBatchSize(string functionLogicalId)
+    {
+        foreach (var evt in Properties(functionLogicalId).GetProperty("Events").EnumerateObject())
+        {
+            if (evt.Value.GetProperty("Type").GetString() == "SQS")
+            {
+                return evt.Value.GetProperty("Properties").TryGetProperty("BatchSize", out var size) ? size.GetInt32() : 10;
+            }
+        }
+
+        throw new InvalidOperationException($"{functionLogicalId} has no SQS event in serverless.template");
+    }
+
+    public string? ParameterDefault(string name) =>
+        _root.GetProperty("Parameters").TryGetProperty(name, out var p) && p.TryGetProperty("Default", out var d)
+            ? d.ValueKind == JsonValueKind.Number ? d.GetRawText() : d.GetString()
+            : null;
+
+    /// <summary>
+    /// The function's environment variables. <c>{"Ref": X}</c> resolves through <paramref name="refs"/>
+    /// (resources and parameter overrides), then the parameter's default.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Environment(string functionLogicalId, IReadOnlyDictionary<string, string> refs)
+    {
+        ArgumentNullException.ThrowIfNull(refs);
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var variables = Properties(functionLogicalId).GetProperty("Environment").GetProperty("Variables");
+        foreach (var variable in variables.EnumerateObject())
+        {
+            result[variable.Name] = variable.Value.ValueKind switch
+            {
+                JsonValueKind.String => variable.Value.GetString()!,
+                JsonValueKind.Number => variable.Value.GetRawText(),
+                JsonValueKind.Object when variable.Value.TryGetProperty("Ref", out var r) =>
+                    refs.TryGetValue(r.GetString()!, out var v) ? v
+                    : ParameterDefault(r.GetString()!) ?? throw new InvalidOperationException($"{functionLogicalId} variable {variable.Name}: nothing to resolve Ref {r.GetString()} with"),
+                _ => throw new InvalidOperationException($"{functionLogicalId} variable {variable.Name}: unsupported value {variable.Value.GetRawText()}"),
+            };
+        }
+
+        return result;
+    }
+}
+
+/// <summary>
+/// SQS timers run on moto's real clock, not the simulated one, so the signal queue's DelaySeconds
+/// and VisibilityTimeout from serverless.template are divided by the speed (rounded up to whole
+/// seconds, as SQS takes integers; DelaySeconds at least 0, VisibilityTimeout at least 1). The
+/// continuation loop therefore paces at the template's 60 s of simulated time per lap (or slower when
+/// the rounding dominates, above speed 60). maxReceiveCount is not a time and is kept.
+/// </summary>
+public sealed record QueueTiming(int DelaySeconds, int VisibilityTimeoutSeconds, int MaxReceiveCount, int MessageRetentionSeconds, int BatchSize)
+{
+    public static QueueTiming FromTemplate(ServerlessTemplate template, double speed)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var delay = template.QueueAttribute("SignalQueue", "DelaySeconds", 0);
+        var visibility = template.QueueAttribute("SignalQueue", "VisibilityTimeout", 30);
+        return new QueueTiming(
+            Math.Max(0, (int)Math.Ceiling(delay / speed)),
+            Math.Max(1, (int)Math.Ceiling(visibility / speed)),
+            template.MaxReceiveCount("SignalQueue"),
+            template.QueueAttribute("SignalQueue", "MessageRetentionPeriod", 345600),
+            template.SqsBatchSize("ExportFunction"));
+    }
+
+    public string Describe(ServerlessTemplate template) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"DelaySeconds {DelaySeconds} (template {template.QueueAttribute("SignalQueue", "DelaySeconds", 0)}), VisibilityTimeout {VisibilityTimeoutSeconds} (template {template.QueueAttribute("SignalQueue", "VisibilityTimeout", 30)}), maxReceiveCount {MaxReceiveCount}, batch size {BatchSize}");
+}

@@ -1,0 +1,57 @@
+namespace FlowLogEvents.Aws;
+
+/// <summary>
+/// The IAM actions the code needs, declared in one place. Each adapter lists the actions of the AWS
+/// operations it calls (<c>RequiredActions</c>); each function's set is the union over the adapters
+/// it builds. Tests check these lists against the code (an IL scan of the AWS client calls and a
+/// recording of the operations real flows send) and against the roles in <c>serverless.template</c>.
+/// </summary>
+public static class IamActions
+{
+    public const string SqsSendMessage = "sqs:SendMessage";
+    public const string S3GetObject = "s3:GetObject";
+    public const string S3PutObject = "s3:PutObject";
+    public const string S3ListBucket = "s3:ListBucket";
+    public const string LogsCreateExportTask = "logs:CreateExportTask";
+    public const string LogsDescribeExportTasks = "logs:DescribeExportTasks";
+    public const string LogsDescribeLogGroups = "logs:DescribeLogGroups";
+    public const string KmsDecrypt = "kms:Decrypt";
+    public const string KmsGenerateDataKey = "kms:GenerateDataKey";
+
+    /// <summary>
+    /// Actions the code needs without calling an operation of that name, and why. They are the only
+    /// declared actions a scan or recording of the code's calls does not show.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Implied { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [S3ListBucket] = "GetObject of a missing checkpoint answers 404 (not 403) only with s3:ListBucket on the bucket",
+    };
+
+    /// <summary>
+    /// Actions the Service Authorization Reference lists without a resource type: a policy can only
+    /// grant them on <c>"*"</c>. Every other action must name its resources.
+    /// </summary>
+    public static IReadOnlySet<string> WithoutResourceLevelPermissions { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        LogsDescribeExportTasks,
+        LogsDescribeLogGroups,
+    };
+
+    /// <summary>
+    /// Needed only when the state bucket encrypts with a customer-managed KMS key (SSE-KMS): S3 calls
+    /// KMS on the function's behalf when it reads and writes checkpoints.
+    /// </summary>
+    public static IReadOnlyList<string> StateBucketKms { get; } = [KmsDecrypt, KmsGenerateDataKey];
+
+    /// <summary>What the signal function's role must allow for the code (runtime logging aside).</summary>
+    public static IReadOnlySet<string> SignalFunction { get; } = Union(SqsQueueSender.RequiredActions);
+
+    /// <summary>What the export function's role must allow for the code (runtime logging and the event source mapping aside).</summary>
+    public static IReadOnlySet<string> ExportFunction { get; } = Union(
+        S3CheckpointStore.RequiredActions,
+        CloudWatchExportTasks.RequiredActions,
+        SqsQueueSender.RequiredActions);
+
+    private static HashSet<string> Union(params IReadOnlyList<string>[] lists) =>
+        new(lists.SelectMany(l => l), StringComparer.Ordinal);
+}

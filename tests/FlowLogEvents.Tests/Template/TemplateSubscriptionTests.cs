@@ -1,0 +1,70 @@
+namespace FlowLogEvents.Tests.Template;
+
+/// <summary>Subscription filters and the Lambda permissions CloudWatch Logs needs to invoke the signal function.</summary>
+public sealed class TemplateSubscriptionTests
+{
+    /// <summary>How many log groups of the LogGroupNames list the template subscribes (one slot each).</summary>
+    public const int Slots = 10;
+
+    [Fact]
+    public void SubscriptionFilters_OnePerSlotPlusTheFlowLogGroup_AllTargetTheSignalFunction()
+    {
+        var filters = RepositoryFiles.ResourcesOfType("AWS::Logs::SubscriptionFilter");
+
+        Assert.Equal(Slots + 1, filters.Count);
+        Assert.All(filters, id =>
+        {
+            var properties = RepositoryFiles.Properties(id);
+            Assert.Equal("GetAtt:SignalFunction.Arn", TemplateJson.Render(properties["DestinationArn"]!));
+            Assert.Equal(string.Empty, (string?)properties["FilterPattern"]);
+        });
+    }
+
+    [Fact]
+    public void SubscriptionFilters_Each_DependsOnAPermissionScopedBySourceArnAndSourceAccount()
+    {
+        foreach (var id in RepositoryFiles.ResourcesOfType("AWS::Logs::SubscriptionFilter"))
+        {
+            var filter = RepositoryFiles.Resource(id);
+            var permissionId = (string)filter["DependsOn"]!;
+            var permission = RepositoryFiles.Resource(permissionId);
+            var properties = permission["Properties"]!;
+
+            Assert.Equal("AWS::Lambda::Permission", (string?)permission["Type"]);
+            Assert.Equal((string?)filter["Condition"], (string?)permission["Condition"]);
+            Assert.Equal("lambda:InvokeFunction", (string?)properties["Action"]);
+            Assert.Equal("Sub:logs.${AWS::Region}.amazonaws.com", TemplateJson.Render(properties["Principal"]!));
+            Assert.Equal("Ref:AWS::AccountId", TemplateJson.Render(properties["SourceAccount"]!));
+            var sourceArn = TemplateJson.Render(properties["SourceArn"]!);
+            Assert.True(
+                sourceArn == "GetAtt:FlowLogGroup.Arn" || sourceArn == "Sub:arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:${Name}:*",
+                $"{permissionId}: SourceArn {sourceArn}");
+        }
+    }
+
+    [Fact]
+    public void Slots_EachListedLogGroup_IsSelectedFromThePaddedParameterList()
+    {
+        for (var slot = 1; slot <= Slots; slot++)
+        {
+            var filter = RepositoryFiles.Resource($"SubscriptionFilter{slot}");
+            var select = filter["Properties"]!["LogGroupName"]!["Fn::Select"]!.AsArray();
+
+            Assert.Equal($"HasLogGroup{slot}", (string?)filter["Condition"]);
+            Assert.Equal(slot - 1, (int)select[0]!);
+            Assert.Contains("\"Ref\":\"LogGroupNames\"", select[1]!.ToJsonString(), StringComparison.Ordinal);
+        }
+
+        Assert.Equal("CommaDelimitedList", (string?)RepositoryFiles.Template["Parameters"]!["LogGroupNames"]!["Type"]);
+        Assert.Null(RepositoryFiles.Template["Resources"]![$"SubscriptionFilter{Slots + 1}"]);
+    }
+
+    [Fact]
+    public void SignalFunction_AsyncRetries_AreTheDefaultTwoWithinSixHours()
+    {
+        var config = RepositoryFiles.Properties("SignalFunction")["EventInvokeConfig"]!.AsObject();
+
+        Assert.Equal(2, (int)config["MaximumRetryAttempts"]!);
+        Assert.Equal(21600, (int)config["MaximumEventAgeInSeconds"]!);
+    }
+}
