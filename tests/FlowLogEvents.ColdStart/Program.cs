@@ -16,7 +16,7 @@ internal static class Program
     {
         return args.FirstOrDefault() switch
         {
-            "host" when args.Length == 3 => await HostAsync(args[1], args[2]).ConfigureAwait(false),
+            "host" when args.Length is 3 or 4 => await HostAsync(args[1], args[2], args.Length == 4 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 0).ConfigureAwait(false),
             "drive" => await Driver.RunAsync(args[1..]).ConfigureAwait(false),
             _ => Usage(),
         };
@@ -28,7 +28,8 @@ internal static class Program
         return 2;
     }
 
-    private static async Task<int> HostAsync(string handler, string eventFile)
+    /// <param name="repeat">Further invocations with the same event after the first (warm), then a memory line.</param>
+    private static async Task<int> HostAsync(string handler, string eventFile, int repeat)
     {
         var main = Stopwatch.StartNew();
         var parts = handler.Split("::");
@@ -50,6 +51,20 @@ internal static class Program
         var handled = main.Elapsed.TotalMilliseconds;
         using var process = Process.GetCurrentProcess();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"handled main-to-constructed={constructed:F1}ms main-to-handled={handled:F1}ms peak-working-set={process.PeakWorkingSet64 / 1048576.0:F1}MB response={body}"));
+        if (repeat > 0)
+        {
+            var warm = Stopwatch.StartNew();
+            for (var i = 0; i < repeat; i++)
+            {
+                await using var again = File.OpenRead(eventFile);
+                await using var answer = await ((Task<Stream>)method.Invoke(instance, [again])!).ConfigureAwait(false);
+            }
+
+            process.Refresh();
+            var info = GC.GetGCMemoryInfo();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm invocations={repeat} mean={warm.Elapsed.TotalMilliseconds / repeat:F1}ms peak-working-set={process.PeakWorkingSet64 / 1048576.0:F1}MB working-set={process.WorkingSet64 / 1048576.0:F1}MB gc-heap={info.HeapSizeBytes / 1048576.0:F1}MB gc-committed={info.TotalCommittedBytes / 1048576.0:F1}MB"));
+        }
+
         return 0;
     }
 }

@@ -39,6 +39,8 @@ public sealed class FunctionLog : IDisposable
     {
         string? evt = null;
         string? reason = null;
+        string? logGroup = null;
+        long? windowStart = null;
         var reader = new Utf8JsonReader(line);
         try
         {
@@ -62,6 +64,14 @@ public sealed class FunctionLog : IDisposable
                         {
                             reason = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                         }
+                        else if (reader.ValueTextEquals("logGroup"u8) && reader.Read())
+                        {
+                            logGroup = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                        }
+                        else if (reader.ValueTextEquals("windowStart"u8) && reader.Read())
+                        {
+                            windowStart = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var w) ? w : null;
+                        }
 
                         break;
                 }
@@ -75,6 +85,10 @@ public sealed class FunctionLog : IDisposable
         if (evt is not null)
         {
             _counters.TelemetryEvent(evt, reason);
+            if (evt is "signal.sent" or "signal.suppressed" && logGroup is not null && windowStart is { } window)
+            {
+                _counters.SignalDecision(instance, logGroup, window, sent: evt == "signal.sent");
+            }
         }
 
         lock (_gate)

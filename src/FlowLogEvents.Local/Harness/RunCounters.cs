@@ -7,6 +7,7 @@ public sealed class RunCounters
 {
     private readonly ConcurrentDictionary<string, int> _events = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _deferred = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Instance, string LogGroup, long Window), (int Invocations, int Sent)> _windows = new();
     private long _eventsIngested;
     private int _putLogEventsCalls;
     private int _batchesDelivered;
@@ -88,6 +89,35 @@ public sealed class RunCounters
     /// <summary>Times the export function answered LimitExceededException by deferring (continuation).</summary>
     public int SlotBusyDeferrals => _deferred.Where(kv => kv.Key.Contains("export slot", StringComparison.Ordinal)).Sum(kv => kv.Value);
 
+    /// <summary>
+    /// SendMessage calls of the signal function per log group and debounce window, against the
+    /// invocations that decided about that window (sent or suppressed).
+    /// </summary>
+    public SignalEconomy Signals
+    {
+        get
+        {
+            var cells = _windows.ToArray();
+            if (cells.Length == 0)
+            {
+                return new SignalEconomy(0, 0, 0, 0, 0);
+            }
+
+            var byWindow = cells.GroupBy(kv => (kv.Key.LogGroup, kv.Key.Window))
+                .Select(g => (Invocations: g.Sum(kv => kv.Value.Invocations), Sent: g.Sum(kv => kv.Value.Sent)))
+                .ToList();
+            return new SignalEconomy(
+                byWindow.Count,
+                byWindow.Average(w => w.Invocations),
+                byWindow.Average(w => w.Sent),
+                byWindow.Max(w => w.Sent),
+                cells.Max(kv => kv.Value.Sent));
+        }
+    }
+
+    internal void SignalDecision(string instance, string logGroup, long window, bool sent) =>
+        _windows.AddOrUpdate((instance, logGroup, window), (1, sent ? 1 : 0), (_, n) => (n.Invocations + 1, n.Sent + (sent ? 1 : 0)));
+
     internal void Ingested(int events)
     {
         Interlocked.Add(ref _eventsIngested, events);
@@ -156,3 +186,10 @@ public sealed class RunCounters
         }
     }
 }
+
+/// <summary>
+/// Signal economy of a run: (log group, debounce window) pairs that saw data, the mean invocations
+/// and SendMessage calls per pair, the most SendMessage calls of one pair (all warm instances), and
+/// the most of one pair on one warm instance (FlowLogEvents' target: 1).
+/// </summary>
+public sealed record SignalEconomy(int Windows, double InvocationsPerWindow, double SendsPerWindow, int MaxSendsPerWindow, int MaxSendsPerWindowPerInstance);

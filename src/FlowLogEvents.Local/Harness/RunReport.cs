@@ -118,6 +118,19 @@ public static class RunReport
             json.WriteNumber("seenRunning", result.Tasks.SeenRunning);
             json.WriteNumber("foreignTasksHoldingTheSlot", c.ForeignExports);
             json.WriteEndObject();
+            var signals = c.Signals;
+            json.WriteStartObject("economy");
+            json.WriteNumber("logGroupWindows", signals.Windows);
+            json.WriteNumber("invocationsPerLogGroupWindow", Math.Round(signals.InvocationsPerWindow, 2));
+            json.WriteNumber("sendMessagePerLogGroupWindow", Math.Round(signals.SendsPerWindow, 2));
+            json.WriteNumber("maxSendMessagePerLogGroupWindow", signals.MaxSendsPerWindow);
+            json.WriteNumber("maxSendMessagePerLogGroupWindowPerInstance", signals.MaxSendsPerWindowPerInstance);
+            json.WriteNumber("exportTasksPerSimulatedHour", Math.Round(TasksPerHour(result), 1));
+            json.WriteNumber("exportedRecordsMeasured", result.Tasks.FreshnessMs.Count);
+            json.WriteNumber("freshnessP50Seconds", Math.Round(result.Tasks.Freshness(50).TotalSeconds, 1));
+            json.WriteNumber("freshnessP99Seconds", Math.Round(result.Tasks.Freshness(99).TotalSeconds, 1));
+            json.WriteNumber("freshnessMaxSeconds", Math.Round(result.Tasks.Freshness(100).TotalSeconds, 1));
+            json.WriteEndObject();
             json.WriteStartObject("resources");
             json.WriteString("moto", result.MotoEndpoint.ToString());
             json.WriteString("bucket", result.Bucket);
@@ -165,6 +178,8 @@ public static class RunReport
         md.AppendLine(inv, $"- Subscription: {c.SubscriptionInvocations} signal invocations ({c.SubscriptionErrors} errors, {c.SubscriptionsDropped} dropped); signals sent {c.Event("signal.sent")}, suppressed by warm instances {c.Event("signal.suppressed")}, reached the export function {c.DataSignalsReceived} (the rest deduplicated by SQS FIFO).");
         md.AppendLine(inv, $"- Export function: {c.ExportInvocations} invocations, {c.RecordsReceived} records ({c.ContinuationsReceived} continuations), {c.RecordsReportedFailed} reported failed, {c.ExportInvocationErrors} errors; handler {c.MeanExportHandlerTime.TotalMilliseconds:0} ms mean, {c.MaxExportHandlerTime.TotalMilliseconds:0} ms max (real).");
         md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}; {c.ForeignExports} tasks of another tool held the slot).");
+        var signals = c.Signals;
+        md.AppendLine(inv, $"- Economy: {signals.Windows} (log group, debounce window) pairs with data: {signals.InvocationsPerWindow:0.0} signal invocations and {signals.SendsPerWindow:0.00} SendMessage calls per pair on average (at most {signals.MaxSendsPerWindow} for one pair, at most {signals.MaxSendsPerWindowPerInstance} per warm instance); {TasksPerHour(result):0.0} export tasks per simulated hour; freshness from ingestion to the S3 object p50 {result.Tasks.Freshness(50).TotalSeconds:0} s, p99 {result.Tasks.Freshness(99).TotalSeconds:0} s, max {result.Tasks.Freshness(100).TotalSeconds:0} s (simulated, {result.Tasks.FreshnessMs.Count} records).");
         md.AppendLine(inv, $"- Queue at the end: {result.QueueDepthAtEnd} messages, DLQ {result.DeadLetterDepthAtEnd}. Queue timing: {result.QueueTiming.DelaySeconds} s delay, {result.QueueTiming.VisibilityTimeoutSeconds} s visibility (template values / speed), maxReceiveCount {result.QueueTiming.MaxReceiveCount}.");
         md.AppendLine(inv, $"- Report: `{result.ReportPath}`; function log: `{result.FunctionLogPath}`.");
         foreach (var problem in result.Problems.Take(10))
@@ -191,6 +206,13 @@ public static class RunReport
         }
 
         return md.ToString();
+    }
+
+    /// <summary>Export tasks the functions created per simulated hour, from the start of traffic to the end of the run.</summary>
+    private static double TasksPerHour(ScenarioResult result)
+    {
+        var hours = (result.SimulatedEnd - result.SimulatedStart).TotalHours;
+        return hours <= 0 ? 0 : result.Tasks.Created / hours;
     }
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)

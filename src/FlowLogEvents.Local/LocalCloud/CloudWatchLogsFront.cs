@@ -44,11 +44,13 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
     private readonly ConcurrentDictionary<string, CloudWatchLogsClient> _logs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly ConcurrentDictionary<string, string> _taskRegions = new(StringComparer.Ordinal);
+    private readonly TimeProvider _clock;
     private Task _accepting = Task.CompletedTask;
     private Task _ticking = Task.CompletedTask;
 
     private CloudWatchLogsFront(HttpListener listener, Uri endpoint, Uri moto, TimeProvider clock, ExportTaskTiming timing)
     {
+        _clock = clock;
         _listener = listener;
         Endpoint = endpoint;
         _moto = moto;
@@ -137,6 +139,11 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
                 catch (HttpRequestException ex)
                 {
                     failure = $"Export failed writing to s3://{task.Spec.Destination}: {ex.Message}";
+                }
+
+                if (failure is null)
+                {
+                    Stats.ObjectsWritten(task.Events, _clock.GetUtcNow().ToUnixTimeMilliseconds());
                 }
 
                 _book.Finish(task.TaskId, failure);
@@ -484,6 +491,7 @@ public sealed class ExportTaskStats
     private int _seenPending;
     private int _seenRunning;
     private int _active;
+    private readonly ConcurrentQueue<long> _freshness = new();
 
     public int Created => Volatile.Read(ref _created);
 
@@ -517,4 +525,18 @@ public sealed class ExportTaskStats
     internal void ObservedPending() => Interlocked.Increment(ref _seenPending);
 
     internal void ObservedRunning() => Interlocked.Increment(ref _seenRunning);
+
+    /// <summary>
+    /// Freshness of every exported record: milliseconds on the shared clock from its ingestion
+    /// (PutLogEvents through the front) to the write of the S3 object that holds it.
+    /// </summary>
+    public IReadOnlyList<long> FreshnessMs => [.. _freshness];
+
+    internal void ObjectsWritten(IEnumerable<IngestedEvent> events, long writtenAt)
+    {
+        foreach (var e in events)
+        {
+            _freshness.Enqueue(writtenAt - e.IngestedAt);
+        }
+    }
 }

@@ -69,18 +69,48 @@ public sealed class ServerlessTemplate
         var variables = Properties(functionLogicalId).GetProperty("Environment").GetProperty("Variables");
         foreach (var variable in variables.EnumerateObject())
         {
-            result[variable.Name] = variable.Value.ValueKind switch
-            {
-                JsonValueKind.String => variable.Value.GetString()!,
-                JsonValueKind.Number => variable.Value.GetRawText(),
-                JsonValueKind.Object when variable.Value.TryGetProperty("Ref", out var r) =>
-                    refs.TryGetValue(r.GetString()!, out var v) ? v
-                    : ParameterDefault(r.GetString()!) ?? throw new InvalidOperationException($"{functionLogicalId} variable {variable.Name}: nothing to resolve Ref {r.GetString()} with"),
-                _ => throw new InvalidOperationException($"{functionLogicalId} variable {variable.Name}: unsupported value {variable.Value.GetRawText()}"),
-            };
+            result[variable.Name] = Resolve(variable.Value, refs, $"{functionLogicalId} variable {variable.Name}");
         }
 
         return result;
+    }
+
+    /// <summary>A string, a number, <c>Ref</c>, or <c>Fn::If</c> over a condition of <c>Fn::Equals</c> / <c>Fn::Not</c>.</summary>
+    private string Resolve(JsonElement value, IReadOnlyDictionary<string, string> refs, string what) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Number => value.GetRawText(),
+        JsonValueKind.Object when value.TryGetProperty("Ref", out var r) =>
+            refs.TryGetValue(r.GetString()!, out var v) ? v
+            : ParameterDefault(r.GetString()!) ?? throw new InvalidOperationException($"{what}: nothing to resolve Ref {r.GetString()} with"),
+        JsonValueKind.Object when value.TryGetProperty("Fn::If", out var branches) && branches.GetArrayLength() == 3 =>
+            Resolve(Condition(branches[0].GetString()!, refs, what) ? branches[1] : branches[2], refs, what),
+        _ => throw new InvalidOperationException($"{what}: unsupported value {value.GetRawText()}"),
+    };
+
+    private bool Condition(string name, IReadOnlyDictionary<string, string> refs, string what) =>
+        _root.TryGetProperty("Conditions", out var conditions) && conditions.TryGetProperty(name, out var condition)
+            ? Evaluate(condition, refs, what)
+            : throw new InvalidOperationException($"{what}: condition {name} is not in serverless.template");
+
+    private bool Evaluate(JsonElement condition, IReadOnlyDictionary<string, string> refs, string what)
+    {
+        if (condition.TryGetProperty("Fn::Equals", out var pair) && pair.GetArrayLength() == 2)
+        {
+            return string.Equals(Resolve(pair[0], refs, what), Resolve(pair[1], refs, what), StringComparison.Ordinal);
+        }
+
+        if (condition.TryGetProperty("Fn::Not", out var not) && not.GetArrayLength() == 1)
+        {
+            return !Evaluate(not[0], refs, what);
+        }
+
+        if (condition.TryGetProperty("Condition", out var named))
+        {
+            return Condition(named.GetString()!, refs, what);
+        }
+
+        throw new InvalidOperationException($"{what}: unsupported condition {condition.GetRawText()}");
     }
 }
 

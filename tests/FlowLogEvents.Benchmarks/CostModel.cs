@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace FlowLogEvents.Benchmarks;
+
+/// <summary>
+/// Dollars per month to move VPC flow logs from CloudWatch Logs to S3, three ways, from list prices
+/// (us-east-1) and the assumptions below. Every number used is a named constant here and in the
+/// README; change one and run <c>--cost</c> again.
+/// </summary>
+internal static class CostModel
+{
+    // List prices, us-east-1, as known to the author (mid-2025 pricing pages; no network to re-check).
+    private const double CloudWatchIngestPerGb = 0.50;          // CloudWatch Logs Standard ingestion (first tier; vended logs tier down above 10 TB/month)
+    private const double LambdaArmPerGbSecond = 0.0000133334;   // Lambda arm64 duration, first tier
+    private const double LambdaPerMillionRequests = 0.20;
+    private const double SqsFifoPerMillionRequests = 0.50;      // per 64 KB request, after the free tier
+    private const double S3PutPerThousand = 0.005;              // S3 Standard PUT/COPY/POST/LIST
+    private const double S3GetPerThousand = 0.0004;
+    private const double FirehosePerGb = 0.029;                 // Data Firehose Direct PUT ingestion, first 500 TB/month, 5 KB rounding per record
+
+    // Assumptions (see README).
+    private const double DaysPerMonth = 30;
+    private const double IngestedBytesPerRecord = 136;          // ~110 B v2 message + 26 B CloudWatch per-event overhead
+    private const double RecordsPerDelivery = 470;              // ~64 KB ingested per subscription delivery (one ENI's batch)
+    private const double CompressedBytesPerRecord = 48;         // measured: gzip of the subscription JSON (see payload sizes)
+    private const double DecodeMsPerThousandRecordsOneCore = 0.55; // measured (Performance table), one full core
+    private const double CpuShareAt128Mb = 128.0 / 1769;        // Lambda gives one vCPU at 1,769 MB, proportionally less below
+    private const double SignalFixedMsAt128Mb = 2;              // handler, telemetry line, response, billed rounding
+    private const double SendMessageMs = 20;                    // one SQS round trip, billed while waiting
+    private const int SignalInstancesPerLogGroup = 2;           // warm instances that each send once per debounce window
+    private const double DebounceWindowsPerDay = 1440;          // DEBOUNCE_SECONDS=60
+    private const double ExportTasksPerDayPerLogGroup = 288;    // one per MIN_EXPORT_WINDOW_SECONDS=300 of continuous data
+    private const double ExportFunctionMsAt256Mb = 400;         // S3 + CloudWatch Logs calls per invocation
+    private const double ExportInvocationsPerTask = 3;          // plan/create, poll (continuation), complete
+    private const double LogStreamsPerTask = 20;                // ENIs with data in one window: one object each
+    private const double EsmPollingRequestsPerMonth = 5 * 3 * 60 * 24 * DaysPerMonth; // 5 long-polling pollers, 20 s each
+    private const double ScheduledExportSecondsPerTask = 20;    // the scheduled Lambda waits for its task (one at a time per account)
+    private const double FirehoseBufferSeconds = 300;
+
+    public static int Print()
+    {
+        Console.WriteLine("| GB/day | log groups | CloudWatch Logs ingestion (all three) | FlowLogEvents | of which signal Lambda | subscription -> Firehose | scheduled export Lambda (5 min) |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var gbPerDay in new[] { 1.0, 10, 100 })
+        {
+            foreach (var logGroups in new[] { 1, 10 })
+            {
+                var ingest = gbPerDay * DaysPerMonth * CloudWatchIngestPerGb;
+                var (total, signal) = FlowLogEvents(gbPerDay, logGroups);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {gbPerDay:0} | {logGroups} | ${ingest:N2} | ${total:N2} | ${signal:N2} | ${Firehose(gbPerDay):N2} | ${Scheduled(logGroups):N2} |"));
+            }
+        }
+
+        return 0;
+    }
+
+    private static (double Total, double Signal) FlowLogEvents(double gbPerDay, int logGroups)
+    {
+        var records = gbPerDay * 1e9 / IngestedBytesPerRecord * DaysPerMonth;
+        var invocations = records / RecordsPerDelivery;
+        var decodeMs = RecordsPerDelivery / 1000 * DecodeMsPerThousandRecordsOneCore / CpuShareAt128Mb;
+        var billedMs = Math.Ceiling(decodeMs + SignalFixedMsAt128Mb);
+        var sends = logGroups * SignalInstancesPerLogGroup * DebounceWindowsPerDay * DaysPerMonth;
+        var signalGbSeconds = ((invocations * billedMs) + (sends * SendMessageMs)) / 1000 * 0.128;
+        var signal = (invocations / 1e6 * LambdaPerMillionRequests) + (signalGbSeconds * LambdaArmPerGbSecond) + (sends / 1e6 * SqsFifoPerMillionRequests);
+
+        var tasks = logGroups * ExportTasksPerDayPerLogGroup * DaysPerMonth;
+        var exportInvocations = (sends / 10) + (tasks * ExportInvocationsPerTask);
+        var export = (exportInvocations / 1e6 * LambdaPerMillionRequests)
+            + (exportInvocations * ExportFunctionMsAt256Mb / 1000 * 0.256 * LambdaArmPerGbSecond)
+            + ((EsmPollingRequestsPerMonth + sends + (tasks * ExportInvocationsPerTask * 2)) / 1e6 * SqsFifoPerMillionRequests)
+            + (tasks * (3 + LogStreamsPerTask + 1) / 1000 * S3PutPerThousand)   // checkpoint writes, exported objects, aws-logs-write-test
+            + (tasks * ExportInvocationsPerTask / 1000 * S3GetPerThousand);
+        return (signal + export, signal);
+    }
+
+    private static double Firehose(double gbPerDay)
+    {
+        var compressedGb = gbPerDay / IngestedBytesPerRecord * CompressedBytesPerRecord * DaysPerMonth;
+        var objects = Math.Max(86400 / FirehoseBufferSeconds, compressedGb * 1000 / DaysPerMonth / 5) * DaysPerMonth; // one delivery stream serves every log group
+        return (compressedGb * FirehosePerGb) + (objects / 1000 * S3PutPerThousand);
+    }
+
+    private static double Scheduled(int logGroups)
+    {
+        var invocations = 12 * 24 * DaysPerMonth;
+        var tasks = invocations * logGroups;
+        return (invocations / 1e6 * LambdaPerMillionRequests)
+            + (tasks * ScheduledExportSecondsPerTask * 0.128 * LambdaArmPerGbSecond)
+            + (tasks * (LogStreamsPerTask + 1 + 1) / 1000 * S3PutPerThousand);
+    }
+}
