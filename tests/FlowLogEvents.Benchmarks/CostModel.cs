@@ -21,7 +21,10 @@ internal static class CostModel
     // Assumptions (see README).
     private const double DaysPerMonth = 30;
     private const double IngestedBytesPerRecord = 136;          // ~110 B v2 message + 26 B CloudWatch per-event overhead
-    private const double RecordsPerDelivery = 470;              // ~64 KB ingested per subscription delivery (one ENI's batch)
+    private const double Enis = 50;                             // network interfaces (log streams) in all, spread over the log groups
+    private const double DeliveriesPerEniPerDay = 1440;         // 1-minute aggregation: one subscription delivery per ENI per minute
+    private const double MaxDeliveryBytes = 1_048_576;          // a delivery carries at most ~1 MB: busier ENIs get more deliveries
+    private const double LogBytesPerSignalInvocation = 900;     // Lambda START/END/REPORT lines + one JSON decision line + one EMF line
     private const double CompressedBytesPerRecord = 48;         // measured: gzip of the subscription JSON (see payload sizes)
     private const double DecodeMsPerThousandRecordsOneCore = 0.55; // measured (Performance table), one full core
     private const double CpuShareAt128Mb = 128.0 / 1769;        // Lambda gives one vCPU at 1,769 MB, proportionally less below
@@ -32,7 +35,6 @@ internal static class CostModel
     private const double ExportTasksPerDayPerLogGroup = 288;    // one per MIN_EXPORT_WINDOW_SECONDS=300 of continuous data
     private const double ExportFunctionMsAt256Mb = 400;         // S3 + CloudWatch Logs calls per invocation
     private const double ExportInvocationsPerTask = 3;          // plan/create, poll (continuation), complete
-    private const double LogStreamsPerTask = 20;                // ENIs with data in one window: one object each
     private const double EsmPollingRequestsPerMonth = 5 * 3 * 60 * 24 * DaysPerMonth; // 5 long-polling pollers, 20 s each
     private const double ScheduledExportSecondsPerTask = 20;    // the scheduled Lambda waits for its task (one at a time per account)
     private const double FirehoseBufferSeconds = 300;
@@ -57,20 +59,23 @@ internal static class CostModel
 
     private static (double Total, double Signal) FlowLogEvents(double gbPerDay, int logGroups)
     {
-        var records = gbPerDay * 1e9 / IngestedBytesPerRecord * DaysPerMonth;
-        var invocations = records / RecordsPerDelivery;
-        var decodeMs = RecordsPerDelivery / 1000 * DecodeMsPerThousandRecordsOneCore / CpuShareAt128Mb;
+        var bytesPerEniMinute = gbPerDay * 1e9 / (Enis * DeliveriesPerEniPerDay);
+        var deliveriesPerEniMinute = Math.Ceiling(bytesPerEniMinute / MaxDeliveryBytes);
+        var invocations = Enis * DeliveriesPerEniPerDay * deliveriesPerEniMinute * DaysPerMonth;
+        var recordsPerDelivery = bytesPerEniMinute / deliveriesPerEniMinute / IngestedBytesPerRecord;
+        var decodeMs = recordsPerDelivery / 1000 * DecodeMsPerThousandRecordsOneCore / CpuShareAt128Mb;
         var billedMs = Math.Ceiling(decodeMs + SignalFixedMsAt128Mb);
         var sends = logGroups * SignalInstancesPerLogGroup * DebounceWindowsPerDay * DaysPerMonth;
         var signalGbSeconds = ((invocations * billedMs) + (sends * SendMessageMs)) / 1000 * 0.128;
-        var signal = (invocations / 1e6 * LambdaPerMillionRequests) + (signalGbSeconds * LambdaArmPerGbSecond) + (sends / 1e6 * SqsFifoPerMillionRequests);
+        var signal = (invocations / 1e6 * LambdaPerMillionRequests) + (signalGbSeconds * LambdaArmPerGbSecond) + (sends / 1e6 * SqsFifoPerMillionRequests)
+            + (invocations * LogBytesPerSignalInvocation / 1e9 * CloudWatchIngestPerGb);
 
         var tasks = logGroups * ExportTasksPerDayPerLogGroup * DaysPerMonth;
         var exportInvocations = (sends / 10) + (tasks * ExportInvocationsPerTask);
         var export = (exportInvocations / 1e6 * LambdaPerMillionRequests)
             + (exportInvocations * ExportFunctionMsAt256Mb / 1000 * 0.256 * LambdaArmPerGbSecond)
             + ((EsmPollingRequestsPerMonth + sends + (tasks * ExportInvocationsPerTask * 2)) / 1e6 * SqsFifoPerMillionRequests)
-            + (tasks * (3 + LogStreamsPerTask + 1) / 1000 * S3PutPerThousand)   // checkpoint writes, exported objects, aws-logs-write-test
+            + (tasks * (3 + (Enis / logGroups) + 1) / 1000 * S3PutPerThousand)   // checkpoint writes, one object per log stream, aws-logs-write-test
             + (tasks * ExportInvocationsPerTask / 1000 * S3GetPerThousand);
         return (signal + export, signal);
     }
@@ -84,10 +89,10 @@ internal static class CostModel
 
     private static double Scheduled(int logGroups)
     {
-        var invocations = 12 * 24 * DaysPerMonth;
+        var invocations = 12 * 24 * DaysPerMonth; // EventBridge schedule: rules are free, Scheduler's free tier covers it
         var tasks = invocations * logGroups;
         return (invocations / 1e6 * LambdaPerMillionRequests)
             + (tasks * ScheduledExportSecondsPerTask * 0.128 * LambdaArmPerGbSecond)
-            + (tasks * (LogStreamsPerTask + 1 + 1) / 1000 * S3PutPerThousand);
+            + (tasks * ((Enis / logGroups) + 1 + 1) / 1000 * S3PutPerThousand); // objects, aws-logs-write-test, checkpoint
     }
 }

@@ -2,6 +2,7 @@
 # Cold start of both functions, from process start to the first handled event, for the default
 # build, ReadyToRun and (for a direct-call host) Native AOT. Needs moto_server (pyenv shims).
 # Usage: tests/FlowLogEvents.ColdStart/run.sh [runs]   (default 11; prints a Markdown table)
+# COMPOSITE=1 adds composite ReadyToRun (framework-dependent: the app's assemblies only).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RUNS="${1:-11}"
@@ -12,6 +13,8 @@ PATH="$PATH:$HOME/.pyenv/shims"
 
 publish() { # name, extra properties...
   local name="$1"; shift
+  # Each variant from clean intermediates: ReadyToRun outputs of another variant must not be reused.
+  rm -rf "src/FlowLogEvents/obj/Release/net10.0/$RID" "src/FlowLogEvents/bin/Release/net10.0/$RID"
   dotnet publish src/FlowLogEvents/FlowLogEvents.csproj -c Release -r "$RID" --self-contained false -o "$OUT/$name" "$@" >"$OUT/$name.log" 2>&1 \
     || { echo "publish $name failed, see $OUT/$name.log" >&2; return 1; }
   cp tests/FlowLogEvents.ColdStart/bin/Release/net10.0/FlowLogEvents.ColdStart.dll "$OUT/$name/"
@@ -20,7 +23,7 @@ publish() { # name, extra properties...
 dotnet build tests/FlowLogEvents.ColdStart/FlowLogEvents.ColdStart.csproj -c Release >"$OUT/host.log" 2>&1
 publish default -p:PublishReadyToRun=false
 publish r2r -p:PublishReadyToRun=true
-publish r2r-composite -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true || true
+[ -n "${COMPOSITE:-}" ] && { publish r2r-composite -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true || true; }
 AOT=1
 dotnet publish tests/FlowLogEvents.ColdStart.Aot/FlowLogEvents.ColdStart.Aot.csproj -c Release -r "$RID" -o "$OUT/aot" >"$OUT/aot.log" 2>&1 \
   || { echo "Native AOT publish failed, see $OUT/aot.log" >&2; AOT=0; }
