@@ -60,7 +60,8 @@ public sealed class ServerlessTemplate
 
     /// <summary>
     /// The function's environment variables. <c>{"Ref": X}</c> resolves through <paramref name="refs"/>
-    /// (resources and parameter overrides), then the parameter's default.
+    /// (resources and parameter overrides), then the parameter's default; <c>Fn::If</c> evaluates its
+    /// condition (<c>Fn::Equals</c>, <c>Fn::Not</c> over Refs and literals) the same way.
     /// </summary>
     public IReadOnlyDictionary<string, string> Environment(string functionLogicalId, IReadOnlyDictionary<string, string> refs)
     {
@@ -69,48 +70,50 @@ public sealed class ServerlessTemplate
         var variables = Properties(functionLogicalId).GetProperty("Environment").GetProperty("Variables");
         foreach (var variable in variables.EnumerateObject())
         {
-            result[variable.Name] = Resolve(variable.Value, refs, $"{functionLogicalId} variable {variable.Name}");
+            result[variable.Name] = Resolve(variable.Value, refs)
+                ?? throw new InvalidOperationException($"{functionLogicalId} variable {variable.Name}: unsupported value {variable.Value.GetRawText()}");
         }
 
         return result;
     }
 
-    /// <summary>A string, a number, <c>Ref</c>, or <c>Fn::If</c> over a condition of <c>Fn::Equals</c> / <c>Fn::Not</c>.</summary>
-    private string Resolve(JsonElement value, IReadOnlyDictionary<string, string> refs, string what) => value.ValueKind switch
+    private string? Resolve(JsonElement value, IReadOnlyDictionary<string, string> refs)
     {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Number => value.GetRawText(),
-        JsonValueKind.Object when value.TryGetProperty("Ref", out var r) =>
-            refs.TryGetValue(r.GetString()!, out var v) ? v
-            : ParameterDefault(r.GetString()!) ?? throw new InvalidOperationException($"{what}: nothing to resolve Ref {r.GetString()} with"),
-        JsonValueKind.Object when value.TryGetProperty("Fn::If", out var branches) && branches.GetArrayLength() == 3 =>
-            Resolve(Condition(branches[0].GetString()!, refs, what) ? branches[1] : branches[2], refs, what),
-        _ => throw new InvalidOperationException($"{what}: unsupported value {value.GetRawText()}"),
-    };
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                return value.GetString();
+            case JsonValueKind.Number:
+                return value.GetRawText();
+            case JsonValueKind.Object when value.TryGetProperty("Ref", out var r):
+                var name = r.GetString()!;
+                return refs.TryGetValue(name, out var v) ? v
+                    : ParameterDefault(name) ?? throw new InvalidOperationException($"nothing to resolve Ref {name} with");
+            case JsonValueKind.Object when value.TryGetProperty("Fn::If", out var branches) && branches.GetArrayLength() == 3:
+                return Resolve(Condition(branches[0].GetString()!, refs) ? branches[1] : branches[2], refs);
+            default:
+                return null;
+        }
+    }
 
-    private bool Condition(string name, IReadOnlyDictionary<string, string> refs, string what) =>
-        _root.TryGetProperty("Conditions", out var conditions) && conditions.TryGetProperty(name, out var condition)
-            ? Evaluate(condition, refs, what)
-            : throw new InvalidOperationException($"{what}: condition {name} is not in serverless.template");
+    private bool Condition(string name, IReadOnlyDictionary<string, string> refs) =>
+        Evaluate(_root.GetProperty("Conditions").GetProperty(name), refs);
 
-    private bool Evaluate(JsonElement condition, IReadOnlyDictionary<string, string> refs, string what)
+    private bool Evaluate(JsonElement condition, IReadOnlyDictionary<string, string> refs)
     {
-        if (condition.TryGetProperty("Fn::Equals", out var pair) && pair.GetArrayLength() == 2)
+        if (condition.TryGetProperty("Fn::Equals", out var pair))
         {
-            return string.Equals(Resolve(pair[0], refs, what), Resolve(pair[1], refs, what), StringComparison.Ordinal);
+            return Resolve(pair[0], refs) == Resolve(pair[1], refs);
         }
 
-        if (condition.TryGetProperty("Fn::Not", out var not) && not.GetArrayLength() == 1)
+        if (condition.TryGetProperty("Fn::Not", out var inner))
         {
-            return !Evaluate(not[0], refs, what);
+            return !Evaluate(inner[0], refs);
         }
 
-        if (condition.TryGetProperty("Condition", out var named))
-        {
-            return Condition(named.GetString()!, refs, what);
-        }
-
-        throw new InvalidOperationException($"{what}: unsupported condition {condition.GetRawText()}");
+        return condition.TryGetProperty("Condition", out var named)
+            ? Condition(named.GetString()!, refs)
+            : throw new InvalidOperationException($"unsupported condition {condition.GetRawText()}");
     }
 }
 
