@@ -77,5 +77,52 @@ public sealed class S3CheckpointStore : ICheckpointStore
             // 412: the object changed (or exists); 409: a concurrent conditional write is in progress.
             return null;
         }
+        catch (AmazonS3Exception ex) when (expectedETag is not null && ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // If-Match on a key that no longer exists: S3 (and moto) answer 404 NoSuchKey.
+            throw new CheckpointMissingException($"checkpoint of '{checkpoint.LogGroup}' at s3://{_bucket}/{request.Key} was deleted while in use (If-Match {expectedETag} answered 404 {ex.ErrorCode})");
+        }
+    }
+
+    /// <summary>The key a stored version of a log group's checkpoint is copied to when it is unreadable.</summary>
+    public string QuarantineKeyOf(string logGroup, string etag) => $"{KeyOf(logGroup)}.quarantine-{etag.Trim('"')}";
+
+    public async Task<string?> QuarantineAsync(string logGroup, CancellationToken ct)
+    {
+        GetObjectResponse response;
+        try
+        {
+            response = await _s3.GetObjectAsync(_bucket, KeyOf(logGroup), ct).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        using (response)
+        {
+            using var body = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(body, ct).ConfigureAwait(false);
+            body.Position = 0;
+            var key = QuarantineKeyOf(logGroup, response.ETag);
+            var request = new PutObjectRequest
+            {
+                BucketName = _bucket,
+                Key = key,
+                InputStream = body,
+                ContentType = "application/octet-stream",
+                IfNoneMatch = "*",
+            };
+            try
+            {
+                await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+            {
+                // This version is already quarantined.
+            }
+
+            return $"s3://{_bucket}/{key}";
+        }
     }
 }

@@ -63,3 +63,10 @@ public sealed record CompletedExport(string TaskId, string TaskName, long From, 
 
 /// <summary>A checkpoint object that cannot be read; it is never overwritten by a guess.</summary>
 public sealed class CheckpointFormatException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// A checkpoint that must exist is gone: deleted while in use (a conditional write answered 404
+/// NoSuchKey, or a re-read found nothing), or a continuation arrived for a log group without one.
+/// The exported-through position is lost with it; it is never recreated from a guess.
+/// </summary>
+public sealed class CheckpointMissingException(string message) : Exception(message);

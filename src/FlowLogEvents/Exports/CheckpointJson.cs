@@ -111,7 +111,7 @@ public static class CheckpointJson
                     Required(c, "completedAt").GetDateTimeOffset());
             }
 
-            return new Checkpoint
+            var checkpoint = new Checkpoint
             {
                 SchemaVersion = version,
                 LogGroup = logGroup!,
@@ -122,10 +122,44 @@ public static class CheckpointJson
                 LastCompleted = last,
                 UpdatedAt = Required(root, "updatedAt").GetDateTimeOffset(),
             };
+            Validate(checkpoint);
+            return checkpoint;
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
         {
             throw new CheckpointFormatException($"checkpoint of '{expectedLogGroup}' is unreadable: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The invariants the state machine keeps; an object breaking them was not written by it.</summary>
+    private static void Validate(Checkpoint c)
+    {
+        if (c.ExportedThrough < c.StartTime - 1)
+        {
+            throw new CheckpointFormatException($"checkpoint exportedThrough {c.ExportedThrough} is before startTime {c.StartTime} - 1");
+        }
+
+        if (c.ExportsCompleted < 0)
+        {
+            throw new CheckpointFormatException($"checkpoint exportsCompleted {c.ExportsCompleted} is negative");
+        }
+
+        if (c.InFlight is { } f)
+        {
+            if (f.From != c.ExportedThrough + 1)
+            {
+                throw new CheckpointFormatException($"checkpoint inFlight.from {f.From} is not exportedThrough + 1 ({c.ExportedThrough + 1})");
+            }
+
+            if (f.To < f.From)
+            {
+                throw new CheckpointFormatException($"checkpoint inFlight.to {f.To} is before inFlight.from {f.From}");
+            }
+
+            if (f.Attempt < 1)
+            {
+                throw new CheckpointFormatException($"checkpoint inFlight.attempt {f.Attempt} is not positive");
+            }
         }
     }
 

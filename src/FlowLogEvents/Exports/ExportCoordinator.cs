@@ -45,7 +45,18 @@ public sealed class ExportCoordinator
     /// <summary>Runs the state machine for one log group and reports its export lag (now minus checkpoint).</summary>
     public async Task<ExportOutcome> RunAsync(ExportWork work, CancellationToken ct)
     {
-        var outcome = await RunStepsAsync(work, ct).ConfigureAwait(false);
+        ExportOutcome outcome;
+        try
+        {
+            outcome = await RunStepsAsync(work, ct).ConfigureAwait(false);
+        }
+        catch (CheckpointMissingException ex)
+        {
+            _telemetry.Error("checkpoint.missing", ("logGroup", work.LogGroup), ("reason", ex.Message), ("action", "not recreated from a guess; the work is set aside: restore the checkpoint, then replay"));
+            _telemetry.Metric("CheckpointsMissing", 1, MetricUnit.Count);
+            throw;
+        }
+
         var lag = _time.GetUtcNow().ToUnixTimeMilliseconds() - outcome.ExportedThrough;
         _telemetry.Metric("ExportLag", lag, MetricUnit.Milliseconds, ("LogGroup", work.LogGroup));
         return outcome;
@@ -60,11 +71,22 @@ public sealed class ExportCoordinator
         long? lastExportedThrough = null;
         for (var step = 0; step < MaxSteps; step++)
         {
-            var stored = await _store.LoadAsync(logGroup, ct).ConfigureAwait(false);
+            var stored = await LoadAsync(logGroup, ct).ConfigureAwait(false);
             var now = _time.GetUtcNow();
+            if (stored is null && lastExportedThrough is { } before)
+            {
+                throw new CheckpointMissingException($"checkpoint of '{logGroup}' was deleted while in use (it stood at exportedThrough {before} one step earlier)");
+            }
+
             lastExportedThrough = stored?.Value.ExportedThrough;
             if (stored is null)
             {
+                if (work.FirstDataEventTime is null)
+                {
+                    // A continuation is only ever sent after its run found or created the checkpoint.
+                    throw new CheckpointMissingException($"checkpoint of '{logGroup}' is missing, but this work is a continuation of a run that had one");
+                }
+
                 var start = await ResolveStartAsync(work, ct).ConfigureAwait(false);
                 var fresh = Checkpoint.Start(logGroup, start, now);
                 if (await WriteAsync(fresh, null, "initialize", conflicts, ct).ConfigureAwait(false) is not null)
@@ -198,6 +220,25 @@ public sealed class ExportCoordinator
         throw new CheckpointContentionException($"checkpoint of '{logGroup}' did not settle within {MaxSteps} steps (concurrent writers?)");
     }
 
+    /// <summary>
+    /// Loads the checkpoint; an unreadable object is copied to a quarantine key (left in place, never
+    /// overwritten) and reported before the error goes up to set the work aside.
+    /// </summary>
+    private async Task<StoredCheckpoint?> LoadAsync(string logGroup, CancellationToken ct)
+    {
+        try
+        {
+            return await _store.LoadAsync(logGroup, ct).ConfigureAwait(false);
+        }
+        catch (CheckpointFormatException ex)
+        {
+            var copy = await _store.QuarantineAsync(logGroup, ct).ConfigureAwait(false);
+            _telemetry.Error("checkpoint.quarantined", ("logGroup", logGroup), ("reason", ex.Message), ("quarantineCopy", copy), ("action", "left in place, never overwritten by a guess; copied aside; the work is set aside"));
+            _telemetry.Metric("CheckpointsQuarantined", 1, MetricUnit.Count);
+            throw new CheckpointFormatException($"{ex.Message} (copy kept at {copy ?? "nowhere: the object is gone"})", ex);
+        }
+    }
+
     /// <summary>Creates the task of a window this runner has just claimed; returns an outcome only when it must wait.</summary>
     private async Task<ExportOutcome?> CreateAsync(Checkpoint claimed, string etag, ConflictCount conflicts, CancellationToken ct)
     {
@@ -285,7 +326,7 @@ public sealed class ExportCoordinator
                 return _policy.FixedStart!.Value.ToUnixTimeMilliseconds();
             case StartMode.LogGroupCreation:
                 return await _tasks.GetLogGroupCreationTimeAsync(work.LogGroup, ct).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"log group '{work.LogGroup}' does not exist, so its creation time cannot be the export start");
+                    ?? throw new ExportRejectedException($"ResourceNotFoundException: log group '{work.LogGroup}' does not exist, so its creation time cannot be the export start", permanent: true);
             default:
                 return work.EarliestStart(_policy.SettleDelay);
         }

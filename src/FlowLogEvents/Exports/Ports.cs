@@ -14,7 +14,18 @@ public interface ICheckpointStore
     /// (null: only if no checkpoint exists). Returns the new version, or null when another writer
     /// got there first (412), in which case the caller re-reads and decides again.
     /// </summary>
+    /// <remarks>
+    /// Throws <see cref="CheckpointMissingException"/> when <paramref name="expectedETag"/> is set but the
+    /// object no longer exists (S3 answers 404 NoSuchKey to If-Match on a missing key; moto does too).
+    /// </remarks>
     Task<string?> TryWriteAsync(Checkpoint checkpoint, string? expectedETag, CancellationToken ct);
+
+    /// <summary>
+    /// Copies the log group's stored object, byte for byte, to a quarantine key next to it and leaves the
+    /// original in place. Idempotent per stored version. Returns the quarantine key, or null when no
+    /// object exists any more.
+    /// </summary>
+    Task<string?> QuarantineAsync(string logGroup, CancellationToken ct);
 }
 
 public enum ExportTaskStatus
