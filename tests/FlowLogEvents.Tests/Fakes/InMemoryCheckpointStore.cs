@@ -16,6 +16,7 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
     private readonly Dictionary<string, byte[]> _quarantined = new(StringComparer.Ordinal);
     private long _version;
     private Func<Task>? _beforeNextWrite;
+    private Action? _beforeNextLoad;
     private int _failOnWrite;
     private bool _failAfterPersist;
     private Exception? _failure;
@@ -153,9 +154,18 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
         _failure = exception ?? new IOException("simulated crash during checkpoint write");
     }
 
+    /// <summary><paramref name="action"/> runs once, at the start of the next LoadAsync.</summary>
+    public void BeforeNextLoad(Action action) => _beforeNextLoad = action;
+
     public Task<StoredCheckpoint?> LoadAsync(string logGroup, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
+        if (_beforeNextLoad is { } hook)
+        {
+            _beforeNextLoad = null;
+            hook();
+        }
+
         lock (_gate)
         {
             Loads++;

@@ -76,7 +76,7 @@ public sealed partial class TemplateAlarmTests
             }
         }
 
-        Assert.Equal(6, checkedMetrics);
+        Assert.Equal(8, checkedMetrics);
     }
 
     [Fact]
@@ -117,6 +117,7 @@ public sealed partial class TemplateAlarmTests
     [Theory]
     [InlineData("ExportFailuresAlarm", "FILL(failed, 0) + FILL(rejected, 0)", "ExportsFailed,ExportsRejected")]
     [InlineData("ExportFunctionErrorsAlarm", "FILL(errors, 0) + FILL(itemFailures, 0)", "BatchItemFailures,Errors")]
+    [InlineData("CheckpointUnusableAlarm", "FILL(quarantined, 0) + FILL(missing, 0)", "CheckpointsMissing,CheckpointsQuarantined")]
     [InlineData("ExportStalledAlarm", "IF(FILL(sent, 0) > 0 AND FILL(completed, 0) == 0, 1, 0)", "ExportsCompleted,SignalsSent")]
     public void MetricMathAlarm_Adds(string id, string expression, string metrics)
     {
@@ -132,7 +133,7 @@ public sealed partial class TemplateAlarmTests
         var alarms = RepositoryFiles.ResourcesOfType("AWS::CloudWatch::Alarm");
         var body = (string)RepositoryFiles.Properties("Dashboard")["DashboardBody"]!["Fn::Sub"]![0]!;
 
-        Assert.Equal(9, alarms.Count);
+        Assert.Equal(10, alarms.Count);
         Assert.All(alarms, id =>
         {
             var properties = RepositoryFiles.Properties(id);
