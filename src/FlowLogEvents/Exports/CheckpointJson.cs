@@ -25,23 +25,29 @@ public static class CheckpointJson
             json.WriteNumber("exportsCompleted", checkpoint.ExportsCompleted);
             if (checkpoint.InFlight is { } f)
             {
-                json.WriteStartObject("inFlight");
-                json.WriteString("taskName", f.TaskName);
-                WriteInstant(json, "from", f.From);
-                WriteInstant(json, "to", f.To);
-                json.WriteNumber("attempt", f.Attempt);
-                json.WriteString("plannedAt", Iso(f.PlannedAt));
-                if (f.TaskId is not null)
+                WriteExport(json, "inFlight", f);
+            }
+
+            if (checkpoint.LateExports.Count > 0)
+            {
+                json.WriteStartArray("lateExports");
+                foreach (var late in checkpoint.LateExports)
                 {
-                    json.WriteString("taskId", f.TaskId);
+                    WriteExport(json, null, late);
                 }
 
-                if (f.ClaimedAt is { } claimed)
+                json.WriteEndArray();
+            }
+
+            if (checkpoint.LateSeen.Count > 0)
+            {
+                json.WriteStartArray("lateSeen");
+                foreach (var key in checkpoint.LateSeen)
                 {
-                    json.WriteString("claimedAt", Iso(claimed));
+                    json.WriteStringValue(key);
                 }
 
-                json.WriteEndObject();
+                json.WriteEndArray();
             }
 
             if (checkpoint.LastCompleted is { } c)
@@ -61,6 +67,52 @@ public static class CheckpointJson
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    private static void WriteExport(Utf8JsonWriter json, string? name, InFlightExport f)
+    {
+        if (name is null)
+        {
+            json.WriteStartObject();
+        }
+        else
+        {
+            json.WriteStartObject(name);
+        }
+
+        if (f.LogStream is not null)
+        {
+            json.WriteString("logStream", f.LogStream);
+        }
+
+        json.WriteString("taskName", f.TaskName);
+        WriteInstant(json, "from", f.From);
+        WriteInstant(json, "to", f.To);
+        json.WriteNumber("attempt", f.Attempt);
+        json.WriteString("plannedAt", Iso(f.PlannedAt));
+        if (f.TaskId is not null)
+        {
+            json.WriteString("taskId", f.TaskId);
+        }
+
+        if (f.ClaimedAt is { } claimed)
+        {
+            json.WriteString("claimedAt", Iso(claimed));
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static InFlightExport ReadExport(Node f) => new()
+    {
+        LogStream = f.OptionalString("logStream"),
+        TaskName = f.String("taskName"),
+        From = f.Millis("from"),
+        To = f.Millis("to"),
+        Attempt = f.Int("attempt"),
+        PlannedAt = f.Instant("plannedAt"),
+        TaskId = f.OptionalString("taskId"),
+        ClaimedAt = f.OptionalInstant("claimedAt"),
+    };
 
     public static Checkpoint Deserialize(ReadOnlySpan<byte> utf8, string expectedLogGroup)
     {
@@ -88,16 +140,7 @@ public static class CheckpointJson
             InFlightExport? inFlight = null;
             if (root.OptionalObject("inFlight") is { } f)
             {
-                inFlight = new InFlightExport
-                {
-                    TaskName = f.String("taskName"),
-                    From = f.Millis("from"),
-                    To = f.Millis("to"),
-                    Attempt = f.Int("attempt"),
-                    PlannedAt = f.Instant("plannedAt"),
-                    TaskId = f.OptionalString("taskId"),
-                    ClaimedAt = f.OptionalInstant("claimedAt"),
-                };
+                inFlight = ReadExport(f);
             }
 
             CompletedExport? last = null;
@@ -115,6 +158,8 @@ public static class CheckpointJson
                 ExportsCompleted = root.OptionalLong("exportsCompleted") ?? 0,
                 InFlight = inFlight,
                 LastCompleted = last,
+                LateExports = new(root.OptionalArrayOfObjects("lateExports").Select(ReadExport)),
+                LateSeen = new(root.OptionalArrayOfStrings("lateSeen")),
                 UpdatedAt = root.Instant("updatedAt"),
             };
             Validate(checkpoint);
@@ -158,6 +203,15 @@ public static class CheckpointJson
             if (f.Attempt < 1)
             {
                 throw new CheckpointFormatException($"checkpoint inFlight.attempt {f.Attempt} is not positive");
+            }
+        }
+
+        for (var i = 0; i < c.LateExports.Count; i++)
+        {
+            var late = c.LateExports[i];
+            if (string.IsNullOrEmpty(late.LogStream) || late.To < late.From || late.Attempt < 1)
+            {
+                throw new CheckpointFormatException($"checkpoint lateExports[{i}] is not a valid late re-export (logStream set, to >= from, attempt >= 1)");
             }
         }
     }
@@ -205,6 +259,19 @@ public static class CheckpointJson
         public Node? OptionalObject(string name) => Get(name) is { } v
             ? v.ValueKind == JsonValueKind.Object ? new Node(v, Qualify(name)) : throw Wrong(name, "an object")
             : null;
+
+        public List<string> OptionalArrayOfStrings(string name)
+        {
+            if (Get(name) is not { } v)
+            {
+                return [];
+            }
+
+            var path = Qualify(name);
+            return v.ValueKind == JsonValueKind.Array
+                ? v.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new CheckpointFormatException($"checkpoint field '{path}[{i}]' is not a string")).ToList()
+                : throw Wrong(name, "an array");
+        }
 
         public List<Node> OptionalArrayOfObjects(string name)
         {

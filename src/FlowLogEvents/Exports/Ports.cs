@@ -40,8 +40,8 @@ public enum ExportTaskStatus
 
 public sealed record ExportTaskInfo(string TaskId, string TaskName, ExportTaskStatus Status, string? StatusMessage);
 
-/// <summary>What one CreateExportTask call asks for.</summary>
-public sealed record ExportTaskSpec(string TaskName, string LogGroup, long From, long To, string Bucket, string Prefix);
+/// <summary>What one CreateExportTask call asks for; <paramref name="LogStreamPrefix"/> only for a late range's re-export.</summary>
+public sealed record ExportTaskSpec(string TaskName, string LogGroup, long From, long To, string Bucket, string Prefix, string? LogStreamPrefix = null);
 
 /// <summary>CloudWatch Logs export tasks, as the export coordinator needs them.</summary>
 public interface IExportTasks

@@ -76,7 +76,7 @@ public sealed partial class TemplateAlarmTests
             }
         }
 
-        Assert.Equal(8, checkedMetrics);
+        Assert.Equal(9, checkedMetrics);
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed partial class TemplateAlarmTests
         var alarms = RepositoryFiles.ResourcesOfType("AWS::CloudWatch::Alarm");
         var body = (string)RepositoryFiles.Properties("Dashboard")["DashboardBody"]!["Fn::Sub"]![0]!;
 
-        Assert.Equal(10, alarms.Count);
+        Assert.Equal(11, alarms.Count);
         Assert.All(alarms, id =>
         {
             var properties = RepositoryFiles.Properties(id);
