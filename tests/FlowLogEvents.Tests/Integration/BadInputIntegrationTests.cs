@@ -172,6 +172,78 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         Assert.Equal([1.0], rig.Telemetry.MetricValues("WorkSetAside"));
     }
 
+    [Fact]
+    public async Task HandleAsync_LateEventsReexport_ExportsOnlyTheLateStreamsRangeUnderTheLatePrefix()
+    {
+        // Events must be within moto's accepted age: work three hours back from the real clock.
+        var realNow = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var t0 = realNow - (realNow % 60_000) - (3 * 3_600_000);
+        var id = Guid.NewGuid().ToString("N")[..10];
+        var logGroup = $"/vpc/late-{id}";
+        using var logs = AwsTestClients.Logs(moto);
+        await logs.CreateLogGroupAsync(logGroup, CancellationToken.None);
+        foreach (var stream in new[] { "eni-a-all", "eni-b-all" })
+        {
+            await logs.CreateLogStreamAsync(logGroup, stream, CancellationToken.None);
+        }
+
+        await logs.PutLogEventsAsync(logGroup, "eni-a-all", [new(t0 - 600_000, "a before the late range"), new(t0 - 300_000, "a late"), new(t0 - 1, "a late, last ms")], CancellationToken.None);
+        await logs.PutLogEventsAsync(logGroup, "eni-b-all", [new(t0 - 300_000, "b on time")], CancellationToken.None);
+
+        using var s3 = AwsTestClients.S3(moto);
+        using var sqs = AwsTestClients.Sqs(moto);
+        var bucket = $"late-{id}";
+        await s3.PutBucketAsync(bucket);
+        var queueUrl = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = $"late-{id}.fifo", Attributes = new() { ["FifoQueue"] = "true" } })).QueueUrl;
+        var time = new ManualTimeProvider(t0 + (20 * 60_000));
+        using var telemetry = new TelemetryCapture(time);
+        var checkpoints = new S3CheckpointStore(s3, bucket, StatePrefix);
+        await checkpoints.TryWriteAsync(Checkpoint.Start(logGroup, t0 - 3_600_000, time.GetUtcNow()) with { ExportedThrough = t0 - 1 }, null, CancellationToken.None);
+        var function = new ExportFunction(
+            checkpoints,
+            new CloudWatchExportTasks(logs),
+            new SqsQueueSender(sqs, new Uri(queueUrl)),
+            new SqsQueueSender(sqs, new Uri(queueUrl)),
+            new ExportPolicy { ExportBucket = bucket, ExportPrefix = "flowlogevents/exports", LateEvents = LateEventsMode.Reexport, MinWindow = TimeSpan.FromMinutes(1) },
+            time,
+            telemetry.Telemetry);
+        var late = SignalCodec.Encode(new Signal
+        {
+            LogGroup = logGroup,
+            LogStream = "eni-a-all",
+            FirstEventTime = t0 - 300_000,
+            LastEventTime = t0 - 1,
+            EventCount = 2,
+            WindowStart = t0 + (19 * 60_000),
+            WindowEnd = t0 + (20 * 60_000),
+        });
+
+        (await function.HandleAsync(SqsEvent("88888888-8888-8888-8888-888888888888", late))).Dispose();
+
+        var lateObjects = ((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = $"flowlogevents/exports{logGroup}/late/" })).S3Objects ?? [])
+            .Where(o => o.Key.EndsWith(".gz", StringComparison.Ordinal)).ToList();
+        var lines = new List<string>();
+        foreach (var obj in lateObjects)
+        {
+            using var response = await s3.GetObjectAsync(bucket, obj.Key);
+            using var gzip = new System.IO.Compression.GZipStream(response.ResponseStream, System.IO.Compression.CompressionMode.Decompress);
+            using var reader = new StreamReader(gzip, Encoding.UTF8);
+            while (await reader.ReadLineAsync() is { Length: > 0 } line)
+            {
+                lines.Add(line[(line.IndexOf(' ', StringComparison.Ordinal) + 1)..]);
+            }
+        }
+
+        // Exactly the late range [t0 - 5 min, t0 - 1]. moto 5.2.1 ignores logStreamNamePrefix and exports
+        // every stream ("b on time"); CloudWatch Logs exports only eni-a-all (the request carries the prefix:
+        // CreateExportTaskRequest_LateReexport_SerializesTheStreamPrefix).
+        Assert.Equal(["a late", "a late, last ms", "b on time"], lines.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("a before the late range", lines);
+        var checkpoint = (await checkpoints.LoadAsync(logGroup, CancellationToken.None))!.Value;
+        Assert.Empty(checkpoint.LateExports);
+        Assert.Equal([Checkpoint.LateKey("eni-a-all", t0 - 300_000)], checkpoint.LateSeen);
+    }
+
     private static async Task<byte[]> ReadAsync(AmazonS3Client s3, string bucket, string key)
     {
         using var response = await s3.GetObjectAsync(bucket, key);
