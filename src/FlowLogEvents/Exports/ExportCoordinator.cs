@@ -88,10 +88,17 @@ public sealed class ExportCoordinator
                     throw new CheckpointMissingException($"checkpoint of '{logGroup}' is missing, but this work is a continuation of a run that had one");
                 }
 
+                if (await _store.FindExportedMarkerAsync(logGroup, ct).ConfigureAwait(false) is { } marker)
+                {
+                    // Deleted between runs: the marker outlived it. Starting over would be a guess.
+                    throw new CheckpointMissingException($"checkpoint of '{logGroup}' is missing, but the log group was exported before ({marker}); restore the checkpoint, or delete the marker too to start over");
+                }
+
                 var start = await ResolveStartAsync(work, ct).ConfigureAwait(false);
                 var fresh = Checkpoint.Start(logGroup, start, now);
                 if (await WriteAsync(fresh, null, "initialize", conflicts, ct).ConfigureAwait(false) is not null)
                 {
+                    await _store.MarkExportedAsync(logGroup, now, ct).ConfigureAwait(false);
                     _telemetry.Info("checkpoint.initialized", ("logGroup", logGroup), ("startTime", start), ("startMode", _policy.StartMode.ToString()));
                 }
 
@@ -319,6 +326,8 @@ public sealed class ExportCoordinator
             return;
         }
 
+        // Also marks checkpoints made before markers existed (and any whose marker a crash prevented).
+        await _store.MarkExportedAsync(checkpoint.LogGroup, now, ct).ConfigureAwait(false);
         _telemetry.Info("task.completed", ("logGroup", checkpoint.LogGroup), ("taskId", task.TaskId), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("exportLagMs", now.ToUnixTimeMilliseconds() - inFlight.To));
         _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
     }

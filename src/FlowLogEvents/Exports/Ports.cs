@@ -26,6 +26,15 @@ public interface ICheckpointStore
     /// object exists any more.
     /// </summary>
     Task<string?> QuarantineAsync(string logGroup, CancellationToken ct);
+
+    /// <summary>
+    /// Leaves a small marker object next to the checkpoint saying the log group has been exported
+    /// (create-only; a second call changes nothing). It outlives an accidental delete of the checkpoint.
+    /// </summary>
+    Task MarkExportedAsync(string logGroup, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Where the marker is when it exists (so a missing checkpoint is known to be lost, not new); else null.</summary>
+    Task<string?> FindExportedMarkerAsync(string logGroup, CancellationToken ct);
 }
 
 public enum ExportTaskStatus

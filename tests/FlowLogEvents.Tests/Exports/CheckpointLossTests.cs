@@ -121,4 +121,46 @@ public sealed class CheckpointLossTests : IDisposable
         Assert.Empty(failed);
         Assert.Equal(new ExportWindow(T0 - Hour + 1, T0 - (15 * Minute)), Assert.Single(_h.Tasks.Tasks).Window);
     }
+
+    [Fact]
+    public async Task ProcessAsync_CheckpointDeletedBetweenRuns_SetAsideBecauseTheMarkerOutlivedIt()
+    {
+        await ProcessAsync(Data());
+        Assert.True(_h.Store.HasMarker(LogGroup));
+        _h.Store.Delete(LogGroup);
+        var writes = _h.Store.WriteAttempts;
+
+        var failed = await ProcessAsync(Data() with { FirstEventTime = T0 - (5 * Minute) });
+
+        Assert.Empty(failed);
+        Assert.Null(_h.Store.RawOf(LogGroup));
+        Assert.Equal(writes, _h.Store.WriteAttempts);
+        Assert.Equal(
+            $"CheckpointMissingException: checkpoint of '{LogGroup}' is missing, but the log group was exported before ({InMemoryCheckpointStore.MarkerKeyOf(LogGroup)}); restore the checkpoint, or delete the marker too to start over",
+            Assert.Single(_deadLetters.Sent).Attributes![ExportBatchProcessor.ErrorAttribute]);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_CheckpointAndMarkerDeletedOnPurpose_StartsOverFromTheSignal()
+    {
+        await ProcessAsync(Data());
+        _h.Store.Delete(LogGroup);
+        _h.Store.DeleteMarker(LogGroup);
+
+        await ProcessAsync(Data() with { FirstEventTime = T0 - (5 * Minute) });
+
+        Assert.Empty(_deadLetters.Sent);
+        Assert.Equal(T0 - Minute - (15 * Minute), _h.Checkpoint!.StartTime);
+    }
+
+    [Fact]
+    public async Task RunAsync_CheckpointWithoutMarkerCompletesAnExport_GetsItsMarker()
+    {
+        _h.SeedExportedThrough(T0 - Hour);
+        _h.Tasks.InitialStatus = ExportTaskStatus.Completed;
+
+        await _h.RunAsync(ExportWork.From(Data()));
+
+        Assert.True(_h.Store.HasMarker(LogGroup));
+    }
 }

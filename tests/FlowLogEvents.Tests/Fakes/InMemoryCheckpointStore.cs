@@ -105,6 +105,50 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
         }
     }
 
+    private readonly HashSet<string> _markers = new(StringComparer.Ordinal);
+
+    public int MarkWrites { get; private set; }
+
+    public static string MarkerKeyOf(string logGroup) => $"mem://{logGroup}.json.exported";
+
+    public bool HasMarker(string logGroup)
+    {
+        lock (_gate)
+        {
+            return _markers.Contains(logGroup);
+        }
+    }
+
+    /// <summary>Removes the marker (an operator starting a log group over on purpose).</summary>
+    public void DeleteMarker(string logGroup)
+    {
+        lock (_gate)
+        {
+            _markers.Remove(logGroup);
+        }
+    }
+
+    public Task MarkExportedAsync(string logGroup, DateTimeOffset at, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            MarkWrites++;
+            _markers.Add(logGroup);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> FindExportedMarkerAsync(string logGroup, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(_markers.Contains(logGroup) ? MarkerKeyOf(logGroup) : null);
+        }
+    }
+
     public static string QuarantineKeyOf(string logGroup, string etag) => $"mem://{logGroup}.json.quarantine-{etag.Trim('"')}";
 
     public Task<string?> QuarantineAsync(string logGroup, CancellationToken ct)

@@ -112,6 +112,26 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
     }
 
     [Fact]
+    public async Task HandleAsync_CheckpointDeletedBetweenRuns_MarkerOutlivesItAndTheWorkIsSetAside()
+    {
+        const string logGroup = "/vpc/deleted-between-runs";
+        var rig = await ArrangeAsync();
+        using var s3 = rig.S3;
+        using var logs = AwsTestClients.Logs(moto);
+        await logs.CreateLogGroupAsync(logGroup, CancellationToken.None);
+        (await rig.Function.HandleAsync(SqsEvent("99999999-9999-9999-9999-999999999991", Body(logGroup)))).Dispose();
+        Assert.Equal([rig.Checkpoints.KeyOf(logGroup), rig.Checkpoints.MarkerKeyOf(logGroup)], (await KeysAsync(rig)).Order(StringComparer.Ordinal));
+
+        await s3.DeleteObjectAsync(rig.Bucket, rig.Checkpoints.KeyOf(logGroup));
+        (await rig.Function.HandleAsync(SqsEvent("99999999-9999-9999-9999-999999999992", Body(logGroup)))).Dispose();
+
+        Assert.Equal([rig.Checkpoints.MarkerKeyOf(logGroup)], await KeysAsync(rig));
+        Assert.Single(rig.Telemetry.Events("task.created"));
+        var dead = Assert.Single(await DeadLettersAsync(rig));
+        Assert.Equal($"CheckpointMissingException: checkpoint of '{logGroup}' is missing, but the log group was exported before (s3://{rig.Bucket}/{rig.Checkpoints.MarkerKeyOf(logGroup)}); restore the checkpoint, or delete the marker too to start over", dead.MessageAttributes[ExportBatchProcessor.ErrorAttribute].StringValue);
+    }
+
+    [Fact]
     public async Task HandleAsync_ContinuationWithoutCheckpoint_SetsWorkAsideInsteadOfStartingOver()
     {
         const string logGroup = "/vpc/continuation-orphan";
@@ -271,5 +291,9 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         }
 
         public Task<string?> QuarantineAsync(string logGroup, CancellationToken ct) => inner.QuarantineAsync(logGroup, ct);
+
+        public Task MarkExportedAsync(string logGroup, DateTimeOffset at, CancellationToken ct) => inner.MarkExportedAsync(logGroup, at, ct);
+
+        public Task<string?> FindExportedMarkerAsync(string logGroup, CancellationToken ct) => inner.FindExportedMarkerAsync(logGroup, ct);
     }
 }
