@@ -20,6 +20,7 @@ public sealed class CloudWatchExportTasks(ICloudWatchLogsClient logs) : IExportT
         {
             TaskName = spec.TaskName,
             LogGroupName = spec.LogGroup,
+            LogStreamNamePrefix = spec.LogStreamPrefix,
             From = spec.From,
             To = spec.To,
             Destination = spec.Bucket,

@@ -77,5 +77,91 @@ public sealed class S3CheckpointStore : ICheckpointStore
             // 412: the object changed (or exists); 409: a concurrent conditional write is in progress.
             return null;
         }
+        catch (AmazonS3Exception ex) when (expectedETag is not null && ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            // If-Match on a key that no longer exists: S3 (and moto) answer 404 NoSuchKey.
+            throw new CheckpointMissingException($"checkpoint of '{checkpoint.LogGroup}' at s3://{_bucket}/{request.Key} was deleted while in use (If-Match {expectedETag} answered 404 {ex.ErrorCode})");
+        }
+    }
+
+    /// <summary>The marker that says the log group has a checkpoint (see <see cref="MarkExportedAsync"/>).</summary>
+    public string MarkerKeyOf(string logGroup) => KeyOf(logGroup) + ".exported";
+
+    public async Task MarkExportedAsync(string logGroup, DateTimeOffset at, CancellationToken ct)
+    {
+        using var body = new MemoryStream();
+        using (var json = new System.Text.Json.Utf8JsonWriter(body))
+        {
+            json.WriteStartObject();
+            json.WriteString("logGroup", logGroup);
+            json.WriteString("exportedSince", at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+            json.WriteString("meaning", "this log group has a checkpoint; if the checkpoint is missing it was lost: restore it, or delete this marker too to start over");
+            json.WriteEndObject();
+        }
+
+        body.Position = 0;
+        try
+        {
+            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = MarkerKeyOf(logGroup), InputStream = body, ContentType = "application/json", IfNoneMatch = "*" }, ct).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+        {
+            // Already marked.
+        }
+    }
+
+    public async Task<string?> FindExportedMarkerAsync(string logGroup, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _s3.GetObjectAsync(_bucket, MarkerKeyOf(logGroup), ct).ConfigureAwait(false);
+            return $"s3://{_bucket}/{MarkerKeyOf(logGroup)}";
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The key a stored version of a log group's checkpoint is copied to when it is unreadable.</summary>
+    public string QuarantineKeyOf(string logGroup, string etag) => $"{KeyOf(logGroup)}.quarantine-{etag.Trim('"')}";
+
+    public async Task<string?> QuarantineAsync(string logGroup, CancellationToken ct)
+    {
+        GetObjectResponse response;
+        try
+        {
+            response = await _s3.GetObjectAsync(_bucket, KeyOf(logGroup), ct).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        using (response)
+        {
+            using var body = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(body, ct).ConfigureAwait(false);
+            body.Position = 0;
+            var key = QuarantineKeyOf(logGroup, response.ETag);
+            var request = new PutObjectRequest
+            {
+                BucketName = _bucket,
+                Key = key,
+                InputStream = body,
+                ContentType = "application/octet-stream",
+                IfNoneMatch = "*",
+            };
+            try
+            {
+                await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
+            {
+                // This version is already quarantined.
+            }
+
+            return $"s3://{_bucket}/{key}";
+        }
     }
 }

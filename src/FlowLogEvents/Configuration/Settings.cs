@@ -54,14 +54,27 @@ public sealed class EnvironmentReader(Func<string, string?> lookup)
 }
 
 /// <summary>The signal function's settings, read once per execution environment.</summary>
-public sealed record SignalSettings(Uri SignalQueueUrl, TimeSpan Debounce)
+/// <param name="SettleDelay">The export function's settle delay (same variable): events older than it may be late.</param>
+/// <param name="ClockSkew">The clock skew margin (same variable as the export function's).</param>
+public sealed record SignalSettings(Uri SignalQueueUrl, TimeSpan Debounce, TimeSpan? SettleDelay = null, TimeSpan? ClockSkew = null)
 {
     public const string SignalQueueUrlVariable = "SIGNAL_QUEUE_URL";
     public const string DebounceVariable = "DEBOUNCE_SECONDS";
+    public const string SettleDelayVariable = ExportSettings.SettleDelayVariable;
+    public const string ClockSkewVariable = ExportSettings.ClockSkewVariable;
+
+    /// <summary>
+    /// A delivery whose first event is at least this old may belong to a range the export function
+    /// already exported (its windows end the settle delay plus the skew margin behind its clock, which
+    /// may run the skew margin ahead of ours): such a delivery is never suppressed or deduplicated away.
+    /// </summary>
+    public TimeSpan LateAfter => (SettleDelay ?? ExportSettings.DefaultSettleDelay) - (ClockSkew ?? ExportSettings.DefaultClockSkew);
 
     public static SignalSettings Read(EnvironmentReader env) => new(
         env.Url(SignalQueueUrlVariable),
-        env.Seconds(DebounceVariable, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)));
+        env.Seconds(DebounceVariable, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+        env.Seconds(SettleDelayVariable, ExportSettings.DefaultSettleDelay, TimeSpan.Zero, TimeSpan.FromHours(24)),
+        env.Seconds(ClockSkewVariable, ExportSettings.DefaultClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(15)));
 }
 
 /// <summary>The export function's settings, read once per execution environment.</summary>
@@ -78,6 +91,11 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
     public const string MaxWindowVariable = "MAX_EXPORT_WINDOW_SECONDS";
     public const string ClaimLeaseVariable = "CLAIM_LEASE_SECONDS";
     public const string ExportStartVariable = "EXPORT_START";
+    public const string ClockSkewVariable = "CLOCK_SKEW_SECONDS";
+    public const string LateEventsVariable = "LATE_EVENTS";
+
+    public static readonly TimeSpan DefaultSettleDelay = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan DefaultClockSkew = TimeSpan.FromMinutes(1);
 
     public static ExportSettings Read(EnvironmentReader env)
     {
@@ -87,7 +105,9 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
         {
             ExportBucket = exportBucket,
             ExportPrefix = env.Optional(ExportPrefixVariable, "flowlogevents/exports"),
-            SettleDelay = env.Seconds(SettleDelayVariable, TimeSpan.FromMinutes(15), TimeSpan.Zero, TimeSpan.FromHours(24)),
+            SettleDelay = env.Seconds(SettleDelayVariable, DefaultSettleDelay, TimeSpan.Zero, TimeSpan.FromHours(24)),
+            ClockSkewMargin = env.Seconds(ClockSkewVariable, DefaultClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(15)),
+            LateEvents = ParseLateEvents(env.Optional(LateEventsVariable, "report")),
             MinWindow = env.Seconds(MinWindowVariable, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1)),
             MaxWindow = env.Seconds(MaxWindowVariable, TimeSpan.FromDays(1), TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
             ClaimLease = env.Seconds(ClaimLeaseVariable, TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)),
@@ -106,6 +126,14 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
             env.Optional(StatePrefixVariable, "flowlogevents/state"),
             policy);
     }
+
+    private static LateEventsMode ParseLateEvents(string value) =>
+        value.ToLowerInvariant() switch
+        {
+            "report" => LateEventsMode.Report,
+            "reexport" => LateEventsMode.Reexport,
+            _ => throw new ConfigurationException($"environment variable {LateEventsVariable} must be 'report' or 'reexport', got '{value}'"),
+        };
 
     private static (StartMode, DateTimeOffset?) ParseStart(string value)
     {

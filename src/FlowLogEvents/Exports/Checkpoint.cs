@@ -25,7 +25,22 @@ public sealed record Checkpoint
 
     public long ExportsCompleted { get; init; }
 
+    /// <summary>
+    /// Re-exports of late ranges still to do (LATE_EVENTS=reexport), in order; the first one is worked
+    /// on whenever no regular window is in flight. Recorded before their task is created, like windows.
+    /// </summary>
+    public EquatableList<InFlightExport> LateExports { get; init; } = [];
+
+    /// <summary>Keys (<see cref="LateKey"/>) of the most recent late ranges already queued, so a redelivered signal does not queue them twice.</summary>
+    public EquatableList<string> LateSeen { get; init; } = [];
+
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>How many late keys a checkpoint remembers.</summary>
+    public const int MaxLateSeen = 200;
+
+    /// <summary>A late range is identified by its stream and first event time (its end depends on when it was seen).</summary>
+    public static string LateKey(string logStream, long from) => $"{from}@{logStream}";
 
     public static Checkpoint Start(string logGroup, long startTime, DateTimeOffset now) =>
         new() { LogGroup = logGroup, StartTime = startTime, ExportedThrough = startTime - 1, UpdatedAt = now };
@@ -57,9 +72,57 @@ public sealed record InFlightExport
     /// CreateExportTask. Cleared when the service definitely did not create it.
     /// </summary>
     public DateTimeOffset? ClaimedAt { get; init; }
+
+    /// <summary>Set only on a late range's re-export: the log stream (CreateExportTask's logStreamNamePrefix).</summary>
+    public string? LogStream { get; init; }
+}
+
+/// <summary>An immutable list with value equality, so records holding one compare by content.</summary>
+[System.Runtime.CompilerServices.CollectionBuilder(typeof(EquatableList), nameof(EquatableList.Create))]
+public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableList<T>>
+{
+    private readonly T[] _items;
+
+    public EquatableList(IEnumerable<T> items) => _items = [.. items];
+
+    public int Count => _items.Length;
+
+    public T this[int index] => _items[index];
+
+    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _items.GetEnumerator();
+
+    public bool Equals(EquatableList<T>? other) => other is not null && _items.AsSpan().SequenceEqual(other._items, EqualityComparer<T>.Default);
+
+    public override bool Equals(object? obj) => Equals(obj as EquatableList<T>);
+
+    public override int GetHashCode()
+    {
+        var hash = default(HashCode);
+        foreach (var item in _items)
+        {
+            hash.Add(item);
+        }
+
+        return hash.ToHashCode();
+    }
+}
+
+/// <summary>Builds <see cref="EquatableList{T}"/> from collection expressions.</summary>
+public static class EquatableList
+{
+    public static EquatableList<T> Create<T>(ReadOnlySpan<T> items) => new(items.ToArray());
 }
 
 public sealed record CompletedExport(string TaskId, string TaskName, long From, long To, DateTimeOffset CompletedAt);
 
 /// <summary>A checkpoint object that cannot be read; it is never overwritten by a guess.</summary>
 public sealed class CheckpointFormatException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// A checkpoint that must exist is gone: deleted while in use (a conditional write answered 404
+/// NoSuchKey, or a re-read found nothing), or a continuation arrived for a log group without one.
+/// The exported-through position is lost with it; it is never recreated from a guess.
+/// </summary>
+public sealed class CheckpointMissingException(string message) : Exception(message);

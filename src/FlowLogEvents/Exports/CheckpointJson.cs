@@ -25,23 +25,29 @@ public static class CheckpointJson
             json.WriteNumber("exportsCompleted", checkpoint.ExportsCompleted);
             if (checkpoint.InFlight is { } f)
             {
-                json.WriteStartObject("inFlight");
-                json.WriteString("taskName", f.TaskName);
-                WriteInstant(json, "from", f.From);
-                WriteInstant(json, "to", f.To);
-                json.WriteNumber("attempt", f.Attempt);
-                json.WriteString("plannedAt", Iso(f.PlannedAt));
-                if (f.TaskId is not null)
+                WriteExport(json, "inFlight", f);
+            }
+
+            if (checkpoint.LateExports.Count > 0)
+            {
+                json.WriteStartArray("lateExports");
+                foreach (var late in checkpoint.LateExports)
                 {
-                    json.WriteString("taskId", f.TaskId);
+                    WriteExport(json, null, late);
                 }
 
-                if (f.ClaimedAt is { } claimed)
+                json.WriteEndArray();
+            }
+
+            if (checkpoint.LateSeen.Count > 0)
+            {
+                json.WriteStartArray("lateSeen");
+                foreach (var key in checkpoint.LateSeen)
                 {
-                    json.WriteString("claimedAt", Iso(claimed));
+                    json.WriteStringValue(key);
                 }
 
-                json.WriteEndObject();
+                json.WriteEndArray();
             }
 
             if (checkpoint.LastCompleted is { } c)
@@ -62,70 +68,151 @@ public static class CheckpointJson
         return buffer.WrittenSpan.ToArray();
     }
 
+    private static void WriteExport(Utf8JsonWriter json, string? name, InFlightExport f)
+    {
+        if (name is null)
+        {
+            json.WriteStartObject();
+        }
+        else
+        {
+            json.WriteStartObject(name);
+        }
+
+        if (f.LogStream is not null)
+        {
+            json.WriteString("logStream", f.LogStream);
+        }
+
+        json.WriteString("taskName", f.TaskName);
+        WriteInstant(json, "from", f.From);
+        WriteInstant(json, "to", f.To);
+        json.WriteNumber("attempt", f.Attempt);
+        json.WriteString("plannedAt", Iso(f.PlannedAt));
+        if (f.TaskId is not null)
+        {
+            json.WriteString("taskId", f.TaskId);
+        }
+
+        if (f.ClaimedAt is { } claimed)
+        {
+            json.WriteString("claimedAt", Iso(claimed));
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static InFlightExport ReadExport(Node f) => new()
+    {
+        LogStream = f.OptionalString("logStream"),
+        TaskName = f.String("taskName"),
+        From = f.Millis("from"),
+        To = f.Millis("to"),
+        Attempt = f.Int("attempt"),
+        PlannedAt = f.Instant("plannedAt"),
+        TaskId = f.OptionalString("taskId"),
+        ClaimedAt = f.OptionalInstant("claimedAt"),
+    };
+
     public static Checkpoint Deserialize(ReadOnlySpan<byte> utf8, string expectedLogGroup)
     {
         try
         {
             using var document = JsonDocument.Parse(utf8.ToArray());
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new CheckpointFormatException("checkpoint is not a JSON object");
             }
 
-            var version = Required(root, "schemaVersion").GetInt32();
+            var root = new Node(document.RootElement, string.Empty);
+            var version = root.Int("schemaVersion");
             if (version != Checkpoint.CurrentSchemaVersion)
             {
                 throw new CheckpointFormatException($"checkpoint schemaVersion {version} is not supported (this version reads {Checkpoint.CurrentSchemaVersion})");
             }
 
-            var logGroup = Required(root, "logGroup").GetString();
+            var logGroup = root.String("logGroup");
             if (logGroup != expectedLogGroup)
             {
                 throw new CheckpointFormatException($"checkpoint belongs to log group '{logGroup}', not '{expectedLogGroup}'");
             }
 
             InFlightExport? inFlight = null;
-            if (root.TryGetProperty("inFlight", out var f) && f.ValueKind == JsonValueKind.Object)
+            if (root.OptionalObject("inFlight") is { } f)
             {
-                inFlight = new InFlightExport
-                {
-                    TaskName = Required(f, "taskName").GetString()!,
-                    From = Millis(f, "from"),
-                    To = Millis(f, "to"),
-                    Attempt = Required(f, "attempt").GetInt32(),
-                    PlannedAt = Required(f, "plannedAt").GetDateTimeOffset(),
-                    TaskId = f.TryGetProperty("taskId", out var id) ? id.GetString() : null,
-                    ClaimedAt = f.TryGetProperty("claimedAt", out var claimed) ? claimed.GetDateTimeOffset() : null,
-                };
+                inFlight = ReadExport(f);
             }
 
             CompletedExport? last = null;
-            if (root.TryGetProperty("lastCompleted", out var c) && c.ValueKind == JsonValueKind.Object)
+            if (root.OptionalObject("lastCompleted") is { } c)
             {
-                last = new CompletedExport(
-                    Required(c, "taskId").GetString()!,
-                    Required(c, "taskName").GetString()!,
-                    Millis(c, "from"),
-                    Millis(c, "to"),
-                    Required(c, "completedAt").GetDateTimeOffset());
+                last = new CompletedExport(c.String("taskId"), c.String("taskName"), c.Millis("from"), c.Millis("to"), c.Instant("completedAt"));
             }
 
-            return new Checkpoint
+            var checkpoint = new Checkpoint
             {
                 SchemaVersion = version,
-                LogGroup = logGroup!,
-                StartTime = Millis(root, "startTime"),
-                ExportedThrough = Millis(root, "exportedThrough"),
-                ExportsCompleted = root.TryGetProperty("exportsCompleted", out var n) ? n.GetInt64() : 0,
+                LogGroup = logGroup,
+                StartTime = root.Millis("startTime"),
+                ExportedThrough = root.Millis("exportedThrough"),
+                ExportsCompleted = root.OptionalLong("exportsCompleted") ?? 0,
                 InFlight = inFlight,
                 LastCompleted = last,
-                UpdatedAt = Required(root, "updatedAt").GetDateTimeOffset(),
+                LateExports = new(root.OptionalArrayOfObjects("lateExports").Select(ReadExport)),
+                LateSeen = new(root.OptionalArrayOfStrings("lateSeen")),
+                UpdatedAt = root.Instant("updatedAt"),
             };
+            Validate(checkpoint);
+            return checkpoint;
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
+        catch (CheckpointFormatException ex)
         {
             throw new CheckpointFormatException($"checkpoint of '{expectedLogGroup}' is unreadable: {ex.Message}", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new CheckpointFormatException($"checkpoint of '{expectedLogGroup}' is unreadable: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The invariants the state machine keeps; an object breaking them was not written by it.</summary>
+    private static void Validate(Checkpoint c)
+    {
+        if (c.ExportedThrough < c.StartTime - 1)
+        {
+            throw new CheckpointFormatException($"checkpoint exportedThrough {c.ExportedThrough} is before startTime {c.StartTime} - 1");
+        }
+
+        if (c.ExportsCompleted < 0)
+        {
+            throw new CheckpointFormatException($"checkpoint exportsCompleted {c.ExportsCompleted} is negative");
+        }
+
+        if (c.InFlight is { } f)
+        {
+            if (f.From != c.ExportedThrough + 1)
+            {
+                throw new CheckpointFormatException($"checkpoint inFlight.from {f.From} is not exportedThrough + 1 ({c.ExportedThrough + 1})");
+            }
+
+            if (f.To < f.From)
+            {
+                throw new CheckpointFormatException($"checkpoint inFlight.to {f.To} is before inFlight.from {f.From}");
+            }
+
+            if (f.Attempt < 1)
+            {
+                throw new CheckpointFormatException($"checkpoint inFlight.attempt {f.Attempt} is not positive");
+            }
+        }
+
+        for (var i = 0; i < c.LateExports.Count; i++)
+        {
+            var late = c.LateExports[i];
+            if (string.IsNullOrEmpty(late.LogStream) || late.To < late.From || late.Attempt < 1)
+            {
+                throw new CheckpointFormatException($"checkpoint lateExports[{i}] is not a valid late re-export (logStream set, to >= from, attempt >= 1)");
+            }
         }
     }
 
@@ -137,12 +224,80 @@ public static class CheckpointJson
         json.WriteEndObject();
     }
 
-    private static long Millis(JsonElement parent, string name) => Required(Required(parent, name), "epochMillis").GetInt64();
-
-    private static JsonElement Required(JsonElement parent, string name) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
-            ? value
-            : throw new CheckpointFormatException($"checkpoint field '{name}' is missing");
-
     private static string Iso(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A JSON object and its path, with typed getters whose errors name the field.</summary>
+    private readonly record struct Node(JsonElement Element, string Path)
+    {
+        public string String(string name) => OptionalString(name) ?? throw Missing(name);
+
+        public string? OptionalString(string name) => Get(name) is { } v
+            ? v.ValueKind == JsonValueKind.String ? v.GetString() : throw Wrong(name, "a string")
+            : null;
+
+        public int Int(string name) => Get(name) is { } v && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n)
+            ? n
+            : throw (Get(name) is null ? Missing(name) : Wrong(name, "a 32-bit integer"));
+
+        public long Long(string name) => OptionalLong(name) ?? throw Missing(name);
+
+        public long? OptionalLong(string name) => Get(name) is { } v
+            ? v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : throw Wrong(name, "an integer")
+            : null;
+
+        public DateTimeOffset Instant(string name) => OptionalInstant(name) ?? throw Missing(name);
+
+        public DateTimeOffset? OptionalInstant(string name) => Get(name) is { } v
+            ? v.ValueKind == JsonValueKind.String && v.TryGetDateTimeOffset(out var t) ? t : throw Wrong(name, "an ISO-8601 instant")
+            : null;
+
+        /// <summary>An instant written as {"epochMillis": ..., "utc": ...}; epochMillis is authoritative.</summary>
+        public long Millis(string name) => Object(name).Long("epochMillis");
+
+        public Node Object(string name) => OptionalObject(name) ?? throw Missing(name);
+
+        public Node? OptionalObject(string name) => Get(name) is { } v
+            ? v.ValueKind == JsonValueKind.Object ? new Node(v, Qualify(name)) : throw Wrong(name, "an object")
+            : null;
+
+        public List<string> OptionalArrayOfStrings(string name)
+        {
+            if (Get(name) is not { } v)
+            {
+                return [];
+            }
+
+            var path = Qualify(name);
+            return v.ValueKind == JsonValueKind.Array
+                ? v.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new CheckpointFormatException($"checkpoint field '{path}[{i}]' is not a string")).ToList()
+                : throw Wrong(name, "an array");
+        }
+
+        public List<Node> OptionalArrayOfObjects(string name)
+        {
+            if (Get(name) is not { } v)
+            {
+                return [];
+            }
+
+            if (v.ValueKind != JsonValueKind.Array)
+            {
+                throw Wrong(name, "an array");
+            }
+
+            var path = Qualify(name);
+            return v.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Object
+                ? new Node(e, $"{path}[{i}]")
+                : throw new CheckpointFormatException($"checkpoint field '{path}[{i}]' is not an object")).ToList();
+        }
+
+        private JsonElement? Get(string name) =>
+            Element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+        private string Qualify(string name) => Path.Length == 0 ? name : $"{Path}.{name}";
+
+        private CheckpointFormatException Missing(string name) => new($"checkpoint field '{Qualify(name)}' is missing");
+
+        private CheckpointFormatException Wrong(string name, string what) => new($"checkpoint field '{Qualify(name)}' is not {what}");
+    }
 }

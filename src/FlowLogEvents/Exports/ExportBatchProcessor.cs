@@ -62,7 +62,7 @@ public sealed class ExportBatchProcessor
 
     /// <summary>
     /// Runs a log group's work. Errors a retry cannot fix for that log group (its checkpoint is
-    /// unreadable, or CloudWatch Logs refuses the export for good) move its work to the dead-letter
+    /// unreadable or was deleted, or CloudWatch Logs refuses the export for good) move its work to the dead-letter
     /// queue instead of blocking the single FIFO group for every other log group; the checkpoint is
     /// left untouched, never overwritten by a guess.
     /// </summary>
@@ -72,7 +72,7 @@ public sealed class ExportBatchProcessor
         {
             await ExportAsync(unit, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is CheckpointFormatException or ExportRejectedException { Permanent: true })
+        catch (Exception ex) when (ex is CheckpointFormatException or CheckpointMissingException or ExportRejectedException { Permanent: true })
         {
             var work = unit.Work!;
             var error = $"{ex.GetType().Name}: {ex.Message}";

@@ -45,7 +45,18 @@ public sealed class ExportCoordinator
     /// <summary>Runs the state machine for one log group and reports its export lag (now minus checkpoint).</summary>
     public async Task<ExportOutcome> RunAsync(ExportWork work, CancellationToken ct)
     {
-        var outcome = await RunStepsAsync(work, ct).ConfigureAwait(false);
+        ExportOutcome outcome;
+        try
+        {
+            outcome = await RunStepsAsync(work, ct).ConfigureAwait(false);
+        }
+        catch (CheckpointMissingException ex)
+        {
+            _telemetry.Error("checkpoint.missing", ("logGroup", work.LogGroup), ("reason", ex.Message), ("action", "not recreated from a guess; the work is set aside: restore the checkpoint, then replay"));
+            _telemetry.Metric("CheckpointsMissing", 1, MetricUnit.Count);
+            throw;
+        }
+
         var lag = _time.GetUtcNow().ToUnixTimeMilliseconds() - outcome.ExportedThrough;
         _telemetry.Metric("ExportLag", lag, MetricUnit.Milliseconds, ("LogGroup", work.LogGroup));
         return outcome;
@@ -54,21 +65,40 @@ public sealed class ExportCoordinator
     private async Task<ExportOutcome> RunStepsAsync(ExportWork work, CancellationToken ct)
     {
         var logGroup = work.LogGroup;
-        var target = work.Merged.ExportThrough;
+        var target = work.Target(_policy.ClockSkewMargin);
         var lateChecked = false;
+        IReadOnlyList<LateRange>? lateRanges = null;
         var conflicts = new ConflictCount();
         long? lastExportedThrough = null;
         for (var step = 0; step < MaxSteps; step++)
         {
-            var stored = await _store.LoadAsync(logGroup, ct).ConfigureAwait(false);
+            var stored = await LoadAsync(logGroup, ct).ConfigureAwait(false);
             var now = _time.GetUtcNow();
+            if (stored is null && lastExportedThrough is { } before)
+            {
+                throw new CheckpointMissingException($"checkpoint of '{logGroup}' was deleted while in use (it stood at exportedThrough {before} one step earlier)");
+            }
+
             lastExportedThrough = stored?.Value.ExportedThrough;
             if (stored is null)
             {
+                if (work.FirstDataEventTime is null)
+                {
+                    // A continuation is only ever sent after its run found or created the checkpoint.
+                    throw new CheckpointMissingException($"checkpoint of '{logGroup}' is missing, but this work is a continuation of a run that had one");
+                }
+
+                if (await _store.FindExportedMarkerAsync(logGroup, ct).ConfigureAwait(false) is { } marker)
+                {
+                    // Deleted between runs: the marker outlived it. Starting over would be a guess.
+                    throw new CheckpointMissingException($"checkpoint of '{logGroup}' is missing, but the log group was exported before ({marker}); restore the checkpoint, or delete the marker too to start over");
+                }
+
                 var start = await ResolveStartAsync(work, ct).ConfigureAwait(false);
                 var fresh = Checkpoint.Start(logGroup, start, now);
                 if (await WriteAsync(fresh, null, "initialize", conflicts, ct).ConfigureAwait(false) is not null)
                 {
+                    await _store.MarkExportedAsync(logGroup, now, ct).ConfigureAwait(false);
                     _telemetry.Info("checkpoint.initialized", ("logGroup", logGroup), ("startTime", start), ("startMode", _policy.StartMode.ToString()));
                 }
 
@@ -78,8 +108,36 @@ public sealed class ExportCoordinator
             var (checkpoint, etag) = (stored.Value, stored.ETag);
             if (!lateChecked)
             {
+                // Judged once, against the checkpoint as the run first found it: windows planned later
+                // in this run were planned after these events were ingested, so they include them.
+                lateRanges ??= ReportLateEvents(work, checkpoint);
+                if (_policy.LateEvents == LateEventsMode.Reexport && QueueLate(checkpoint, lateRanges, now) is { } queued)
+                {
+                    if (await WriteAsync(queued, etag, "queue-late", conflicts, ct).ConfigureAwait(false) is null)
+                    {
+                        continue;
+                    }
+
+                    foreach (var late in queued.LateExports.Skip(checkpoint.LateExports.Count))
+                    {
+                        _telemetry.Info("late.queued", ("logGroup", logGroup), ("logStream", late.LogStream), ("from", late.From), ("to", late.To), ("taskName", late.TaskName), ("destination", $"s3://{_policy.ExportBucket}/{_policy.LateDestinationPrefix(logGroup)}"));
+                    }
+
+                    lateChecked = true;
+                    continue;
+                }
+
                 lateChecked = true;
-                ReportLateEvents(work, checkpoint);
+            }
+
+            if (checkpoint.InFlight is null && checkpoint.LateExports.Count > 0)
+            {
+                if (await StepLateAsync(checkpoint, etag, now, conflicts, ct).ConfigureAwait(false) is { } lateWaiting)
+                {
+                    return lateWaiting;
+                }
+
+                continue;
             }
 
             if (checkpoint.InFlight is null)
@@ -94,7 +152,7 @@ public sealed class ExportCoordinator
                 if (window is not { } w)
                 {
                     var reason = "data not settled yet";
-                    _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("exportedThrough", checkpoint.ExportedThrough), ("target", target), ("settleDelaySeconds", (long)_policy.SettleDelay.TotalSeconds));
+                    _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("exportedThrough", checkpoint.ExportedThrough), ("target", target), ("settleDelaySeconds", (long)_policy.SettleDelay.TotalSeconds), ("clockSkewSeconds", (long)_policy.ClockSkewMargin.TotalSeconds));
                     return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
                 }
 
@@ -198,6 +256,25 @@ public sealed class ExportCoordinator
         throw new CheckpointContentionException($"checkpoint of '{logGroup}' did not settle within {MaxSteps} steps (concurrent writers?)");
     }
 
+    /// <summary>
+    /// Loads the checkpoint; an unreadable object is copied to a quarantine key (left in place, never
+    /// overwritten) and reported before the error goes up to set the work aside.
+    /// </summary>
+    private async Task<StoredCheckpoint?> LoadAsync(string logGroup, CancellationToken ct)
+    {
+        try
+        {
+            return await _store.LoadAsync(logGroup, ct).ConfigureAwait(false);
+        }
+        catch (CheckpointFormatException ex)
+        {
+            var copy = await _store.QuarantineAsync(logGroup, ct).ConfigureAwait(false);
+            _telemetry.Error("checkpoint.quarantined", ("logGroup", logGroup), ("reason", ex.Message), ("quarantineCopy", copy), ("action", "left in place, never overwritten by a guess; copied aside; the work is set aside"));
+            _telemetry.Metric("CheckpointsQuarantined", 1, MetricUnit.Count);
+            throw new CheckpointFormatException($"{ex.Message} (copy kept at {copy ?? "nowhere: the object is gone"})", ex);
+        }
+    }
+
     /// <summary>Creates the task of a window this runner has just claimed; returns an outcome only when it must wait.</summary>
     private async Task<ExportOutcome?> CreateAsync(Checkpoint claimed, string etag, ConflictCount conflicts, CancellationToken ct)
     {
@@ -249,6 +326,8 @@ public sealed class ExportCoordinator
             return;
         }
 
+        // Also marks checkpoints made before markers existed (and any whose marker a crash prevented).
+        await _store.MarkExportedAsync(checkpoint.LogGroup, now, ct).ConfigureAwait(false);
         _telemetry.Info("task.completed", ("logGroup", checkpoint.LogGroup), ("taskId", task.TaskId), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("exportLagMs", now.ToUnixTimeMilliseconds() - inFlight.To));
         _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
     }
@@ -285,26 +364,187 @@ public sealed class ExportCoordinator
                 return _policy.FixedStart!.Value.ToUnixTimeMilliseconds();
             case StartMode.LogGroupCreation:
                 return await _tasks.GetLogGroupCreationTimeAsync(work.LogGroup, ct).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"log group '{work.LogGroup}' does not exist, so its creation time cannot be the export start");
+                    ?? throw new ExportRejectedException($"ResourceNotFoundException: log group '{work.LogGroup}' does not exist, so its creation time cannot be the export start", permanent: true);
             default:
-                return work.EarliestStart(_policy.SettleDelay);
+                return work.EarliestStart(_policy.SettleDelay + _policy.ClockSkewMargin);
         }
     }
 
-    private void ReportLateEvents(ExportWork work, Checkpoint checkpoint)
+    /// <summary>One stream's events that arrived for a range already exported (or in an export already running).</summary>
+    private readonly record struct LateRange(string? LogStream, long From, long To);
+
+    /// <summary>
+    /// A fresh data signal's events at or before what is covered (exported, or in the window in flight,
+    /// whose task may already have read the data) arrived later than the settle delay. Each such range is
+    /// logged with its stream and bounds and counted in LateSignals (alarmed on).
+    /// </summary>
+    private List<LateRange> ReportLateEvents(ExportWork work, Checkpoint checkpoint)
     {
-        if (work.FirstDataEventTime is { } first && first <= checkpoint.ExportedThrough)
+        var covered = Math.Max(checkpoint.ExportedThrough, checkpoint.InFlight?.To ?? long.MinValue);
+        var late = new List<LateRange>();
+        foreach (var range in work.DataRanges.Where(r => r.First <= covered).Distinct())
         {
+            var to = Math.Min(covered, range.Last);
+            late.Add(new LateRange(range.LogStream, range.First, to));
             _telemetry.Warn(
                 "events.late",
                 ("logGroup", work.LogGroup),
-                ("reason", "events arrived for a range that is already exported (later than the settle delay)"),
-                ("firstEventTime", first),
+                ("logStream", range.LogStream),
+                ("reason", "events arrived for a range that is already exported or being exported (later than the settle delay)"),
+                ("firstEventTime", range.First),
                 ("exportedThrough", checkpoint.ExportedThrough),
-                ("lateRangeEnd", Math.Min(checkpoint.ExportedThrough, work.Merged.LastEventTime)));
+                ("coveredThrough", covered),
+                ("lateRangeEnd", to),
+                ("action", _policy.LateEvents == LateEventsMode.Reexport && range.LogStream is not null
+                    ? "re-export of the stream's late range queued (LATE_EVENTS=reexport)"
+                    : "reported only: these events are not in the exports (LATE_EVENTS=report)"));
             _telemetry.Metric("LateSignals", 1, MetricUnit.Count, ("LogGroup", work.LogGroup));
         }
+
+        return late;
     }
+
+    /// <summary>The checkpoint with the late ranges not queued before added, or null when there are none.</summary>
+    private static Checkpoint? QueueLate(Checkpoint checkpoint, IReadOnlyList<LateRange> late, DateTimeOffset now)
+    {
+        var seen = new HashSet<string>(checkpoint.LateSeen, StringComparer.Ordinal);
+        var added = new List<InFlightExport>();
+        foreach (var range in late)
+        {
+            if (range.LogStream is null || !seen.Add(Checkpoint.LateKey(range.LogStream, range.From)))
+            {
+                continue;
+            }
+
+            added.Add(new InFlightExport
+            {
+                LogStream = range.LogStream,
+                TaskName = ExportPolicy.LateTaskName(checkpoint.LogGroup, range.LogStream, range.From, range.To, 1),
+                From = range.From,
+                To = range.To,
+                Attempt = 1,
+                PlannedAt = now,
+            });
+        }
+
+        if (added.Count == 0)
+        {
+            return null;
+        }
+
+        var keys = checkpoint.LateSeen.Concat(added.Select(a => Checkpoint.LateKey(a.LogStream!, a.From)));
+        return checkpoint with
+        {
+            LateExports = new([.. checkpoint.LateExports, .. added]),
+            LateSeen = new(keys.TakeLast(Checkpoint.MaxLateSeen)),
+            UpdatedAt = now,
+        };
+    }
+
+    /// <summary>
+    /// One step of the first queued late re-export, the same way as a window: adopt a task by its
+    /// deterministic name, else claim and create it, then follow it to COMPLETED (dropped from the queue)
+    /// or FAILED/CANCELLED (next attempt). Returns an outcome only when it must wait.
+    /// </summary>
+    private async Task<ExportOutcome?> StepLateAsync(Checkpoint checkpoint, string etag, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
+    {
+        var logGroup = checkpoint.LogGroup;
+        var late = checkpoint.LateExports[0];
+        if (late.TaskId is null)
+        {
+            var found = await _tasks.FindByNameAsync(logGroup, late.TaskName, ct).ConfigureAwait(false);
+            if (found is not null)
+            {
+                if (await WriteAsync(WithFirstLate(checkpoint, late with { TaskId = found.TaskId }, now), etag, "adopt-late", conflicts, ct).ConfigureAwait(false) is not null)
+                {
+                    _telemetry.Info("task.adopted", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", found.TaskId), ("taskName", found.TaskName), ("status", found.Status.ToString()), ("late", true));
+                }
+
+                return null;
+            }
+
+            if (late.ClaimedAt is { } claimedAt && now - claimedAt < _policy.ClaimLease)
+            {
+                const string reason = "another runner claimed this late re-export and may be creating its task";
+                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", late.TaskName), ("claimedAt", claimedAt));
+                return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
+            }
+
+            var claimed = WithFirstLate(checkpoint, late with { ClaimedAt = now }, now);
+            var claimedEtag = await WriteAsync(claimed, etag, "claim-late", conflicts, ct).ConfigureAwait(false);
+            if (claimedEtag is null)
+            {
+                return null;
+            }
+
+            var spec = new ExportTaskSpec(late.TaskName, logGroup, late.From, late.To, _policy.ExportBucket, _policy.LateDestinationPrefix(logGroup), late.LogStream);
+            string taskId;
+            try
+            {
+                taskId = await _tasks.CreateAsync(spec, ct).ConfigureAwait(false);
+            }
+            catch (ExportSlotBusyException ex)
+            {
+                await WriteAsync(checkpoint with { UpdatedAt = now }, claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
+                const string reason = "another export task holds the account's single export slot";
+                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", late.TaskName), ("error", ex.Message));
+                _telemetry.Metric("ExportSlotBusy", 1, MetricUnit.Count);
+                return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
+            }
+            catch (ExportRejectedException ex)
+            {
+                await WriteAsync(checkpoint with { UpdatedAt = now }, claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
+                _telemetry.Error("task.rejected", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("error", ex.Message), ("late", true));
+                _telemetry.Metric("ExportsRejected", 1, MetricUnit.Count);
+                throw;
+            }
+
+            _telemetry.Info("task.created", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", taskId), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("attempt", late.Attempt), ("destination", $"s3://{spec.Bucket}/{spec.Prefix}"), ("late", true));
+            _telemetry.Metric("ExportsCreated", 1, MetricUnit.Count);
+            await WriteAsync(WithFirstLate(claimed, late with { ClaimedAt = now, TaskId = taskId }, _time.GetUtcNow()), claimedEtag, "record-late-task", conflicts, ct).ConfigureAwait(false);
+            return null;
+        }
+
+        var task = await _tasks.DescribeAsync(late.TaskId, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"late re-export task {late.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
+        switch (task.Status)
+        {
+            case ExportTaskStatus.Pending or ExportTaskStatus.Running or ExportTaskStatus.PendingCancel:
+                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", "late re-export task still active"), ("taskId", task.TaskId), ("status", task.Status.ToString()));
+                return new ExportOutcome(ExportState.Waiting, "late re-export task still active", checkpoint.ExportedThrough, task.TaskId);
+
+            case ExportTaskStatus.Completed:
+                if (await WriteAsync(checkpoint with { LateExports = new(checkpoint.LateExports.Skip(1)), UpdatedAt = now }, etag, "complete-late", conflicts, ct).ConfigureAwait(false) is not null)
+                {
+                    _telemetry.Info("task.completed", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", task.TaskId), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("late", true));
+                    _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
+                }
+
+                return null;
+
+            default:
+                var attempt = late.Attempt + 1;
+                var retry = new InFlightExport
+                {
+                    LogStream = late.LogStream,
+                    TaskName = ExportPolicy.LateTaskName(logGroup, late.LogStream!, late.From, late.To, attempt),
+                    From = late.From,
+                    To = late.To,
+                    Attempt = attempt,
+                    PlannedAt = now,
+                };
+                if (await WriteAsync(WithFirstLate(checkpoint, retry, now), etag, "retry-late", conflicts, ct).ConfigureAwait(false) is not null)
+                {
+                    _telemetry.Error("task.failed", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", task.TaskId), ("taskName", late.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", late.From), ("to", late.To), ("nextAttempt", attempt), ("late", true));
+                    _telemetry.Metric("ExportsFailed", 1, MetricUnit.Count);
+                }
+
+                return null;
+        }
+    }
+
+    private static Checkpoint WithFirstLate(Checkpoint checkpoint, InFlightExport first, DateTimeOffset now) =>
+        checkpoint with { LateExports = new([first, .. checkpoint.LateExports.Skip(1)]), UpdatedAt = now };
 
     private async Task<string?> WriteAsync(Checkpoint checkpoint, string? etag, string step, ConflictCount conflicts, CancellationToken ct)
     {

@@ -14,6 +14,16 @@ public enum StartMode
     Fixed,
 }
 
+/// <summary>What happens to events that arrive for a range already exported (later than the settle delay).</summary>
+public enum LateEventsMode
+{
+    /// <summary>Count, log with stream and range, raise the LateSignals metric (and its alarm).</summary>
+    Report,
+
+    /// <summary>Report, and export the stream's late range again into the late prefix.</summary>
+    Reexport,
+}
+
 /// <summary>The rules the export coordinator plans windows by.</summary>
 public sealed record ExportPolicy
 {
@@ -28,6 +38,17 @@ public sealed record ExportPolicy
 
     /// <summary>How long a claim to create a task protects it from other runners (>= function timeout).</summary>
     public TimeSpan ClaimLease { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// How far our clock may be off CloudWatch's (either way). Windows end this much further behind now,
+    /// and a signal's target reaches this much past its debounce window.
+    /// </summary>
+    public TimeSpan ClockSkewMargin { get; init; } = TimeSpan.Zero;
+
+    public LateEventsMode LateEvents { get; init; } = LateEventsMode.Report;
+
+    /// <summary>Settle delay plus the clock skew margin: how far behind now a window must end.</summary>
+    public long SettledLagMillis => (long)(SettleDelay + ClockSkewMargin).TotalMilliseconds;
 
     public StartMode StartMode { get; init; } = StartMode.FirstSignal;
 
@@ -48,4 +69,11 @@ public sealed record ExportPolicy
         var prefix = ExportPrefix.Trim('/');
         return prefix.Length == 0 ? group : $"{prefix}/{group}";
     }
+
+    /// <summary>Where re-exports of late ranges go: &lt;prefix&gt;/&lt;log group&gt;/late.</summary>
+    public string LateDestinationPrefix(string logGroup) => DestinationPrefix(logGroup) + "/late";
+
+    /// <summary>Deterministic name of a late range's re-export task (stream hashed: names allow few characters).</summary>
+    public static string LateTaskName(string logGroup, string logStream, long from, long to, int attempt) =>
+        $"flowlogevents-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-{attempt}";
 }

@@ -14,7 +14,27 @@ public interface ICheckpointStore
     /// (null: only if no checkpoint exists). Returns the new version, or null when another writer
     /// got there first (412), in which case the caller re-reads and decides again.
     /// </summary>
+    /// <remarks>
+    /// Throws <see cref="CheckpointMissingException"/> when <paramref name="expectedETag"/> is set but the
+    /// object no longer exists (S3 answers 404 NoSuchKey to If-Match on a missing key; moto does too).
+    /// </remarks>
     Task<string?> TryWriteAsync(Checkpoint checkpoint, string? expectedETag, CancellationToken ct);
+
+    /// <summary>
+    /// Copies the log group's stored object, byte for byte, to a quarantine key next to it and leaves the
+    /// original in place. Idempotent per stored version. Returns the quarantine key, or null when no
+    /// object exists any more.
+    /// </summary>
+    Task<string?> QuarantineAsync(string logGroup, CancellationToken ct);
+
+    /// <summary>
+    /// Leaves a small marker object next to the checkpoint saying the log group has been exported
+    /// (create-only; a second call changes nothing). It outlives an accidental delete of the checkpoint.
+    /// </summary>
+    Task MarkExportedAsync(string logGroup, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Where the marker is when it exists (so a missing checkpoint is known to be lost, not new); else null.</summary>
+    Task<string?> FindExportedMarkerAsync(string logGroup, CancellationToken ct);
 }
 
 public enum ExportTaskStatus
@@ -29,8 +49,8 @@ public enum ExportTaskStatus
 
 public sealed record ExportTaskInfo(string TaskId, string TaskName, ExportTaskStatus Status, string? StatusMessage);
 
-/// <summary>What one CreateExportTask call asks for.</summary>
-public sealed record ExportTaskSpec(string TaskName, string LogGroup, long From, long To, string Bucket, string Prefix);
+/// <summary>What one CreateExportTask call asks for; <paramref name="LogStreamPrefix"/> only for a late range's re-export.</summary>
+public sealed record ExportTaskSpec(string TaskName, string LogGroup, long From, long To, string Bucket, string Prefix, string? LogStreamPrefix = null);
 
 /// <summary>CloudWatch Logs export tasks, as the export coordinator needs them.</summary>
 public interface IExportTasks

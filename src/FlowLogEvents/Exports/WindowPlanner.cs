@@ -17,7 +17,7 @@ public static class WindowPlanner
     public static ExportWindow? Plan(long exportedThrough, long target, long now, ExportPolicy policy)
     {
         var from = exportedThrough + 1;
-        var settledEnd = now - (long)policy.SettleDelay.TotalMilliseconds;
+        var settledEnd = now - policy.SettledLagMillis;
         if (target < from || settledEnd < from)
         {
             return null;

@@ -35,7 +35,7 @@ public sealed class SignalFunction
     public SignalFunction(IQueueSender queue, SignalSettings settings, TimeProvider time, Telemetry telemetry)
     {
         _telemetry = telemetry;
-        _publisher = new SignalPublisher(queue, settings.Debounce, time, telemetry);
+        _publisher = new SignalPublisher(queue, settings.Debounce, time, telemetry, settings.LateAfter);
     }
 
     /// <summary>

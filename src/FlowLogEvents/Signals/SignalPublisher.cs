@@ -19,7 +19,9 @@ public enum PublishResult
 /// Two layers collapse bursts: this warm instance remembers what it already sent (and sends nothing
 /// again), and SQS FIFO drops a second message with the same deduplication id sent by another
 /// instance within five minutes. Neither loses data: a signal asks for everything up to the end of
-/// its window to be exported (see <see cref="Signal.ExportThrough"/>).
+/// its window to be exported (see <see cref="Signal.ExportThrough"/>). A delivery whose events are
+/// older than the settle delay (minus the clock skew margin) is exempt from both, so the export
+/// function sees its stream and range and can report (or re-export) them if they arrived too late.
 /// </summary>
 public sealed class SignalPublisher
 {
@@ -36,13 +38,22 @@ public sealed class SignalPublisher
     // Per execution environment, not per invocation: log group -> what we last sent for it.
     private readonly ConcurrentDictionary<string, Sent> _sent = new(StringComparer.Ordinal);
 
-    public SignalPublisher(IQueueSender queue, TimeSpan debounce, TimeProvider time, Telemetry telemetry)
+    private readonly TimeSpan? _lateAfter;
+
+    /// <param name="lateAfter">
+    /// A delivery whose first event is at least this old (settle delay minus clock skew margin) may be
+    /// for a range already exported: it is never suppressed, and its deduplication id names its stream
+    /// and range, so neither this instance's memory nor FIFO deduplication folds it into another signal.
+    /// Null: no delivery is treated as possibly late.
+    /// </param>
+    public SignalPublisher(IQueueSender queue, TimeSpan debounce, TimeProvider time, Telemetry telemetry, TimeSpan? lateAfter = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(debounce, TimeSpan.FromSeconds(1));
         _queue = queue;
         _debounce = debounce;
         _time = time;
         _telemetry = telemetry;
+        _lateAfter = lateAfter;
     }
 
     public async Task<PublishResult> PublishAsync(SubscriptionSummary delivery, CancellationToken ct)
@@ -75,7 +86,8 @@ public sealed class SignalPublisher
             WindowEnd = windowStart + debounceMs,
         };
 
-        if (_sent.TryGetValue(logGroup, out var previous) && previous.WindowStart == windowStart && previous.ExportThrough >= signal.ExportThrough)
+        var possiblyLate = _lateAfter is { } lateAfter && delivery.FirstEventTime <= now - (long)lateAfter.TotalMilliseconds;
+        if (!possiblyLate && _sent.TryGetValue(logGroup, out var previous) && previous.WindowStart == windowStart && previous.ExportThrough >= signal.ExportThrough)
         {
             _telemetry.Info(
                 "signal.suppressed",
@@ -90,12 +102,18 @@ public sealed class SignalPublisher
 
         // Same log group and window -> same id, so FIFO deduplication collapses signals from other
         // instances. Events stamped beyond the window's end (producer clocks ahead) need their own id.
-        var deduplicationId = signal.LastEventTime < signal.WindowEnd
-            ? $"{Hash(logGroup)}-{windowStart}"
-            : $"{Hash(logGroup)}-{windowStart}-{signal.LastEventTime}";
+        // A possibly late delivery keeps its own range: its id names the stream and the range.
+        var deduplicationId = possiblyLate
+            ? $"{Hash(logGroup)}-{windowStart}-late-{Hash(delivery.LogStream ?? string.Empty)}-{signal.FirstEventTime}-{signal.LastEventTime}"
+            : signal.LastEventTime < signal.WindowEnd
+                ? $"{Hash(logGroup)}-{windowStart}"
+                : $"{Hash(logGroup)}-{windowStart}-{signal.LastEventTime}";
 
         await _queue.SendAsync(new QueueMessage(SignalCodec.Encode(signal), MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
-        Remember(logGroup, new Sent(windowStart, signal.ExportThrough));
+        if (!_sent.TryGetValue(logGroup, out var remembered) || remembered.WindowStart != windowStart || remembered.ExportThrough < signal.ExportThrough)
+        {
+            Remember(logGroup, new Sent(windowStart, signal.ExportThrough));
+        }
 
         _telemetry.Info(
             "signal.sent",
@@ -105,6 +123,7 @@ public sealed class SignalPublisher
             ("firstEventTime", signal.FirstEventTime),
             ("lastEventTime", signal.LastEventTime),
             ("events", delivery.EventCount),
+            ("possiblyLate", possiblyLate),
             ("deduplicationId", deduplicationId));
         _telemetry.Metric("SignalsSent", 1, MetricUnit.Count);
         return PublishResult.Sent;

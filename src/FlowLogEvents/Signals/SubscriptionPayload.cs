@@ -65,6 +65,11 @@ public static class SubscriptionPayload
             {
                 return Scan(json.AsSpan(0, json.Length));
             }
+            catch (PayloadFormatException ex) when (TruncatedGzip(compressed, json.Length) is { } truncated)
+            {
+                // GZipStream ends quietly at a cut stream; say so instead of only "not valid JSON".
+                throw new PayloadFormatException($"{truncated}: {ex.Message}", ex);
+            }
             finally
             {
                 json.Return();
@@ -233,6 +238,24 @@ public static class SubscriptionPayload
         }
 
         return Math.Min(guess, maxBytes + 1);
+    }
+
+    /// <summary>
+    /// A gzip member ends with ISIZE, the uncompressed length mod 2^32. When the decompressed length
+    /// disagrees the stream was cut short (or is several members, which CloudWatch never sends). Only
+    /// used to explain a payload that failed anyway.
+    /// </summary>
+    private static string? TruncatedGzip(PooledBytes compressed, int decompressedLength)
+    {
+        if (compressed.Length < 18)
+        {
+            return "awslogs.data is a truncated gzip stream";
+        }
+
+        var isize = BinaryPrimitives.ReadUInt32LittleEndian(compressed.Buffer.AsSpan(compressed.Length - 4, 4));
+        return isize == (uint)decompressedLength
+            ? null
+            : $"awslogs.data is a truncated gzip stream ({decompressedLength} bytes decompressed, the trailer says {isize})";
     }
 
     /// <summary>

@@ -27,6 +27,30 @@ public class SettingsTests
         Assert.Equal(TimeSpan.FromDays(1), settings.Policy.MaxWindow);
         Assert.Equal(TimeSpan.FromMinutes(15), settings.Policy.ClaimLease);
         Assert.Equal(StartMode.FirstSignal, settings.Policy.StartMode);
+        Assert.Equal(TimeSpan.FromMinutes(1), settings.Policy.ClockSkewMargin);
+        Assert.Equal(LateEventsMode.Report, settings.Policy.LateEvents);
+    }
+
+    [Theory]
+    [InlineData("report", LateEventsMode.Report)]
+    [InlineData("REEXPORT", LateEventsMode.Reexport)]
+    public void ExportSettingsRead_LateEvents_ParsesTheMode(string value, LateEventsMode expected)
+    {
+        var values = new Dictionary<string, string>(ExportMinimum) { ["LATE_EVENTS"] = value, ["CLOCK_SKEW_SECONDS"] = "300" };
+
+        var policy = ExportSettings.Read(Env(values)).Policy;
+
+        Assert.Equal((expected, TimeSpan.FromMinutes(5), 20 * 60_000L), (policy.LateEvents, policy.ClockSkewMargin, policy.SettledLagMillis));
+    }
+
+    [Theory]
+    [InlineData("LATE_EVENTS", "drop", "environment variable LATE_EVENTS must be 'report' or 'reexport', got 'drop'")]
+    [InlineData("CLOCK_SKEW_SECONDS", "901", "environment variable CLOCK_SKEW_SECONDS must be between 0 and 900 seconds, got 901")]
+    public void ExportSettingsRead_InvalidLateOrSkew_ThrowsNamingIt(string variable, string value, string message)
+    {
+        var values = new Dictionary<string, string>(ExportMinimum) { [variable] = value };
+
+        Assert.Equal(message, Assert.Throws<ConfigurationException>(() => ExportSettings.Read(Env(values))).Message);
     }
 
     [Theory]

@@ -58,7 +58,7 @@ public sealed class CheckpointJsonTests
     {
         var ex = Assert.Throws<CheckpointFormatException>(() => CheckpointJson.Deserialize(CheckpointJson.Serialize(Full), "/aws/vpc/flow-logs/dev"));
 
-        Assert.Equal($"checkpoint belongs to log group '{LogGroup}', not '/aws/vpc/flow-logs/dev'", ex.Message);
+        Assert.Equal($"checkpoint of '/aws/vpc/flow-logs/dev' is unreadable: checkpoint belongs to log group '{LogGroup}', not '/aws/vpc/flow-logs/dev'", ex.Message);
     }
 
     [Theory]

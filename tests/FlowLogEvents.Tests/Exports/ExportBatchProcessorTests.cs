@@ -165,6 +165,8 @@ public sealed class ExportBatchProcessorTests : IDisposable
     [Fact]
     public async Task ProcessAsync_ContinuationStillWaiting_SendsNextContinuationWithCountPlusOne()
     {
+        _h.Store.Put(Checkpoint.Start(Prod, T0 - (25 * Minute), DateTimeOffset.FromUnixTimeMilliseconds(T0 - (5 * Minute))));
+
         var failed = await ProcessAsync(ContinuationRecord);
 
         Assert.Empty(failed);

@@ -77,12 +77,14 @@ public sealed class ExportCoordinatorTests
     }
 
     [Fact]
-    public async Task RunAsync_FirstRunLogGroupCreationForMissingGroup_ThrowsAndWritesNothing()
+    public async Task RunAsync_FirstRunLogGroupCreationForMissingGroup_ThrowsPermanentRejectionAndWritesNothing()
     {
         using var h = new CoordinatorHarness(DefaultPolicy with { StartMode = StartMode.LogGroupCreation });
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => h.RunAsync(Work(first: T0 - (20 * Minute))));
+        var ex = await Assert.ThrowsAsync<ExportRejectedException>(() => h.RunAsync(Work(first: T0 - (20 * Minute))));
 
+        Assert.True(ex.Permanent);
+        Assert.Equal($"ResourceNotFoundException: log group '{LogGroup}' does not exist, so its creation time cannot be the export start", ex.Message);
         Assert.Null(h.Checkpoint);
         Assert.Equal(0, h.Tasks.CreateCalls);
     }

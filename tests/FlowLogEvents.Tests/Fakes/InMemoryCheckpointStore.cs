@@ -13,8 +13,10 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (byte[] Bytes, string ETag)> _objects = new(StringComparer.Ordinal);
     private readonly List<Checkpoint> _history = [];
+    private readonly Dictionary<string, byte[]> _quarantined = new(StringComparer.Ordinal);
     private long _version;
     private Func<Task>? _beforeNextWrite;
+    private Action? _beforeNextLoad;
     private int _failOnWrite;
     private bool _failAfterPersist;
     private Exception? _failure;
@@ -82,6 +84,89 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
         }
     }
 
+    /// <summary>Deletes the object (an operator, a lifecycle rule, a wrong `aws s3 rm`).</summary>
+    public void Delete(string logGroup)
+    {
+        lock (_gate)
+        {
+            _objects.Remove(logGroup);
+        }
+    }
+
+    /// <summary>Quarantine key -> the bytes copied there.</summary>
+    public IReadOnlyDictionary<string, byte[]> Quarantined
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, byte[]>(_quarantined, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    private readonly HashSet<string> _markers = new(StringComparer.Ordinal);
+
+    public int MarkWrites { get; private set; }
+
+    public static string MarkerKeyOf(string logGroup) => $"mem://{logGroup}.json.exported";
+
+    public bool HasMarker(string logGroup)
+    {
+        lock (_gate)
+        {
+            return _markers.Contains(logGroup);
+        }
+    }
+
+    /// <summary>Removes the marker (an operator starting a log group over on purpose).</summary>
+    public void DeleteMarker(string logGroup)
+    {
+        lock (_gate)
+        {
+            _markers.Remove(logGroup);
+        }
+    }
+
+    public Task MarkExportedAsync(string logGroup, DateTimeOffset at, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            MarkWrites++;
+            _markers.Add(logGroup);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> FindExportedMarkerAsync(string logGroup, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(_markers.Contains(logGroup) ? MarkerKeyOf(logGroup) : null);
+        }
+    }
+
+    public static string QuarantineKeyOf(string logGroup, string etag) => $"mem://{logGroup}.json.quarantine-{etag.Trim('"')}";
+
+    public Task<string?> QuarantineAsync(string logGroup, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_objects.TryGetValue(logGroup, out var o))
+            {
+                return Task.FromResult<string?>(null);
+            }
+
+            var key = QuarantineKeyOf(logGroup, o.ETag);
+            _quarantined.TryAdd(key, o.Bytes);
+            return Task.FromResult<string?>(key);
+        }
+    }
+
     /// <summary>
     /// A concurrent writer: <paramref name="action"/> runs once, at the next TryWriteAsync, before the
     /// compare-and-swap (so between the caller's Load and its write). It may use this store itself.
@@ -113,9 +198,18 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
         _failure = exception ?? new IOException("simulated crash during checkpoint write");
     }
 
+    /// <summary><paramref name="action"/> runs once, at the start of the next LoadAsync.</summary>
+    public void BeforeNextLoad(Action action) => _beforeNextLoad = action;
+
     public Task<StoredCheckpoint?> LoadAsync(string logGroup, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
+        if (_beforeNextLoad is { } hook)
+        {
+            _beforeNextLoad = null;
+            hook();
+        }
+
         lock (_gate)
         {
             Loads++;
@@ -147,6 +241,12 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
         lock (_gate)
         {
             var exists = _objects.TryGetValue(checkpoint.LogGroup, out var current);
+            if (!exists && expectedETag is not null)
+            {
+                // As S3: If-Match on a missing key answers 404 NoSuchKey.
+                throw new CheckpointMissingException($"checkpoint of '{checkpoint.LogGroup}' was deleted while in use (If-Match {expectedETag} answered 404 NoSuchKey)");
+            }
+
             var matches = expectedETag is null ? !exists : exists && current.ETag == expectedETag;
             if (!matches)
             {

@@ -22,7 +22,7 @@ public sealed class SignalFunctionIntegrationTests(MotoServer moto) : IClassFixt
             QueueName = $"signals-{Guid.NewGuid():N}.fifo",
             Attributes = new() { ["FifoQueue"] = "true" },
         })).QueueUrl;
-        var settings = new SignalSettings(new Uri(queueUrl), TimeSpan.FromSeconds(60));
+        var settings = new SignalSettings(new Uri(queueUrl), TimeSpan.FromSeconds(60), SettleDelay: TimeSpan.FromHours(1));
         var time = new ManualTimeProvider(Now);
         using var telemetry = new TelemetryCapture(time, "signal");
 

@@ -36,7 +36,7 @@ public sealed partial class TemplateAlarmTests
         Assert.Equal(["Function", "LogGroup"], Emitted.Value["ExportLag"]);
         Assert.Equal(["Function", "LogGroup"], Emitted.Value["LateSignals"]);
         Assert.Equal(["Function"], Emitted.Value["ExportsFailed"]);
-        Assert.Equal(15, Emitted.Value.Count);
+        Assert.Equal(17, Emitted.Value.Count);
 
         // Every metric the code emits is documented in the README's Observability section.
         var readme = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "README.md"));
@@ -76,7 +76,7 @@ public sealed partial class TemplateAlarmTests
             }
         }
 
-        Assert.Equal(6, checkedMetrics);
+        Assert.Equal(9, checkedMetrics);
     }
 
     [Fact]
@@ -117,6 +117,7 @@ public sealed partial class TemplateAlarmTests
     [Theory]
     [InlineData("ExportFailuresAlarm", "FILL(failed, 0) + FILL(rejected, 0)", "ExportsFailed,ExportsRejected")]
     [InlineData("ExportFunctionErrorsAlarm", "FILL(errors, 0) + FILL(itemFailures, 0)", "BatchItemFailures,Errors")]
+    [InlineData("CheckpointUnusableAlarm", "FILL(quarantined, 0) + FILL(missing, 0)", "CheckpointsMissing,CheckpointsQuarantined")]
     [InlineData("ExportStalledAlarm", "IF(FILL(sent, 0) > 0 AND FILL(completed, 0) == 0, 1, 0)", "ExportsCompleted,SignalsSent")]
     public void MetricMathAlarm_Adds(string id, string expression, string metrics)
     {
@@ -132,7 +133,7 @@ public sealed partial class TemplateAlarmTests
         var alarms = RepositoryFiles.ResourcesOfType("AWS::CloudWatch::Alarm");
         var body = (string)RepositoryFiles.Properties("Dashboard")["DashboardBody"]!["Fn::Sub"]![0]!;
 
-        Assert.Equal(9, alarms.Count);
+        Assert.Equal(11, alarms.Count);
         Assert.All(alarms, id =>
         {
             var properties = RepositoryFiles.Properties(id);

@@ -36,8 +36,8 @@ public sealed class TemplateEnvironmentTests
     [Fact]
     public void VariablesOf_Settings_FindsTheDocumentedVariables()
     {
-        Assert.Equal(["DEBOUNCE_SECONDS", "SIGNAL_QUEUE_URL"], VariablesOf(typeof(SignalSettings)).Order(StringComparer.Ordinal));
-        Assert.Equal(11, VariablesOf(typeof(ExportSettings)).Count);
+        Assert.Equal(["CLOCK_SKEW_SECONDS", "DEBOUNCE_SECONDS", "SETTLE_DELAY_SECONDS", "SIGNAL_QUEUE_URL"], VariablesOf(typeof(SignalSettings)).Order(StringComparer.Ordinal));
+        Assert.Equal(13, VariablesOf(typeof(ExportSettings)).Count);
     }
 
     [Theory]

@@ -1,0 +1,196 @@
+using FlowLogEvents.Exports;
+using FlowLogEvents.Signals;
+using FlowLogEvents.Tests.Fakes;
+using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
+
+namespace FlowLogEvents.Tests.Exports;
+
+/// <summary>Events later than the settle delay: reported per stream and range; re-exported when LATE_EVENTS=reexport.</summary>
+public sealed class LateEventsTests
+{
+    private const string StreamA = "eni-0a1b2c3d4e5f6000a-all";
+    private const string StreamB = "eni-0a1b2c3d4e5f6000b-all";
+    private const string LateDestination = Destination + "/late";
+
+    private static readonly ExportPolicy Reexport = DefaultPolicy with { LateEvents = LateEventsMode.Reexport };
+
+    private static Signal Late(string stream, long first, long last) => DataSignal(first, last, T0 - Minute, T0) with { LogStream = stream };
+
+    /// <summary>Stream A's events from T0 - 25 min and stream B's from T0 - 22 min, with a checkpoint at T0 - 20 min.</summary>
+    private static ExportWork TwoLateStreams() =>
+        ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute))).Merge(Late(StreamB, T0 - (22 * Minute), T0 - (21 * Minute)));
+
+    [Fact]
+    public async Task RunAsync_TwoLateStreamsInOneBatch_ReportsEachStreamsRangeAndCountsEach()
+    {
+        using var h = new CoordinatorHarness();
+        h.SeedExportedThrough(T0 - (20 * Minute));
+
+        await h.RunAsync(TwoLateStreams());
+
+        var late = h.Telemetry.Events("events.late");
+        Assert.Equal(
+            [(StreamA, T0 - (25 * Minute), T0 - (20 * Minute)), (StreamB, T0 - (22 * Minute), T0 - (21 * Minute))],
+            late.Select(e => (e.GetProperty("logStream").GetString(), e.GetProperty("firstEventTime").GetInt64(), e.GetProperty("lateRangeEnd").GetInt64())));
+        Assert.All(late, e => Assert.Equal("reported only: these events are not in the exports (LATE_EVENTS=report)", e.GetProperty("action").GetString()));
+        Assert.Equal([1.0, 1.0], h.Telemetry.MetricValues("LateSignals"));
+        // Report mode re-exports nothing: the only task is the next regular window.
+        Assert.Equal(new ExportWindow(T0 - (20 * Minute) + 1, T0 - (15 * Minute)), Assert.Single(h.Tasks.Tasks).Window);
+        Assert.Empty(h.Checkpoint!.LateExports);
+    }
+
+    [Fact]
+    public async Task RunAsync_EventsInsideTheWindowInFlight_AreLateUpToItsEnd()
+    {
+        using var h = new CoordinatorHarness();
+        h.SeedExportedThrough(T0 - Hour);
+        await h.RunAsync(ExportWork.From(DataSignal(T0 - Hour + 1, T0 - (50 * Minute), T0 - (30 * Minute), T0 - (29 * Minute))));
+        var inFlight = h.Checkpoint!.InFlight!;
+
+        await h.RunAsync(ExportWork.From(Late(StreamA, T0 - (40 * Minute), T0 - (39 * Minute))));
+
+        var late = Assert.Single(h.Telemetry.Events("events.late"));
+        Assert.Equal((T0 - Hour, inFlight.To, T0 - (39 * Minute)), (late.GetProperty("exportedThrough").GetInt64(), late.GetProperty("coveredThrough").GetInt64(), late.GetProperty("lateRangeEnd").GetInt64()));
+    }
+
+    [Fact]
+    public async Task RunAsync_Reexport_QueuesTheLateRangeThenExportsItForItsStreamIntoTheLatePrefix()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
+
+        var first = await h.RunAsync(work);
+
+        var lateName = ExportPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (20 * Minute), 1);
+        var task = Assert.Single(h.Tasks.Tasks);
+        Assert.Equal(new ExportTaskSpec(lateName, LogGroup, T0 - (25 * Minute), T0 - (20 * Minute), Bucket, LateDestination, StreamA), task.Spec);
+        Assert.Equal(new ExportOutcome(ExportState.Waiting, "late re-export task still active", T0 - (20 * Minute), "task-0001"), first);
+        var queued = Assert.Single(h.Checkpoint!.LateExports);
+        Assert.Equal((StreamA, "task-0001", T0 - (20 * Minute)), (queued.LogStream, queued.TaskId, h.Checkpoint.ExportedThrough));
+        Assert.Equal([Checkpoint.LateKey(StreamA, T0 - (25 * Minute))], h.Checkpoint.LateSeen);
+        Assert.Equal("re-export of the stream's late range queued (LATE_EVENTS=reexport)", Assert.Single(h.Telemetry.Events("events.late")).GetProperty("action").GetString());
+
+        h.Tasks.CompleteAllActive();
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+
+        // The late task is done and dropped; the regular window after the checkpoint follows, unchanged.
+        Assert.Empty(h.Checkpoint!.LateExports);
+        Assert.Equal(2, h.Tasks.Tasks.Count);
+        Assert.Equal(new ExportTaskSpec(TaskName(T0 - (20 * Minute) + 1, T0 - (15 * Minute), 1), LogGroup, T0 - (20 * Minute) + 1, T0 - (15 * Minute), Bucket, Destination), h.Tasks.Tasks[1].Spec);
+        Assert.Single(h.Telemetry.Events("task.completed"), e => e.TryGetProperty("late", out var l) && l.GetBoolean());
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportSameSignalRedelivered_ExportsTheLateRangeOnce()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.Tasks.InitialStatus = ExportTaskStatus.Completed;
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
+
+        await h.RunAsync(work);
+        h.Advance(10 * Minute);
+        await h.RunAsync(work);
+
+        Assert.Single(h.Tasks.Tasks, t => t.Spec.LogStreamPrefix == StreamA);
+        Assert.Equal(2, h.Telemetry.Events("events.late").Count);
+        Assert.Single(h.Telemetry.Events("late.queued"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportCrashAfterCreateBeforeRecording_AdoptsTheTaskByNameInsteadOfCreatingAnother()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
+        // Writes: queue-late (1), claim-late (2), record-late-task (3): the process dies before the third lands.
+        h.Store.FailOnWrite(3);
+
+        await Assert.ThrowsAsync<IOException>(() => h.RunAsync(work));
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+
+        Assert.Equal(1, h.Tasks.CreateCalls);
+        Assert.Equal("task-0001", Assert.Single(h.Checkpoint!.LateExports).TaskId);
+        Assert.Single(h.Telemetry.Events("task.adopted"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportSlotHeldElsewhere_ReleasesTheClaimAndWaits()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        h.Tasks.SlotHeldElsewhere = true;
+
+        var outcome = await h.RunAsync(ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute))));
+
+        Assert.Equal(new ExportOutcome(ExportState.Waiting, "another export task holds the account's single export slot", T0 - (20 * Minute)), outcome);
+        var queued = Assert.Single(h.Checkpoint!.LateExports);
+        Assert.Equal((null, (DateTimeOffset?)null), (queued.TaskId, queued.ClaimedAt));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportTaskFailed_ExportsTheSameRangeAgainAsAttemptTwo()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
+        await h.RunAsync(work);
+        h.Tasks.SetStatus("task-0001", ExportTaskStatus.Failed, "bucket unreachable");
+
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+
+        Assert.Equal(2, h.Tasks.Tasks.Count);
+        Assert.Equal(ExportPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (20 * Minute), 2), h.Tasks.Tasks[1].TaskName);
+        Assert.Equal((2, "task-0002"), (h.Checkpoint!.LateExports[0].Attempt, h.Checkpoint.LateExports[0].TaskId));
+        Assert.Equal([1.0], h.Telemetry.MetricValues("ExportsFailed"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportWhileRegularWindowInFlight_FinishesTheWindowFirst()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - Hour);
+        await h.RunAsync(Work(first: T0 - Hour + 1));
+        var window = Assert.Single(h.Tasks.Tasks);
+
+        var outcome = await h.RunAsync(ExportWork.From(Late(StreamA, T0 - (70 * Minute), T0 - (65 * Minute))));
+
+        // One active export per account: the late task waits for the window's task.
+        Assert.Equal(new ExportOutcome(ExportState.Waiting, "export task still active", T0 - Hour, window.TaskId), outcome);
+        Assert.Single(h.Tasks.Tasks);
+        Assert.Null(Assert.Single(h.Checkpoint!.LateExports).TaskId);
+    }
+
+    [Fact]
+    public void CreateExportTaskRequest_LateReexport_SerializesTheStreamPrefix()
+    {
+        var request = new FlowLogEvents.Aws.CloudWatchLogs.CreateExportTaskRequest
+        {
+            TaskName = "n",
+            LogGroupName = LogGroup,
+            LogStreamNamePrefix = StreamA,
+            From = 1,
+            To = 2,
+            Destination = Bucket,
+            DestinationPrefix = LateDestination,
+        };
+
+        var json = System.Text.Json.JsonSerializer.Serialize(request, FlowLogEvents.Aws.CloudWatchLogs.CloudWatchLogsJsonContext.Default.CreateExportTaskRequest);
+
+        Assert.Contains($"\"logStreamNamePrefix\":\"{StreamA}\"", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckpointJson_WithLateExports_RoundTrips()
+    {
+        var checkpoint = Checkpoint.Start(LogGroup, T0 - Day, DateTimeOffset.FromUnixTimeMilliseconds(T0)) with
+        {
+            ExportedThrough = T0 - Hour,
+            LateExports = [new InFlightExport { LogStream = StreamA, TaskName = "n", From = T0 - (2 * Hour), To = T0 - Hour, Attempt = 1, PlannedAt = DateTimeOffset.FromUnixTimeMilliseconds(T0), TaskId = "t" }],
+            LateSeen = [Checkpoint.LateKey(StreamA, T0 - (2 * Hour))],
+        };
+
+        Assert.Equal(checkpoint, CheckpointJson.Deserialize(CheckpointJson.Serialize(checkpoint), LogGroup));
+    }
+}

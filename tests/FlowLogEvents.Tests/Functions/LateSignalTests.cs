@@ -1,0 +1,114 @@
+using FlowLogEvents.Configuration;
+using FlowLogEvents.Functions;
+using FlowLogEvents.Signals;
+using FlowLogEvents.Tests.Fakes;
+using FlowLogEvents.Tests.Fixtures;
+
+namespace FlowLogEvents.Tests.Functions;
+
+/// <summary>
+/// Deliveries whose events are older than the settle delay (minus the clock skew margin) may be for a
+/// range the export function already exported: they keep their own signal, stream and range.
+/// </summary>
+public sealed class LateSignalTests : IDisposable
+{
+    private const string LogGroup = "/vpc/flow-logs";
+    private const long Minute = 60_000;
+
+    // 2025-11-26T14:45:30Z, inside the debounce window [14:45:00, 14:46:00).
+    private const long Now = 1764168330000;
+    private const long WindowStart = 1764168300000;
+
+    private readonly ManualTimeProvider _time = new(Now);
+    private readonly RecordingQueueSender _queue = new();
+    private readonly TelemetryCapture _telemetry;
+    private readonly SignalFunction _function;
+
+    public LateSignalTests()
+    {
+        _telemetry = new TelemetryCapture(_time, "signal");
+        var settings = new SignalSettings(new Uri("http://127.0.0.1:1/123456789012/signals.fifo"), TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1));
+        _function = new SignalFunction(_queue, settings, _time, _telemetry.Telemetry);
+    }
+
+    public void Dispose() => _telemetry.Dispose();
+
+    private static MemoryStream Delivery(string stream, params long[] timestamps) => FixtureFiles.Subscription(
+        $$"""{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"{{LogGroup}}","logStream":"{{stream}}","logEvents":[{{string.Join(',', timestamps.Select((t, i) => $$"""{"id":"{{i}}","timestamp":{{t}},"message":"m"}"""))}}]}""");
+
+    private async Task InvokeAsync(MemoryStream delivery) => (await _function.HandleAsync(delivery)).Dispose();
+
+    private static string LateId(string stream, long first, long last) =>
+        $"{SignalPublisher.Hash(LogGroup)}-{WindowStart}-late-{SignalPublisher.Hash(stream)}-{first}-{last}";
+
+    [Fact]
+    public async Task HandleAsync_LateDeliveryAfterOnTimeOneInSameWindow_IsSentWithItsOwnStreamAndRangeId()
+    {
+        await InvokeAsync(Delivery("eni-a-all", Now - (5 * Minute), Now - (4 * Minute)));
+
+        await InvokeAsync(Delivery("eni-b-all", Now - (40 * Minute), Now - (38 * Minute)));
+
+        Assert.Equal(2, _queue.Sent.Count);
+        Assert.Equal($"{SignalPublisher.Hash(LogGroup)}-{WindowStart}", _queue.Sent[0].DeduplicationId);
+        Assert.Equal(LateId("eni-b-all", Now - (40 * Minute), Now - (38 * Minute)), _queue.Sent[1].DeduplicationId);
+        var late = SignalCodec.Decode(_queue.Sent[1].Body);
+        Assert.Equal(("eni-b-all", Now - (40 * Minute), Now - (38 * Minute)), (late.LogStream, late.FirstEventTime, late.LastEventTime));
+        Assert.Empty(_telemetry.MetricValues("SignalsSuppressed"));
+        Assert.Equal([false, true], _telemetry.Events("signal.sent").Select(e => e.GetProperty("possiblyLate").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task HandleAsync_OnTimeDeliveryAfterLateOneInSameWindow_IsStillSuppressedByTheWarmInstance()
+    {
+        await InvokeAsync(Delivery("eni-a-all", Now - (5 * Minute)));
+        await InvokeAsync(Delivery("eni-b-all", Now - (40 * Minute)));
+
+        await InvokeAsync(Delivery("eni-c-all", Now - (3 * Minute)));
+
+        Assert.Equal(2, _queue.Sent.Count);
+        Assert.Equal([1.0], _telemetry.MetricValues("SignalsSuppressed"));
+    }
+
+    [Fact]
+    public async Task HandleAsync_TwoLateStreamsInOneWindow_GetDistinctIdsSoFifoKeepsBoth()
+    {
+        await InvokeAsync(Delivery("eni-a-all", Now - (40 * Minute)));
+        await InvokeAsync(Delivery("eni-b-all", Now - (40 * Minute)));
+
+        Assert.Equal([LateId("eni-a-all", Now - (40 * Minute), Now - (40 * Minute)), LateId("eni-b-all", Now - (40 * Minute), Now - (40 * Minute))], _queue.Sent.Select(m => m.DeduplicationId));
+    }
+
+    [Fact]
+    public async Task HandleAsync_SameLateDeliveryRetried_SendsTheSameIdSoFifoDropsTheDuplicate()
+    {
+        await InvokeAsync(Delivery("eni-a-all", Now - (40 * Minute)));
+        await InvokeAsync(Delivery("eni-a-all", Now - (40 * Minute)));
+
+        Assert.Equal(2, _queue.Sent.Count);
+        Assert.Equal(_queue.Sent[0].DeduplicationId, _queue.Sent[1].DeduplicationId);
+    }
+
+    /// <summary>Late from settle delay (15 min) minus skew margin (1 min): an export clock up to 1 min ahead may have exported through now - 14 min.</summary>
+    [Theory]
+    [InlineData(14 * Minute, true)]
+    [InlineData((14 * Minute) - 1, false)]
+    public async Task HandleAsync_FirstEventAgeAroundSettleMinusSkew_PossiblyLateExactlyFromTheBound(long age, bool possiblyLate)
+    {
+        await InvokeAsync(Delivery("eni-a-all", Now - (2 * Minute)));
+
+        await InvokeAsync(Delivery("eni-b-all", Now - age));
+
+        Assert.Equal(possiblyLate ? 2 : 1, _queue.Sent.Count);
+        Assert.Equal(possiblyLate ? 0 : 1, _telemetry.MetricValues("SignalsSuppressed").Count);
+    }
+
+    [Fact]
+    public void Read_SignalSettings_TakesSettleDelayAndSkewFromTheExportFunctionsVariables()
+    {
+        var env = new Dictionary<string, string> { ["SIGNAL_QUEUE_URL"] = "https://sqs.us-east-1.amazonaws.com/1/q.fifo", ["SETTLE_DELAY_SECONDS"] = "1800", ["CLOCK_SKEW_SECONDS"] = "120" };
+
+        var settings = SignalSettings.Read(new EnvironmentReader(name => env.GetValueOrDefault(name)));
+
+        Assert.Equal(TimeSpan.FromMinutes(28), settings.LateAfter);
+    }
+}
