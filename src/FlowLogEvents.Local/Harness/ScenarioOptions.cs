@@ -1,3 +1,4 @@
+using FlowLogEvents.Local.Faults;
 using FlowLogEvents.Local.LocalCloud;
 
 namespace FlowLogEvents.Local.Harness;
@@ -61,6 +62,9 @@ public sealed record ScenarioOptions
     /// <summary>How long emulated export tasks stay PENDING and RUNNING.</summary>
     public ExportTaskTiming ExportTiming { get; init; } = ExportTaskTiming.Default;
 
+    /// <summary>Faults injected into the run (none by default).</summary>
+    public FaultOptions Faults { get; init; } = FaultOptions.None;
+
     /// <summary>Folder of the run's function log and report; null: artifacts/local-runs/&lt;UTC stamp&gt;.</summary>
     public string? OutputDirectory { get; init; }
 
@@ -83,6 +87,8 @@ public sealed record ScenarioOptions
         Require(ForeignExports is >= 0 and <= 100, "foreign exports must be between 0 and 100");
         Require(ForeignExportDuration > TimeSpan.Zero && ForeignExportDuration <= TimeSpan.FromHours(2), "a foreign export must last between 0 and 120 minutes");
         Require(DrainTimeout > TimeSpan.Zero, "drain timeout must be positive");
+        Require(Faults is not null, "faults must not be null");
+        Faults!.Validate();
     }
 
     private static void Require(bool condition, string message)

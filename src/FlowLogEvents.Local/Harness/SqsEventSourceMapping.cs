@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using FlowLogEvents.Functions;
+using FlowLogEvents.Local.Faults;
 
 namespace FlowLogEvents.Local.Harness;
 
@@ -13,17 +14,45 @@ namespace FlowLogEvents.Local.Harness;
 /// failures (or the whole batch when the invocation throws) to reappear after the visibility
 /// timeout; the queue's redrive policy moves a record to the DLQ after maxReceiveCount receives.
 /// One poller: every signal shares one message group, so FIFO processes them serially anyway.
+/// An invocation whose process died gets no response: nothing is deleted, and the whole batch comes
+/// back after the visibility timeout. Faults: a share of succeeded records is not deleted (redelivered
+/// later), and a share of batches is also handed, at the same time, to a second export function.
 /// </summary>
 public sealed class SqsEventSourceMapping(
     IAmazonSQS sqs,
     Uri queueUrl,
     string queueArn,
     int batchSize,
-    ExportFunction function,
+    FunctionHost<ExportFunction> function,
     RunCounters counters,
     Action<string> problem)
 {
     private const string Region = "us-east-1";
+
+    public SqsEventSourceMapping(IAmazonSQS sqs, Uri queueUrl, string queueArn, int batchSize, ExportFunction function, RunCounters counters, Action<string> problem)
+        : this(sqs, queueUrl, queueArn, batchSize, new FunctionHost<ExportFunction>(_ => function, static (f, input) => f.HandleAsync(input)), counters, problem)
+    {
+    }
+
+    /// <summary>Share of succeeded records left undeleted (a duplicate delivery after the visibility timeout).</summary>
+    public double ForgetDeleteRate { get; init; }
+
+    /// <summary>A second export function (a manual backfill) that receives copies of some batches at the same time.</summary>
+    public FunctionHost<ExportFunction>? Concurrent { get; init; }
+
+    public double ConcurrentRate { get; init; }
+
+    public int Seed { get; init; }
+
+    private Random? _random;
+
+    private double Draw()
+    {
+#pragma warning disable CA5394 // Reproducible fault schedules, not security.
+        _random ??= new Random(Seed ^ 0x5eed);
+        return _random.NextDouble();
+#pragma warning restore CA5394
+    }
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -62,11 +91,40 @@ public sealed class SqsEventSourceMapping(
 
             var (data, continuations) = CountKinds(messages);
             counters.ExportInvoked(messages.Count, data, continuations);
+            counters.ExportRedelivered(messages.Count(m => m.Attributes is { } a && a.TryGetValue("ApproximateReceiveCount", out var n) && n != "1"));
+            Task? concurrent = null;
+            if (Concurrent is { } second && ConcurrentRate > 0 && Draw() < ConcurrentRate)
+            {
+                // Someone runs the export function by hand with the same signals, right now.
+                counters.BackfillInvoked();
+                var copies = messages.Select(m => new Message { MessageId = "backfill-" + m.MessageId, ReceiptHandle = "backfill", Body = m.Body, Attributes = m.Attributes, MessageAttributes = m.MessageAttributes, MD5OfBody = m.MD5OfBody }).ToList();
+                var payload = Event(copies, queueArn);
+                concurrent = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await using var ignored = await second.InvokeAsync(payload).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        counters.BackfillFailed();
+                        problem($"backfill export function threw: {ex.GetType().Name}: {ex.Message}");
+                    }
+                }, CancellationToken.None);
+            }
+
             HashSet<string> failed;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                await using var output = await function.HandleAsync(new MemoryStream(Event(messages, queueArn), writable: false)).ConfigureAwait(false);
+                await using var output = await function.InvokeAsync(Event(messages, queueArn)).ConfigureAwait(false);
+                if (output is null)
+                {
+                    // The process died: no response; the batch comes back after the visibility timeout.
+                    counters.ExportDied();
+                    continue;
+                }
+
                 failed = ParseFailures(output, messages);
                 counters.ExportHandlerTook(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
@@ -77,8 +135,21 @@ public sealed class SqsEventSourceMapping(
                 problem($"export function threw on a batch of {messages.Count}: {ex.GetType().Name}: {ex.Message}");
                 continue;
             }
+            finally
+            {
+                if (concurrent is not null)
+                {
+                    await concurrent.ConfigureAwait(false);
+                }
+            }
 
             var succeeded = messages.Where(m => !failed.Contains(m.MessageId)).ToList();
+            if (ForgetDeleteRate > 0)
+            {
+                var forgotten = succeeded.Where(_ => Draw() < ForgetDeleteRate).ToList();
+                counters.ExportDeleteForgotten(forgotten.Count);
+                succeeded = succeeded.Except(forgotten).ToList();
+            }
             if (succeeded.Count > 0)
             {
                 var deleted = await sqs.DeleteMessageBatchAsync(
