@@ -100,7 +100,7 @@ public static class ReliabilityMatrix
             ForeignExports = 1,
             Speed = speed,
             Seed = 42,
-            DrainTimeout = TimeSpan.FromMinutes(60),
+            DrainTimeout = TimeSpan.FromMinutes(90),
         };
         var list = new List<MatrixScenario>
         {
@@ -112,8 +112,8 @@ public static class ReliabilityMatrix
         };
         list.AddRange(CrashSteps.All.Select(step => new MatrixScenario(
             "crash " + step,
-            $"the process dies at {step} (30 % of the times it is reached, at most 3)",
-            b with { Faults = new() { CrashAt = [step], CrashRate = 0.3, MaxCrashesPerStep = 3 } })));
+            $"the process dies at {step} (30 % of the times it is reached, at most 2)",
+            b with { Faults = new() { CrashAt = [step], CrashRate = 0.3, MaxCrashesPerStep = 2 } })));
         list.AddRange(
         [
             new("duplicate-deliveries", "20 % of subscription payloads delivered twice", b with { Faults = new() { DuplicateDeliveryRate = 0.2 } }),
@@ -138,7 +138,7 @@ public static class ReliabilityMatrix
         {
             LogGroups = 2,
             EnisPerLogGroup = 4,
-            Duration = TimeSpan.FromMinutes(12),
+            Duration = TimeSpan.FromMinutes(10),
             RecordsPerEniPerMinute = 2,
             DeliveryDelay = TimeSpan.FromMinutes(2),
             LateFraction = 0.05,
@@ -153,8 +153,8 @@ public static class ReliabilityMatrix
         };
         return
         [
-            new("crash at every point", "the process dies at every crash point (30 %, at most 2 each)", b with { Faults = new() { CrashAt = CrashSteps.All, CrashRate = 0.3, MaxCrashesPerStep = 2 } }),
-            new("mixed", "all faults at once (seeded schedule)", b with { Faults = Mixed with { FailedTasks = 1, CancelledTasks = 1 } }),
+            new("crash around create and checkpoint", "the process dies around CreateExportTask, around checkpoint writes and between log groups (50 %, once each)", b with { Faults = new() { CrashAt = [CrashSteps.ExportAfterCreate, CrashSteps.ExportBeforeCheckpointWrite, CrashSteps.ExportAfterCheckpointWrite, CrashSteps.ExportBetweenLogGroups], CrashRate = 0.5, MaxCrashesPerStep = 1 } }),
+            new("mixed", "all faults at once (seeded schedule)", b with { Faults = Mixed }),
         ];
     }
 
@@ -162,10 +162,10 @@ public static class ReliabilityMatrix
     public static FaultOptions Mixed { get; } = new()
     {
         AwsErrorRate = 0.03,
-        LostResponseRate = 0.03,
+        LostResponseRate = 0.05,
         CrashAt = CrashSteps.All,
-        CrashRate = 0.15,
-        MaxCrashesPerStep = 2,
+        CrashRate = 0.1,
+        MaxCrashesPerStep = 1,
         DuplicateDeliveryRate = 0.1,
         ForgetDeleteRate = 0.05,
         ConcurrentExportRate = 0.2,

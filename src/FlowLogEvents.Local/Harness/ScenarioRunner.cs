@@ -139,6 +139,8 @@ public static class ScenarioRunner
             Concurrent = faults.ConcurrentExportRate > 0 ? ExportHost("export-backfill") : null,
             ConcurrentRate = faults.ConcurrentExportRate,
             Seed = options.Seed,
+            Trace = log.OpenStream("esm"),
+            VisibilityTimeout = TimeSpan.FromSeconds(cloud.QueueTiming.VisibilityTimeoutSeconds),
         };
         var esmTask = Task.Run(() => esm.RunAsync(stop.Token), CancellationToken.None);
         var written = 0;

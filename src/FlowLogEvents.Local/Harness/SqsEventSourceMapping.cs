@@ -44,6 +44,79 @@ public sealed class SqsEventSourceMapping(
 
     public int Seed { get; init; }
 
+    /// <summary>
+    /// The queue's visibility timeout (real time). When records of a batch stay undeleted (the process
+    /// died, the function threw, reported failures, forgotten deletes) the single message group is
+    /// blocked in SQS until it expires; the mapping waits it out, then makes those records visible
+    /// again itself, all at once: moto 5.2.1, when a timed-out batch reappears, skips its first record
+    /// while the rest of the batch still counts as in flight, and so breaks FIFO order (AWS does not).
+    /// Zero: leave it to moto.
+    /// </summary>
+    public TimeSpan VisibilityTimeout { get; init; }
+
+    /// <summary>Where the mapping notes each batch and what became of it (one JSON line each), or null.</summary>
+    public Stream? Trace { get; init; }
+
+    private void Note(string outcome, IReadOnlyList<Message> messages, IEnumerable<string>? ids = null)
+    {
+        if (Trace is null)
+        {
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("event", "esm." + outcome);
+            json.WriteStartArray("records");
+            foreach (var m in messages)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", m.MessageId);
+                json.WriteString("receiveCount", m.Attributes?.GetValueOrDefault("ApproximateReceiveCount"));
+                try
+                {
+                    using var body = JsonDocument.Parse(m.Body);
+                    foreach (var name in new[] { "kind", "logGroup", "windowStart", "firstEventTime", "lastEventTime" })
+                    {
+                        if (body.RootElement.TryGetProperty(name, out var value))
+                        {
+                            json.WritePropertyName(name);
+                            value.WriteTo(json);
+                        }
+                    }
+                }
+                catch (JsonException)
+                {
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            if (ids is not null)
+            {
+                json.WriteStartArray("ids");
+                foreach (var id in ids)
+                {
+                    json.WriteStringValue(id);
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        lock (Trace)
+        {
+            Trace.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+            Trace.Flush();
+        }
+    }
+
     private Random? _random;
 
     private double Draw()
@@ -122,6 +195,8 @@ public sealed class SqsEventSourceMapping(
                 {
                     // The process died: no response; the batch comes back after the visibility timeout.
                     counters.ExportDied();
+                    Note("died", messages);
+                    await ReleaseAfterVisibilityAsync(messages, stop).ConfigureAwait(false);
                     continue;
                 }
 
@@ -132,7 +207,9 @@ public sealed class SqsEventSourceMapping(
             {
                 // A function error: Lambda retries the whole batch after the visibility timeout.
                 counters.ExportFailed();
+                Note("threw", messages);
                 problem($"export function threw on a batch of {messages.Count}: {ex.GetType().Name}: {ex.Message}");
+                await ReleaseAfterVisibilityAsync(messages, stop).ConfigureAwait(false);
                 continue;
             }
             finally
@@ -149,7 +226,13 @@ public sealed class SqsEventSourceMapping(
                 var forgotten = succeeded.Where(_ => Draw() < ForgetDeleteRate).ToList();
                 counters.ExportDeleteForgotten(forgotten.Count);
                 succeeded = succeeded.Except(forgotten).ToList();
+                if (forgotten.Count > 0)
+                {
+                    Note("forgot-delete", forgotten);
+                }
             }
+
+            Note("done", messages, failed);
             if (succeeded.Count > 0)
             {
                 var deleted = await sqs.DeleteMessageBatchAsync(
@@ -166,6 +249,38 @@ public sealed class SqsEventSourceMapping(
             }
 
             counters.ExportAcknowledged(succeeded.Count, failed.Count);
+            var kept = messages.Where(m => !succeeded.Contains(m)).ToList();
+            if (kept.Count > 0)
+            {
+                await ReleaseAfterVisibilityAsync(kept, stop).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ReleaseAfterVisibilityAsync(IReadOnlyList<Message> undeleted, CancellationToken stop)
+    {
+        if (VisibilityTimeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(VisibilityTimeout, stop).ConfigureAwait(false);
+            await sqs.ChangeMessageVisibilityBatchAsync(
+                new ChangeMessageVisibilityBatchRequest
+                {
+                    QueueUrl = queueUrl.ToString(),
+                    Entries = undeleted.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry(i.ToString(CultureInfo.InvariantCulture), m.ReceiptHandle) { VisibilityTimeout = 0 }).ToList(),
+                },
+                stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (AmazonSQSException ex)
+        {
+            problem($"event source mapping: ChangeMessageVisibility failed: {ex.Message}");
         }
     }
 
