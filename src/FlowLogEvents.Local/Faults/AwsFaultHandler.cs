@@ -21,7 +21,12 @@ public sealed class AwsFaultHandler : DelegatingHandler
     private readonly Lock _gate = new();
 
     public AwsFaultHandler(FaultOptions options, FaultCounters counters, int seed)
-        : base(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+        : this(options, counters, seed, new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
+    {
+    }
+
+    internal AwsFaultHandler(FaultOptions options, FaultCounters counters, int seed, HttpMessageHandler inner)
+        : base(inner)
     {
         _options = options;
         _counters = counters;

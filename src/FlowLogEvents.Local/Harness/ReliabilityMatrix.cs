@@ -107,6 +107,7 @@ public static class ReliabilityMatrix
             new("baseline", "no faults (1 foreign export task)", b),
             new("aws-errors", "5 % of AWS calls answered ThrottlingException / 5xx (SDK retries)", b with { Faults = new() { AwsErrorRate = 0.05 } }),
             new("aws-lost-responses", "5 % of AWS calls done but the response lost (5xx / connection reset)", b with { Faults = new() { LostResponseRate = 0.05 } }),
+            new("aws-lost-responses, fast tasks", "20 % of AWS calls done but the response lost; export tasks finish in 1 s (before the SDK's retry)", b with { ExportTiming = FastTasks, Faults = new() { LostResponseRate = 0.2 } }),
             new("slot-held", "3 foreign export tasks hold the account's slot 10 min each", b with { ForeignExports = 3, ForeignExportDuration = TimeSpan.FromMinutes(10) }),
             new("tasks-failed-cancelled", "2 export tasks end FAILED, 2 CANCELLED", b with { Faults = new() { FailedTasks = 2, CancelledTasks = 2 } }),
         };
@@ -157,6 +158,9 @@ public static class ReliabilityMatrix
             new("mixed", "all faults at once (seeded schedule)", b with { Faults = Mixed }),
         ];
     }
+
+    /// <summary>Export tasks that finish within a second: a task is done before the SDK retries the call that created it.</summary>
+    public static LocalCloud.ExportTaskTiming FastTasks { get; } = new(TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.Zero);
 
     /// <summary>Every fault at once, at rates the harness can keep up with.</summary>
     public static FaultOptions Mixed { get; } = new()
