@@ -145,6 +145,7 @@ public static class ReliabilityMatrix
             LateFraction = 0.05,
             Lateness = TimeSpan.FromMinutes(3),
             SettleDelay = TimeSpan.FromMinutes(5),
+            ClaimLease = TimeSpan.FromMinutes(5),
             SilentLogGroups = 1,
             ForeignExports = 1,
             ForeignExportDuration = TimeSpan.FromMinutes(2),

@@ -75,6 +75,10 @@ public static class ScenarioRunner
             ["SettleDelaySeconds"] = ((long)settle.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             ["DebounceSeconds"] = ((long)debounce.TotalSeconds).ToString(CultureInfo.InvariantCulture),
         };
+        if (options.ClaimLease is { } lease)
+        {
+            parameters["ClaimLeaseSeconds"] = ((long)lease.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
         await cloud.ProvisionAsync(template, queueTiming, parameters, plan.Groups.Select(g => (g.Name, g.Streams)), ct).ConfigureAwait(false);
 
         var functionLogPath = Path.Combine(output, "functions.jsonl");
