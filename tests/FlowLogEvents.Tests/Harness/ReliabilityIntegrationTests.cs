@@ -9,6 +9,7 @@ namespace FlowLogEvents.Tests.Harness;
 /// duplicate not explained by the late-record policy, or any unexpected line.
 /// </summary>
 [Trait("Category", "Integration")]
+[Collection(SerialLocalRuns.Name)]
 public sealed class ReliabilityIntegrationTests(MotoServer moto) : IClassFixture<MotoServer>, IDisposable
 {
     private readonly string _output = Path.Combine(Path.GetTempPath(), "flowlogevents-reliability-" + Guid.NewGuid().ToString("N")[..8]);
