@@ -127,6 +127,25 @@ public static class RunReport
             json.WriteString("deadLetterQueueUrl", result.DeadLetterQueueUrl.ToString());
             json.WriteString("functionLog", result.FunctionLogPath);
             json.WriteEndObject();
+            json.WriteStartObject("faults");
+            json.WriteString("injected", o.Faults.Describe());
+            json.WriteNumber("subscriptionDuplicates", c.SubscriptionDuplicates);
+            json.WriteNumber("subscriptionRetries", c.SubscriptionRetries);
+            json.WriteNumber("exportRedeliveries", c.ExportRedeliveries);
+            json.WriteNumber("exportDeaths", c.ExportDeaths);
+            json.WriteNumber("deletesForgotten", c.DeletesForgotten);
+            json.WriteNumber("backfillInvocations", c.BackfillInvocations);
+            json.WriteNumber("backfillErrors", c.BackfillErrors);
+            json.WriteNumber("missingLateBeyondSettle", v.MissingLateBeyondSettle);
+            json.WriteNumber("duplicatedLateBeyondSettle", v.DuplicatedLateBeyondSettle);
+            json.WriteStartObject("counters");
+            foreach (var (name, value) in result.Faults.All)
+            {
+                json.WriteNumber(name, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
             WriteStrings(json, "problems", result.Problems);
             json.WriteEndObject();
         }
@@ -166,6 +185,11 @@ public static class RunReport
         md.AppendLine(inv, $"- Export function: {c.ExportInvocations} invocations, {c.RecordsReceived} records ({c.ContinuationsReceived} continuations), {c.RecordsReportedFailed} reported failed, {c.ExportInvocationErrors} errors; handler {c.MeanExportHandlerTime.TotalMilliseconds:0} ms mean, {c.MaxExportHandlerTime.TotalMilliseconds:0} ms max (real).");
         md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}; {c.ForeignExports} tasks of another tool held the slot).");
         md.AppendLine(inv, $"- Queue at the end: {result.QueueDepthAtEnd} messages, DLQ {result.DeadLetterDepthAtEnd}. Queue timing: {result.QueueTiming.DelaySeconds} s delay, {result.QueueTiming.VisibilityTimeoutSeconds} s visibility (template values / speed), maxReceiveCount {result.QueueTiming.MaxReceiveCount}.");
+        if (result.Options.Faults.Any)
+        {
+            md.AppendLine(inv, $"- Faults: {result.Options.Faults.Describe()}; {result.Faults.AwsErrors} AWS errors and {result.Faults.LostResponses} lost responses injected, {result.Faults.SdkRetries} SDK retries, {result.Faults.Crashes} process deaths; {c.ExportRedeliveries} SQS records redelivered, {c.SubscriptionRetries} async-invoke retries, {c.SubscriptionDuplicates} duplicate deliveries, {c.DeletesForgotten} deletes forgotten, {c.BackfillInvocations} concurrent export runs; missing late beyond settle {v.MissingLateBeyondSettle}.");
+        }
+
         md.AppendLine(inv, $"- Report: `{result.ReportPath}`; function log: `{result.FunctionLogPath}`.");
         foreach (var problem in result.Problems.Take(10))
         {
