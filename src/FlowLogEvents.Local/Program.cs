@@ -30,6 +30,7 @@ internal static class Program
         var seed = Opt("--seed", "Seed of the traffic generator and the instance routing", defaults.Seed);
         var settle = new Option<int?>("--settle-delay") { Description = "SETTLE_DELAY_SECONDS (default: serverless.template's, 900)" };
         var debounce = new Option<int?>("--debounce") { Description = "DEBOUNCE_SECONDS (default: serverless.template's, 60)" };
+        var claimLease = new Option<int?>("--claim-lease") { Description = "CLAIM_LEASE_SECONDS (default: serverless.template's, 900)" };
         var foreign = Opt("--foreign-exports", "Export tasks of another tool that take the account's single export slot during the traffic", defaults.ForeignExports);
         var foreignMinutes = Opt("--foreign-export-minutes", "How long each of them holds the slot, simulated minutes", defaults.ForeignExportDuration.TotalMinutes);
         var instances = Opt("--signal-instances", "Warm execution environments of the signal function", defaults.SignalInstances);
@@ -39,8 +40,18 @@ internal static class Program
 
         var root = new RootCommand("FlowLogEvents local run: the real signal and export functions against moto_server, with a verdict on every flow record.")
         {
-            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, foreign, foreignMinutes, instances, drain, output, keep,
+            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, claimLease, foreign, foreignMinutes, instances, drain, output, keep,
         };
+        var quick = new Option<bool>("--quick") { Description = "Only the CI subset, at reduced sizes" };
+        var only = new Option<string?>("--only") { Description = "Only scenarios whose name contains this text" };
+        var matrixSpeed = Opt("--speed", "Time compression of every scenario", defaults.Speed);
+        var matrixOutput = new Option<string?>("--output") { Description = "Folder of matrix.md, matrix.json and each run's report (default artifacts/reliability/<stamp>)" };
+        var matrix = new Command("matrix", "Reliability matrix: every fault alone, then mixed in seeded schedules; writes matrix.md and matrix.json. Exit code 0 when no scenario lost a record or duplicated one unexplained.")
+        {
+            quick, only, matrixSpeed, matrixOutput,
+        };
+        matrix.SetAction((parse, ct) => RunMatrixAsync(parse.GetValue(quick), parse.GetValue(only), parse.GetValue(matrixSpeed), parse.GetValue(matrixOutput), ct));
+        root.Subcommands.Add(matrix);
         root.SetAction((parse, ct) =>
         {
             var options = new ScenarioOptions
@@ -58,6 +69,7 @@ internal static class Program
                 Seed = parse.GetValue(seed),
                 SettleDelay = parse.GetValue(settle) is { } s ? TimeSpan.FromSeconds(s) : null,
                 Debounce = parse.GetValue(debounce) is { } d ? TimeSpan.FromSeconds(d) : null,
+                ClaimLease = parse.GetValue(claimLease) is { } l ? TimeSpan.FromSeconds(l) : null,
                 ForeignExports = parse.GetValue(foreign),
                 ForeignExportDuration = TimeSpan.FromMinutes(parse.GetValue(foreignMinutes)),
                 SignalInstances = parse.GetValue(instances),
@@ -71,6 +83,72 @@ internal static class Program
 
     private static Option<T> Opt<T>(string name, string description, T fallback) =>
         new(name) { Description = description, DefaultValueFactory = _ => fallback };
+
+    private static async Task<int> RunMatrixAsync(bool quick, string? only, double speed, string? output, CancellationToken ct)
+    {
+        var scenarios = (quick ? ReliabilityMatrix.Quick(speed) : ReliabilityMatrix.Full(speed))
+            .Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        if (scenarios.Count == 0)
+        {
+            await Console.Error.WriteLineAsync($"no scenario matches '{only}'").ConfigureAwait(false);
+            return 2;
+        }
+
+        var (moto, started, error) = await StartMotoAsync(ct).ConfigureAwait(false);
+        if (moto is null)
+        {
+            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+            return 2;
+        }
+
+        try
+        {
+            var folder = output ?? Path.Combine("artifacts", "reliability", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            var rows = await ReliabilityMatrix.RunAsync(moto, scenarios, folder, line => Console.Out.WriteLine(line), ct).ConfigureAwait(false);
+            Console.Out.WriteLine();
+            Console.Out.Write(ReliabilityMatrix.Markdown(rows));
+            Console.Out.WriteLine($"\nWritten: {Path.Combine(folder, "matrix.md")} and matrix.json");
+            return rows.All(r => r.Pass) ? 0 : 1;
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return 130;
+        }
+        finally
+        {
+            if (started is not null)
+            {
+                await started.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<(Uri? Moto, MotoServerProcess? Started, string? Error)> StartMotoAsync(CancellationToken ct)
+    {
+        var endpointOverride = Environment.GetEnvironmentVariable("AWS_ENDPOINT_URL");
+        if (!string.IsNullOrWhiteSpace(endpointOverride))
+        {
+            return (new Uri(endpointOverride), null, null);
+        }
+
+        if (MotoServerProcess.Locate() is null)
+        {
+            return (null, null, $"moto_server was not found on PATH nor in ~/.pyenv/shims. Install it with:\n\n    {MotoServerProcess.InstallHint}\n\nor point AWS_ENDPOINT_URL at a running moto_server.");
+        }
+
+        try
+        {
+            var started = await MotoServerProcess.StartAsync(ct).ConfigureAwait(false);
+            Console.Out.WriteLine($"Started moto_server on {started.Endpoint} (pid {started.ProcessId}).");
+            return (started.Endpoint, started, null);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException)
+        {
+            return (null, null, $"moto_server did not start: {ex.Message}\nInstall or repair it with: {MotoServerProcess.InstallHint}");
+        }
+    }
 
     private static async Task<int> RunAsync(ScenarioOptions options, bool keep, CancellationToken ct)
     {

@@ -26,6 +26,47 @@ public sealed class RunCounters
     private int _ingestedAfterSettle;
     private long _exportHandlerTicks;
     private long _maxExportHandlerTicks;
+    private int _subscriptionDuplicates;
+    private int _subscriptionRetries;
+    private int _exportRedeliveries;
+    private int _exportDeaths;
+    private int _deletesForgotten;
+    private int _backfillInvocations;
+    private int _backfillErrors;
+
+    /// <summary>Subscription payloads delivered a second time on purpose (at-least-once fault).</summary>
+    public int SubscriptionDuplicates => Volatile.Read(ref _subscriptionDuplicates);
+
+    /// <summary>Asynchronous-invoke retries of the signal function (after an error or a dead process).</summary>
+    public int SubscriptionRetries => Volatile.Read(ref _subscriptionRetries);
+
+    /// <summary>SQS records received again (ApproximateReceiveCount &gt; 1): the event source mapping's retries.</summary>
+    public int ExportRedeliveries => Volatile.Read(ref _exportRedeliveries);
+
+    /// <summary>Export invocations whose process died (no response).</summary>
+    public int ExportDeaths => Volatile.Read(ref _exportDeaths);
+
+    /// <summary>Succeeded records the event source mapping did not delete (fault).</summary>
+    public int DeletesForgotten => Volatile.Read(ref _deletesForgotten);
+
+    /// <summary>Batches also handed to a second, concurrent export function.</summary>
+    public int BackfillInvocations => Volatile.Read(ref _backfillInvocations);
+
+    public int BackfillErrors => Volatile.Read(ref _backfillErrors);
+
+    internal void SubscriptionDuplicated() => Interlocked.Increment(ref _subscriptionDuplicates);
+
+    internal void SubscriptionRetried() => Interlocked.Increment(ref _subscriptionRetries);
+
+    internal void ExportRedelivered(int records) => Interlocked.Add(ref _exportRedeliveries, records);
+
+    internal void ExportDied() => Interlocked.Increment(ref _exportDeaths);
+
+    internal void ExportDeleteForgotten(int records) => Interlocked.Add(ref _deletesForgotten, records);
+
+    internal void BackfillInvoked() => Interlocked.Increment(ref _backfillInvocations);
+
+    internal void BackfillFailed() => Interlocked.Increment(ref _backfillErrors);
 
     public long EventsIngested => Interlocked.Read(ref _eventsIngested);
 

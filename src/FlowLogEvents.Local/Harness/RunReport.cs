@@ -140,6 +140,25 @@ public static class RunReport
             json.WriteString("deadLetterQueueUrl", result.DeadLetterQueueUrl.ToString());
             json.WriteString("functionLog", result.FunctionLogPath);
             json.WriteEndObject();
+            json.WriteStartObject("faults");
+            json.WriteString("injected", o.Faults.Describe());
+            json.WriteNumber("subscriptionDuplicates", c.SubscriptionDuplicates);
+            json.WriteNumber("subscriptionRetries", c.SubscriptionRetries);
+            json.WriteNumber("exportRedeliveries", c.ExportRedeliveries);
+            json.WriteNumber("exportDeaths", c.ExportDeaths);
+            json.WriteNumber("deletesForgotten", c.DeletesForgotten);
+            json.WriteNumber("backfillInvocations", c.BackfillInvocations);
+            json.WriteNumber("backfillErrors", c.BackfillErrors);
+            json.WriteNumber("missingLateBeyondSettle", v.MissingLateBeyondSettle);
+            json.WriteNumber("duplicatedLateBeyondSettle", v.DuplicatedLateBeyondSettle);
+            json.WriteStartObject("counters");
+            foreach (var (name, value) in result.Faults.All)
+            {
+                json.WriteNumber(name, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
             WriteStrings(json, "problems", result.Problems);
             json.WriteEndObject();
         }
@@ -181,6 +200,11 @@ public static class RunReport
         var signals = c.Signals;
         md.AppendLine(inv, $"- Economy: {signals.Windows} (log group, debounce window) pairs with data: {signals.InvocationsPerWindow:0.0} signal invocations and {signals.SendsPerWindow:0.00} SendMessage calls per pair on average (at most {signals.MaxSendsPerWindow} for one pair, at most {signals.MaxSendsPerWindowPerInstance} per warm instance); {TasksPerHour(result):0.0} export tasks per simulated hour; freshness from ingestion to the S3 object p50 {result.Tasks.Freshness(50).TotalSeconds:0} s, p99 {result.Tasks.Freshness(99).TotalSeconds:0} s, max {result.Tasks.Freshness(100).TotalSeconds:0} s (simulated, {result.Tasks.FreshnessMs.Count} records).");
         md.AppendLine(inv, $"- Queue at the end: {result.QueueDepthAtEnd} messages, DLQ {result.DeadLetterDepthAtEnd}. Queue timing: {result.QueueTiming.DelaySeconds} s delay, {result.QueueTiming.VisibilityTimeoutSeconds} s visibility (template values / speed), maxReceiveCount {result.QueueTiming.MaxReceiveCount}.");
+        if (result.Options.Faults.Any)
+        {
+            md.AppendLine(inv, $"- Faults: {result.Options.Faults.Describe()}; {result.Faults.AwsErrors} AWS errors and {result.Faults.LostResponses} lost responses injected, {result.Faults.SdkRetries} SDK retries, {result.Faults.Crashes} process deaths; {c.ExportRedeliveries} SQS records redelivered, {c.SubscriptionRetries} async-invoke retries, {c.SubscriptionDuplicates} duplicate deliveries, {c.DeletesForgotten} deletes forgotten, {c.BackfillInvocations} concurrent export runs; missing late beyond settle {v.MissingLateBeyondSettle}.");
+        }
+
         md.AppendLine(inv, $"- Report: `{result.ReportPath}`; function log: `{result.FunctionLogPath}`.");
         foreach (var problem in result.Problems.Take(10))
         {

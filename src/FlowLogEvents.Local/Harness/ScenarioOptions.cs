@@ -1,3 +1,4 @@
+using FlowLogEvents.Local.Faults;
 using FlowLogEvents.Local.LocalCloud;
 
 namespace FlowLogEvents.Local.Harness;
@@ -40,6 +41,9 @@ public sealed record ScenarioOptions
     /// <summary>SETTLE_DELAY_SECONDS; null keeps serverless.template's default.</summary>
     public TimeSpan? SettleDelay { get; init; }
 
+    /// <summary>CLAIM_LEASE_SECONDS; null keeps serverless.template's default.</summary>
+    public TimeSpan? ClaimLease { get; init; }
+
     /// <summary>DEBOUNCE_SECONDS; null keeps serverless.template's default.</summary>
     public TimeSpan? Debounce { get; init; }
 
@@ -61,6 +65,9 @@ public sealed record ScenarioOptions
     /// <summary>How long emulated export tasks stay PENDING and RUNNING.</summary>
     public ExportTaskTiming ExportTiming { get; init; } = ExportTaskTiming.Default;
 
+    /// <summary>Faults injected into the run (none by default).</summary>
+    public FaultOptions Faults { get; init; } = FaultOptions.None;
+
     /// <summary>Folder of the run's function log and report; null: artifacts/local-runs/&lt;UTC stamp&gt;.</summary>
     public string? OutputDirectory { get; init; }
 
@@ -79,10 +86,13 @@ public sealed record ScenarioOptions
         Require(Speed is >= 1 and <= 1000, "speed must be between 1 (real time) and 1000");
         Require(SignalInstances is >= 1 and <= 32, "signal instances must be between 1 and 32");
         Require(SettleDelay is null || (SettleDelay >= TimeSpan.Zero && SettleDelay <= TimeSpan.FromHours(24)), "settle delay must be between 0 and 86400 seconds");
+        Require(ClaimLease is null || (ClaimLease >= TimeSpan.FromSeconds(60) && ClaimLease <= TimeSpan.FromHours(24)), "claim lease must be between 60 and 86400 seconds");
         Require(Debounce is null || (Debounce >= TimeSpan.FromSeconds(1) && Debounce <= TimeSpan.FromHours(1)), "debounce must be between 1 and 3600 seconds");
         Require(ForeignExports is >= 0 and <= 100, "foreign exports must be between 0 and 100");
         Require(ForeignExportDuration > TimeSpan.Zero && ForeignExportDuration <= TimeSpan.FromHours(2), "a foreign export must last between 0 and 120 minutes");
         Require(DrainTimeout > TimeSpan.Zero, "drain timeout must be positive");
+        Require(Faults is not null, "faults must not be null");
+        Faults!.Validate();
     }
 
     private static void Require(bool condition, string message)

@@ -80,5 +80,8 @@ public sealed record ScenarioResult
 
     public required Verification Verification { get; init; }
 
+    /// <summary>What the fault injectors did (empty without faults).</summary>
+    public Faults.FaultCounters Faults { get; init; } = new();
+
     public bool Ok => Failure is null && Verification.Ok;
 }

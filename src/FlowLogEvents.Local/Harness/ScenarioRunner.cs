@@ -3,9 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using FlowLogEvents.Aws;
 using FlowLogEvents.Aws.CloudWatchLogs;
+using FlowLogEvents.Exports;
 using FlowLogEvents.Functions;
+using FlowLogEvents.Local.Faults;
 using FlowLogEvents.Local.LocalCloud;
 using FlowLogEvents.Observability;
+using FlowLogEvents.Signals;
 
 namespace FlowLogEvents.Local.Harness;
 
@@ -72,30 +75,61 @@ public static class ScenarioRunner
             ["SettleDelaySeconds"] = ((long)settle.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             ["DebounceSeconds"] = ((long)debounce.TotalSeconds).ToString(CultureInfo.InvariantCulture),
         };
+        if (options.ClaimLease is { } lease)
+        {
+            parameters["ClaimLeaseSeconds"] = ((long)lease.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
         await cloud.ProvisionAsync(template, queueTiming, parameters, plan.Groups.Select(g => (g.Name, g.Streams)), ct).ConfigureAwait(false);
 
         var functionLogPath = Path.Combine(output, "functions.jsonl");
         using var log = new FunctionLog(functionLogPath, counters);
         var signalSettings = cloud.SignalSettings;
         var exportSettings = cloud.ExportSettings;
+        var faults = options.Faults;
+        var faultCounters = new FaultCounters();
+        await using var functionClients = FunctionClients.Create(cloud, faults, faultCounters, options.Seed);
+        var crashes = new CrashSchedule(faults, faultCounters, options.Seed ^ 0x0c4a54);
+        TimeProvider functionClock = faults.FunctionClockOffset == TimeSpan.Zero ? clock : new OffsetClock(clock, faults.FunctionClockOffset);
+
+        IQueueSender SignalSender(ProcessDeath death) => crashes.Armed
+            ? new CrashingQueueSender(new SqsQueueSender(functionClients.Sqs, signalSettings.SignalQueueUrl), crashes, death, CrashSteps.SignalBeforeSend, CrashSteps.SignalAfterSend)
+            : new SqsQueueSender(functionClients.Sqs, signalSettings.SignalQueueUrl);
         var signalFunctions = Enumerable.Range(1, options.SignalInstances)
-            .Select(i => new SignalFunction(
-                new SqsQueueSender(cloud.Sqs, signalSettings.SignalQueueUrl),
-                signalSettings,
-                clock,
-                new Telemetry(log.OpenStream($"signal-{i}"), clock, "signal")))
+            .Select(i => new FunctionHost<SignalFunction>(
+                death => new SignalFunction(
+                    SignalSender(death),
+                    signalSettings,
+                    functionClock,
+                    new Telemetry(log.OpenStream($"signal-{i}"), functionClock, "signal")),
+                static (f, input) => f.HandleAsync(input)))
             .ToList();
-        var exportFunction = new ExportFunction(
-            new S3CheckpointStore(cloud.S3, exportSettings.StateBucket, exportSettings.StatePrefix),
-            new CloudWatchExportTasks(cloud.Logs),
-            new SqsQueueSender(cloud.Sqs, exportSettings.SignalQueueUrl),
-            new SqsQueueSender(cloud.Sqs, exportSettings.DeadLetterQueueUrl),
-            exportSettings.Policy,
-            clock,
-            new Telemetry(log.OpenStream("export-1"), clock, "export"));
+
+        FunctionHost<ExportFunction> ExportHost(string name) => new(
+            death =>
+            {
+                ICheckpointStore store = new S3CheckpointStore(functionClients.S3, exportSettings.StateBucket, exportSettings.StatePrefix);
+                IExportTasks tasks = new CloudWatchExportTasks(functionClients.Logs);
+                IQueueSender continuations = new SqsQueueSender(functionClients.Sqs, exportSettings.SignalQueueUrl);
+                if (crashes.Armed)
+                {
+                    store = new CrashingCheckpointStore(store, crashes, death);
+                    tasks = new CrashingExportTasks(tasks, crashes, death);
+                    continuations = new CrashingQueueSender(continuations, crashes, death, CrashSteps.ExportBeforeContinuation, CrashSteps.ExportAfterContinuation);
+                }
+
+                return new ExportFunction(
+                    store,
+                    tasks,
+                    continuations,
+                    new SqsQueueSender(functionClients.Sqs, exportSettings.DeadLetterQueueUrl),
+                    exportSettings.Policy,
+                    functionClock,
+                    new Telemetry(log.OpenStream(name), functionClock, "export"));
+            },
+            static (f, input) => f.HandleAsync(input));
         var checkpoints = new S3CheckpointStore(cloud.S3, exportSettings.StateBucket, exportSettings.StatePrefix);
 
-        var delivery = new SubscriptionDelivery(signalFunctions, options.Seed, clock, counters, Problem);
+        var delivery = new SubscriptionDelivery(signalFunctions, options.Seed, clock, counters, Problem, faults.DuplicateDeliveryRate);
         foreach (var group in plan.Groups)
         {
             // CloudWatch Logs checks a new subscription's destination with a control message.
@@ -103,11 +137,21 @@ public static class ScenarioRunner
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var esm = new SqsEventSourceMapping(cloud.Sqs, signalSettings.SignalQueueUrl, cloud.SignalQueueArn, cloud.QueueTiming.BatchSize, exportFunction, counters, Problem);
+        var esm = new SqsEventSourceMapping(cloud.Sqs, signalSettings.SignalQueueUrl, cloud.SignalQueueArn, cloud.QueueTiming.BatchSize, ExportHost("export-1"), counters, Problem)
+        {
+            ForgetDeleteRate = faults.ForgetDeleteRate,
+            Concurrent = faults.ConcurrentExportRate > 0 ? ExportHost("export-backfill") : null,
+            ConcurrentRate = faults.ConcurrentExportRate,
+            Seed = options.Seed,
+            Trace = log.OpenStream("esm"),
+            VisibilityTimeout = TimeSpan.FromSeconds(cloud.QueueTiming.VisibilityTimeoutSeconds),
+        };
         var esmTask = Task.Run(() => esm.RunAsync(stop.Token), CancellationToken.None);
         var written = 0;
-        var traffic = Task.Run(() => WriteTrafficAsync(plan, cloud, clock, settle, delivery, counters, () => Interlocked.Increment(ref written), stop.Token), CancellationToken.None);
+        var lateBeyondSettle = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        var traffic = Task.Run(() => WriteTrafficAsync(plan, cloud, clock, settle, delivery, counters, () => Interlocked.Increment(ref written), m => lateBeyondSettle.TryAdd(m, 0), stop.Token), CancellationToken.None);
         var foreign = Task.Run(() => HoldSlotsAsync(options, trafficStart, cloud.Front, clock, counters, stop.Token), CancellationToken.None);
+        var failing = Task.Run(() => FailTasksAsync(options, trafficStart, cloud.Front, clock, stop.Token), CancellationToken.None);
 
         string? failure = null;
         var progress = Array.Empty<GroupProgress>() as IReadOnlyList<GroupProgress>;
@@ -163,7 +207,7 @@ public static class ScenarioRunner
         }
 
         await stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(new[] { esmTask, traffic, foreign }.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+        await Task.WhenAll(new[] { esmTask, traffic, foreign, failing }.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
         var simulatedEnd = clock.GetUtcNow();
         onProgress?.Invoke(new ScenarioProgress("verifying", simulatedEnd, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
 
@@ -176,7 +220,7 @@ public static class ScenarioRunner
         }
 
         var expected = plan.Groups.ToDictionary(g => g.Name, g => (IReadOnlyCollection<string>)plan.RecordsOf(g.Name).Select(r => r.Message).ToList(), StringComparer.Ordinal);
-        var verification = await Verifier.VerifyAsync(cloud.S3, cloud.Bucket, exportSettings.Policy.ExportPrefix, expected, CancellationToken.None).ConfigureAwait(false);
+        var verification = await Verifier.VerifyAsync(cloud.S3, cloud.Bucket, exportSettings.Policy.ExportPrefix, expected, lateBeyondSettle.Keys.ToHashSet(StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
         progress = await GroupProgressAsync(plan, checkpoints, CancellationToken.None).ConfigureAwait(false);
 
         var result = new ScenarioResult
@@ -208,13 +252,14 @@ public static class ScenarioRunner
             Failure = failure,
             Problems = [.. problems],
             Verification = verification,
+            Faults = faultCounters,
         };
         await File.WriteAllTextAsync(result.ReportPath, RunReport.Json(result), CancellationToken.None).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(output, "summary.md"), RunReport.Markdown(result), CancellationToken.None).ConfigureAwait(false);
         return result;
     }
 
-    private static async Task WriteTrafficAsync(TrafficPlan plan, LocalCloudResources cloud, SimulatedClock clock, TimeSpan settle, SubscriptionDelivery delivery, RunCounters counters, Action written, CancellationToken ct)
+    private static async Task WriteTrafficAsync(TrafficPlan plan, LocalCloudResources cloud, SimulatedClock clock, TimeSpan settle, SubscriptionDelivery delivery, RunCounters counters, Action written, Action<string> ingestedLate, CancellationToken ct)
     {
         using var gate = new SemaphoreSlim(PutConcurrency);
         var puts = new List<Task>();
@@ -239,6 +284,10 @@ public static class ScenarioRunner
                         var settledBefore = (ingested - settle).ToUnixTimeMilliseconds();
                         counters.Ingested(batch.Records.Count);
                         counters.PutCompleted(ingested - batch.DeliverAt, batch.Records.Count(r => r.Timestamp < settledBefore));
+                        foreach (var late in batch.Records.Where(r => r.Timestamp < settledBefore))
+                        {
+                            ingestedLate(late.Message);
+                        }
                         var events = batch.Records
                             .Select(r => new SubscriptionEvent(SubscriptionEncoder.EventId(r.Timestamp, Interlocked.Increment(ref sequence)), r.Timestamp, r.Message))
                             .ToList();
@@ -289,6 +338,24 @@ public static class ScenarioRunner
                     await clock.DelayAsync(TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
                 }
             }
+        }
+    }
+
+    /// <summary>Export tasks that end FAILED or CANCELLED, spread over the traffic (the next task created after each moment).</summary>
+    private static async Task FailTasksAsync(ScenarioOptions options, DateTimeOffset trafficStart, CloudWatchLogsFront front, SimulatedClock clock, CancellationToken ct)
+    {
+        var statuses = Enumerable.Repeat(ExportTaskStatusCodes.Failed, options.Faults.FailedTasks)
+            .Concat(Enumerable.Repeat(ExportTaskStatusCodes.Cancelled, options.Faults.CancelledTasks))
+            .ToList();
+        for (var i = 0; i < statuses.Count; i++)
+        {
+            var at = trafficStart + (options.Duration * (i + 1) / (statuses.Count + 1));
+            if (at > clock.GetUtcNow())
+            {
+                await clock.DelayAsync(at - clock.GetUtcNow(), ct).ConfigureAwait(false);
+            }
+
+            front.FailNextTasks(1, statuses[i]);
         }
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using FlowLogEvents.Functions;
+using FlowLogEvents.Local.Faults;
 
 namespace FlowLogEvents.Local.Harness;
 
@@ -13,17 +14,118 @@ namespace FlowLogEvents.Local.Harness;
 /// failures (or the whole batch when the invocation throws) to reappear after the visibility
 /// timeout; the queue's redrive policy moves a record to the DLQ after maxReceiveCount receives.
 /// One poller: every signal shares one message group, so FIFO processes them serially anyway.
+/// An invocation whose process died gets no response: nothing is deleted, and the whole batch comes
+/// back after the visibility timeout. Faults: a share of succeeded records is not deleted (redelivered
+/// later), and a share of batches is also handed, at the same time, to a second export function.
 /// </summary>
 public sealed class SqsEventSourceMapping(
     IAmazonSQS sqs,
     Uri queueUrl,
     string queueArn,
     int batchSize,
-    ExportFunction function,
+    FunctionHost<ExportFunction> function,
     RunCounters counters,
     Action<string> problem)
 {
     private const string Region = "us-east-1";
+
+    public SqsEventSourceMapping(IAmazonSQS sqs, Uri queueUrl, string queueArn, int batchSize, ExportFunction function, RunCounters counters, Action<string> problem)
+        : this(sqs, queueUrl, queueArn, batchSize, new FunctionHost<ExportFunction>(_ => function, static (f, input) => f.HandleAsync(input)), counters, problem)
+    {
+    }
+
+    /// <summary>Share of succeeded records left undeleted (a duplicate delivery after the visibility timeout).</summary>
+    public double ForgetDeleteRate { get; init; }
+
+    /// <summary>A second export function (a manual backfill) that receives copies of some batches at the same time.</summary>
+    public FunctionHost<ExportFunction>? Concurrent { get; init; }
+
+    public double ConcurrentRate { get; init; }
+
+    public int Seed { get; init; }
+
+    /// <summary>
+    /// The queue's visibility timeout (real time). When records of a batch stay undeleted (the process
+    /// died, the function threw, reported failures, forgotten deletes) the single message group is
+    /// blocked in SQS until it expires; the mapping waits it out, then makes those records visible
+    /// again itself, all at once: moto 5.2.1, when a timed-out batch reappears, skips its first record
+    /// while the rest of the batch still counts as in flight, and so breaks FIFO order (AWS does not).
+    /// Zero: leave it to moto.
+    /// </summary>
+    public TimeSpan VisibilityTimeout { get; init; }
+
+    /// <summary>Where the mapping notes each batch and what became of it (one JSON line each), or null.</summary>
+    public Stream? Trace { get; init; }
+
+    private void Note(string outcome, IReadOnlyList<Message> messages, IEnumerable<string>? ids = null)
+    {
+        if (Trace is null)
+        {
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("event", "esm." + outcome);
+            json.WriteStartArray("records");
+            foreach (var m in messages)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", m.MessageId);
+                json.WriteString("receiveCount", m.Attributes?.GetValueOrDefault("ApproximateReceiveCount"));
+                try
+                {
+                    using var body = JsonDocument.Parse(m.Body);
+                    foreach (var name in new[] { "kind", "logGroup", "windowStart", "firstEventTime", "lastEventTime" })
+                    {
+                        if (body.RootElement.TryGetProperty(name, out var value))
+                        {
+                            json.WritePropertyName(name);
+                            value.WriteTo(json);
+                        }
+                    }
+                }
+                catch (JsonException)
+                {
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            if (ids is not null)
+            {
+                json.WriteStartArray("ids");
+                foreach (var id in ids)
+                {
+                    json.WriteStringValue(id);
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        lock (Trace)
+        {
+            Trace.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+            Trace.Flush();
+        }
+    }
+
+    private Random? _random;
+
+    private double Draw()
+    {
+#pragma warning disable CA5394 // Reproducible fault schedules, not security.
+        _random ??= new Random(Seed ^ 0x5eed);
+        return _random.NextDouble();
+#pragma warning restore CA5394
+    }
 
     public async Task RunAsync(CancellationToken stop)
     {
@@ -62,11 +164,42 @@ public sealed class SqsEventSourceMapping(
 
             var (data, continuations) = CountKinds(messages);
             counters.ExportInvoked(messages.Count, data, continuations);
+            counters.ExportRedelivered(messages.Count(m => m.Attributes is { } a && a.TryGetValue("ApproximateReceiveCount", out var n) && n != "1"));
+            Task? concurrent = null;
+            if (Concurrent is { } second && ConcurrentRate > 0 && Draw() < ConcurrentRate)
+            {
+                // Someone runs the export function by hand with the same signals, right now.
+                counters.BackfillInvoked();
+                var copies = messages.Select(m => new Message { MessageId = "backfill-" + m.MessageId, ReceiptHandle = "backfill", Body = m.Body, Attributes = m.Attributes, MessageAttributes = m.MessageAttributes, MD5OfBody = m.MD5OfBody }).ToList();
+                var payload = Event(copies, queueArn);
+                concurrent = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await using var ignored = await second.InvokeAsync(payload).ConfigureAwait(false);
+                    }
+                    catch (Exception ex)
+                    {
+                        counters.BackfillFailed();
+                        problem($"backfill export function threw: {ex.GetType().Name}: {ex.Message}");
+                    }
+                }, CancellationToken.None);
+            }
+
             HashSet<string> failed;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                await using var output = await function.HandleAsync(new MemoryStream(Event(messages, queueArn), writable: false)).ConfigureAwait(false);
+                await using var output = await function.InvokeAsync(Event(messages, queueArn)).ConfigureAwait(false);
+                if (output is null)
+                {
+                    // The process died: no response; the batch comes back after the visibility timeout.
+                    counters.ExportDied();
+                    Note("died", messages);
+                    await ReleaseAfterVisibilityAsync(messages, stop).ConfigureAwait(false);
+                    continue;
+                }
+
                 failed = ParseFailures(output, messages);
                 counters.ExportHandlerTook(System.Diagnostics.Stopwatch.GetElapsedTime(started));
             }
@@ -74,11 +207,32 @@ public sealed class SqsEventSourceMapping(
             {
                 // A function error: Lambda retries the whole batch after the visibility timeout.
                 counters.ExportFailed();
+                Note("threw", messages);
                 problem($"export function threw on a batch of {messages.Count}: {ex.GetType().Name}: {ex.Message}");
+                await ReleaseAfterVisibilityAsync(messages, stop).ConfigureAwait(false);
                 continue;
+            }
+            finally
+            {
+                if (concurrent is not null)
+                {
+                    await concurrent.ConfigureAwait(false);
+                }
             }
 
             var succeeded = messages.Where(m => !failed.Contains(m.MessageId)).ToList();
+            if (ForgetDeleteRate > 0)
+            {
+                var forgotten = succeeded.Where(_ => Draw() < ForgetDeleteRate).ToList();
+                counters.ExportDeleteForgotten(forgotten.Count);
+                succeeded = succeeded.Except(forgotten).ToList();
+                if (forgotten.Count > 0)
+                {
+                    Note("forgot-delete", forgotten);
+                }
+            }
+
+            Note("done", messages, failed);
             if (succeeded.Count > 0)
             {
                 var deleted = await sqs.DeleteMessageBatchAsync(
@@ -95,6 +249,38 @@ public sealed class SqsEventSourceMapping(
             }
 
             counters.ExportAcknowledged(succeeded.Count, failed.Count);
+            var kept = messages.Where(m => !succeeded.Contains(m)).ToList();
+            if (kept.Count > 0)
+            {
+                await ReleaseAfterVisibilityAsync(kept, stop).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ReleaseAfterVisibilityAsync(IReadOnlyList<Message> undeleted, CancellationToken stop)
+    {
+        if (VisibilityTimeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Delay(VisibilityTimeout, stop).ConfigureAwait(false);
+            await sqs.ChangeMessageVisibilityBatchAsync(
+                new ChangeMessageVisibilityBatchRequest
+                {
+                    QueueUrl = queueUrl.ToString(),
+                    Entries = undeleted.Select((m, i) => new ChangeMessageVisibilityBatchRequestEntry(i.ToString(CultureInfo.InvariantCulture), m.ReceiptHandle) { VisibilityTimeout = 0 }).ToList(),
+                },
+                stop).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (AmazonSQSException ex)
+        {
+            problem($"event source mapping: ChangeMessageVisibility failed: {ex.Message}");
         }
     }
 

@@ -9,6 +9,12 @@ namespace FlowLogEvents.Local.Harness;
 public sealed record LogGroupVerdict(string LogGroup, int Expected, int Exported, int Missing, int Duplicated, int Unexpected, IReadOnlyList<string> MissingSamples, IReadOnlyList<string> DuplicatedSamples, IReadOnlyList<string> UnexpectedSamples)
 {
     public bool Ok => Missing == 0 && Duplicated == 0 && Unexpected == 0;
+
+    /// <summary>Of <see cref="Missing"/>: records ingested later than the settle delay (the late-record policy's business).</summary>
+    public int MissingLateBeyondSettle { get; init; }
+
+    /// <summary>Of <see cref="Duplicated"/>: extra copies of records ingested later than the settle delay (a re-export of a late range).</summary>
+    public int DuplicatedLateBeyondSettle { get; init; }
 }
 
 /// <summary>The verdict of a run.</summary>
@@ -27,6 +33,10 @@ public sealed record Verification(IReadOnlyList<LogGroupVerdict> LogGroups, int 
 
     public int Unexpected => LogGroups.Sum(g => g.Unexpected);
 
+    public int MissingLateBeyondSettle => LogGroups.Sum(g => g.MissingLateBeyondSettle);
+
+    public int DuplicatedLateBeyondSettle => LogGroups.Sum(g => g.DuplicatedLateBeyondSettle);
+
     public bool Ok => Missing == 0 && Duplicated == 0 && Unexpected == 0;
 }
 
@@ -40,7 +50,8 @@ public static class Verifier
 {
     private const int Samples = 5;
 
-    public static Verification Compare(IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, IEnumerable<(string LogGroup, string Message)> exported)
+    /// <param name="lateBeyondSettle">Messages ingested more than the settle delay after their timestamp: missing or duplicated ones are counted apart (explained by the late-record policy).</param>
+    public static Verification Compare(IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, IEnumerable<(string LogGroup, string Message)> exported, IReadOnlySet<string>? lateBeyondSettle = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
         var seen = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
@@ -71,7 +82,11 @@ public static class Verifier
                 unexpected.Sum(kv => kv.Value),
                 missing.Order(StringComparer.Ordinal).Take(Samples).ToList(),
                 duplicated.Select(kv => kv.Key).Order(StringComparer.Ordinal).Take(Samples).ToList(),
-                unexpected.Select(kv => kv.Key).Order(StringComparer.Ordinal).Take(Samples).ToList()));
+                unexpected.Select(kv => kv.Key).Order(StringComparer.Ordinal).Take(Samples).ToList())
+            {
+                MissingLateBeyondSettle = lateBeyondSettle is null ? 0 : missing.Count(lateBeyondSettle.Contains),
+                DuplicatedLateBeyondSettle = lateBeyondSettle is null ? 0 : duplicated.Where(kv => lateBeyondSettle.Contains(kv.Key)).Sum(kv => kv.Value - 1),
+            });
         }
 
         return new Verification(verdicts, 0);
@@ -82,7 +97,11 @@ public static class Verifier
     /// compares. A key &lt;prefix&gt;/&lt;log group without leading /&gt;/&lt;task&gt;/&lt;stream&gt;/NNNNNN.gz
     /// belongs to that log group (the longest matching name wins).
     /// </summary>
-    public static async Task<Verification> VerifyAsync(IAmazonS3 s3, string bucket, string exportPrefix, IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, CancellationToken ct)
+    public static Task<Verification> VerifyAsync(IAmazonS3 s3, string bucket, string exportPrefix, IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, CancellationToken ct) =>
+        VerifyAsync(s3, bucket, exportPrefix, expected, null, ct);
+
+    /// <param name="lateBeyondSettle">Messages ingested later than the settle delay (counted apart when missing or duplicated).</param>
+    public static async Task<Verification> VerifyAsync(IAmazonS3 s3, string bucket, string exportPrefix, IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, IReadOnlySet<string>? lateBeyondSettle, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(s3);
         ArgumentNullException.ThrowIfNull(expected);
@@ -122,7 +141,7 @@ public static class Verifier
         }
         while (token is not null);
 
-        return Compare(expected, lines) with { ObjectsRead = objects };
+        return Compare(expected, lines, lateBeyondSettle) with { ObjectsRead = objects };
     }
 
     /// <summary>An exported line is "&lt;ISO-8601 timestamp&gt; &lt;message&gt;".</summary>

@@ -92,7 +92,12 @@ public sealed class ExportBatchProcessor
         }
 
         var continuation = work.Continuation();
-        var deduplicationId = $"continue-{SignalPublisher.Hash(work.LogGroup)}-{unit.FirstMessageId}";
+        // Derived from every record of the unit: a redelivered batch that is the same sends the same id (SQS drops
+        // the copy, the loop does not fork), but a redelivery that also carries the continuation its first attempt
+        // already sent must not reuse that continuation's id, or SQS drops the only message that carries the work on.
+        var deduplicationId = unit.MessageIds.Count == 1
+            ? $"continue-{SignalPublisher.Hash(work.LogGroup)}-{unit.FirstMessageId}"
+            : $"continue-{SignalPublisher.Hash(work.LogGroup)}-{unit.FirstMessageId}-{SignalPublisher.Hash(string.Join(',', unit.MessageIds))}";
         await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(continuation), SignalPublisher.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
         _telemetry.Info(
             "signal.continued",
@@ -143,6 +148,7 @@ public sealed class ExportBatchProcessor
             if (byLogGroup.TryGetValue(signal.LogGroup, out var unit))
             {
                 unit.Work = unit.Work!.Merge(signal);
+                unit.MessageIds.Add(records[i].MessageId);
             }
             else
             {
@@ -160,6 +166,9 @@ public sealed class ExportBatchProcessor
         public int FirstIndex { get; } = firstIndex;
 
         public string FirstMessageId { get; } = firstMessageId;
+
+        /// <summary>The ids of every record merged into this unit, in batch order.</summary>
+        public List<string> MessageIds { get; } = [firstMessageId];
 
         public ExportWork? Work { get; set; }
 

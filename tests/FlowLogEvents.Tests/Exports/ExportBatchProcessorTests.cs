@@ -55,7 +55,8 @@ public sealed class ExportBatchProcessorTests : IDisposable
 
         var message = Assert.Single(_signals.Sent);
         Assert.Equal(SignalPublisher.MessageGroupId, message.GroupId);
-        Assert.Equal($"continue-{SignalPublisher.Hash(Prod)}-4d5e0f4a-1b3c-4c1e-9a55-0b7f1c2d3e01", message.DeduplicationId);
+        var ids = string.Join(',', MessageIds(OneGroupThreeRecords));
+        Assert.Equal($"continue-{SignalPublisher.Hash(Prod)}-4d5e0f4a-1b3c-4c1e-9a55-0b7f1c2d3e01-{SignalPublisher.Hash(ids)}", message.DeduplicationId);
         var expected = new Signal
         {
             Kind = SignalKind.Continuation,
@@ -160,6 +161,26 @@ public sealed class ExportBatchProcessorTests : IDisposable
         Assert.Equal("task-0001", continued.GetProperty("taskId").GetString());
         Assert.Equal(1, continued.GetProperty("continuations").GetInt32());
         Assert.Equal([1.0], _h.Telemetry.MetricValues("SignalsContinued"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_RedeliveredWithTheContinuationItAlreadySent_SendsANewContinuation()
+    {
+        // First attempt: the work is continued, then the process dies before the batch is acknowledged.
+        var first = Records(OneGroupOneRecord);
+        await new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry).ProcessAsync(first, CancellationToken.None);
+        var continuation = Assert.Single(_signals.Sent);
+
+        // Redelivered after the visibility timeout together with that continuation (it is next in the FIFO group):
+        // one unit of both records. Were its continuation's id the first attempt's, SQS would drop it as a duplicate
+        // while both records are deleted: the work would leave the queue unfinished.
+        var again = first.Append(new QueueRecord("c0ffee00-1111-4222-8333-444455559999", continuation.Body)).ToList();
+        await new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry).ProcessAsync(again, CancellationToken.None);
+        await new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry).ProcessAsync(again, CancellationToken.None);
+
+        Assert.Equal(3, _signals.Sent.Count);
+        Assert.NotEqual(continuation.DeduplicationId, _signals.Sent[1].DeduplicationId);
+        Assert.Equal(_signals.Sent[1].DeduplicationId, _signals.Sent[2].DeduplicationId); // the same batch again: SQS drops the copy
     }
 
     [Fact]

@@ -6,6 +6,7 @@ namespace FlowLogEvents.Tests.Harness;
 
 /// <summary>A short local run through the real handlers, the real adapters, moto_server and the export-task front.</summary>
 [Trait("Category", "Integration")]
+[Collection(SerialLocalRuns.Name)]
 public sealed class LocalRunIntegrationTests(MotoServer moto) : IClassFixture<MotoServer>, IDisposable
 {
     private readonly string _output = Path.Combine(Path.GetTempPath(), "flowlogevents-localrun-" + Guid.NewGuid().ToString("N")[..8]);

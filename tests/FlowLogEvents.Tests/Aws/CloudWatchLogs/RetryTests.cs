@@ -35,6 +35,21 @@ public class RetryTests
         Assert.Equal(1 + MaxErrorRetry, server.Requests.Count);
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable, """{"__type":"ServiceUnavailableException","message":"try later"}""")]
+    [InlineData(HttpStatusCode.InternalServerError, """{"__type":"InternalFailure","message":"oops"}""")]
+    public async Task CreateExportTaskAsync_ServerError_NotRetried_TheTaskMayExist(HttpStatusCode status, string body)
+    {
+        // A 5xx may come after the service created the task (the response was lost on the way back). A retry would
+        // create a second task for the same range once the first one has freed the slot: every record exported twice.
+        using var server = new StubLogsServer(status, body);
+        using var client = server.CreateClient(MaxErrorRetry);
+
+        await Assert.ThrowsAnyAsync<CloudWatchLogsException>(() => client.CreateExportTaskAsync(Export, CancellationToken.None));
+
+        Assert.Single(server.Requests);
+    }
+
     [Fact]
     public async Task DescribeExportTasksAsync_Throttling_RetriedMaxErrorRetryTimes()
     {

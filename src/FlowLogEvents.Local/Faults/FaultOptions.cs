@@ -1,0 +1,156 @@
+namespace FlowLogEvents.Local.Faults;
+
+/// <summary>The crash points of the functions: where a process can die (see <see cref="CrashSchedule"/>).</summary>
+public static class CrashSteps
+{
+    public const string ExportBeforeCreate = "export.before-create";
+    public const string ExportAfterCreate = "export.after-create";
+    public const string ExportBeforeCheckpointWrite = "export.before-checkpoint-write";
+    public const string ExportAfterCheckpointWrite = "export.after-checkpoint-write";
+    public const string ExportBetweenLogGroups = "export.between-log-groups";
+    public const string ExportBeforeContinuation = "export.before-continuation";
+    public const string ExportAfterContinuation = "export.after-continuation";
+    public const string SignalBeforeSend = "signal.before-send";
+    public const string SignalAfterSend = "signal.after-send";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        ExportBeforeCreate, ExportAfterCreate, ExportBeforeCheckpointWrite, ExportAfterCheckpointWrite, ExportBetweenLogGroups,
+        ExportBeforeContinuation, ExportAfterContinuation, SignalBeforeSend, SignalAfterSend,
+    ];
+}
+
+/// <summary>
+/// Faults injected into one local run, all drawn from seeded random generators (the run's seed), so a
+/// schedule is reproducible up to thread timing. Rates are per occurrence (0-1). Defaults inject nothing.
+/// </summary>
+public sealed record FaultOptions
+{
+    public static FaultOptions None { get; } = new();
+
+    /// <summary>
+    /// Share of the functions' AWS requests (CloudWatch Logs, S3, SQS; every attempt, retries included)
+    /// answered with a throttling or 5xx error of that service's wire format, without reaching the service.
+    /// </summary>
+    public double AwsErrorRate { get; init; }
+
+    /// <summary>
+    /// Share of the functions' AWS requests that reach the service (the operation happens) but whose
+    /// response is lost: the caller sees a 5xx or a broken connection.
+    /// </summary>
+    public double LostResponseRate { get; init; }
+
+    /// <summary>Crash points armed (names from <see cref="CrashSteps"/>); empty: no crash.</summary>
+    public IReadOnlyList<string> CrashAt { get; init; } = [];
+
+    /// <summary>Probability that reaching an armed crash point kills the process.</summary>
+    public double CrashRate { get; init; } = 0.25;
+
+    /// <summary>At most this many crashes per armed crash point.</summary>
+    public int MaxCrashesPerStep { get; init; } = 3;
+
+    /// <summary>Share of subscription deliveries delivered a second time (CloudWatch Logs at-least-once).</summary>
+    public double DuplicateDeliveryRate { get; init; }
+
+    /// <summary>Share of successfully processed SQS records the event source mapping "forgets" to delete (redelivered after the visibility timeout).</summary>
+    public double ForgetDeleteRate { get; init; }
+
+    /// <summary>Share of event-source batches also handed, at the same time, to a second export function (a manual backfill on the same checkpoints).</summary>
+    public double ConcurrentExportRate { get; init; }
+
+    /// <summary>Clock of both functions minus the cloud's clock (positive: the functions run ahead).</summary>
+    public TimeSpan FunctionClockOffset { get; init; }
+
+    /// <summary>Export tasks that end FAILED, spread over the traffic.</summary>
+    public int FailedTasks { get; init; }
+
+    /// <summary>Export tasks that end CANCELLED, spread over the traffic.</summary>
+    public int CancelledTasks { get; init; }
+
+    public bool Any =>
+        AwsErrorRate > 0 || LostResponseRate > 0 || CrashAt.Count > 0 || DuplicateDeliveryRate > 0 || ForgetDeleteRate > 0
+        || ConcurrentExportRate > 0 || FunctionClockOffset != TimeSpan.Zero || FailedTasks > 0 || CancelledTasks > 0;
+
+    public void Validate()
+    {
+        foreach (var (name, rate) in new[] { ("AWS error rate", AwsErrorRate), ("lost response rate", LostResponseRate), ("crash rate", CrashRate), ("duplicate delivery rate", DuplicateDeliveryRate), ("forget delete rate", ForgetDeleteRate), ("concurrent export rate", ConcurrentExportRate) })
+        {
+            if (rate is < 0 or > 1)
+            {
+                throw new ArgumentException($"{name} must be between 0 and 1");
+            }
+        }
+
+        if (AwsErrorRate + LostResponseRate > 0.5)
+        {
+            throw new ArgumentException("AWS error rate + lost response rate must not exceed 0.5");
+        }
+
+        if (CrashAt.FirstOrDefault(s => !CrashSteps.All.Contains(s)) is { } unknown)
+        {
+            throw new ArgumentException($"unknown crash point '{unknown}'; known: {string.Join(", ", CrashSteps.All)}");
+        }
+
+        if (FunctionClockOffset.Duration() > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentException("the function clock offset must be within one hour");
+        }
+
+        if (FailedTasks is < 0 or > 100 || CancelledTasks is < 0 or > 100)
+        {
+            throw new ArgumentException("failed and cancelled tasks must be between 0 and 100");
+        }
+    }
+
+    /// <summary>A short human description for reports.</summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (AwsErrorRate > 0)
+        {
+            parts.Add($"AWS errors {AwsErrorRate:P0}");
+        }
+
+        if (LostResponseRate > 0)
+        {
+            parts.Add($"lost responses {LostResponseRate:P0}");
+        }
+
+        if (CrashAt.Count > 0)
+        {
+            parts.Add(CrashAt.Count == CrashSteps.All.Count ? $"crashes at every point ({CrashRate:P0}, max {MaxCrashesPerStep} each)" : $"crash {string.Join("+", CrashAt)} ({CrashRate:P0}, max {MaxCrashesPerStep})");
+        }
+
+        if (DuplicateDeliveryRate > 0)
+        {
+            parts.Add($"duplicate deliveries {DuplicateDeliveryRate:P0}");
+        }
+
+        if (ForgetDeleteRate > 0)
+        {
+            parts.Add($"ESM forgets deletes {ForgetDeleteRate:P0}");
+        }
+
+        if (ConcurrentExportRate > 0)
+        {
+            parts.Add($"concurrent export function {ConcurrentExportRate:P0}");
+        }
+
+        if (FunctionClockOffset != TimeSpan.Zero)
+        {
+            parts.Add($"function clock {(FunctionClockOffset > TimeSpan.Zero ? "+" : "-")}{FunctionClockOffset.Duration().TotalMinutes:0.#} min");
+        }
+
+        if (FailedTasks > 0)
+        {
+            parts.Add($"{FailedTasks} tasks FAILED");
+        }
+
+        if (CancelledTasks > 0)
+        {
+            parts.Add($"{CancelledTasks} tasks CANCELLED");
+        }
+
+        return parts.Count == 0 ? "none" : string.Join(", ", parts);
+    }
+}

@@ -1,0 +1,275 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using FlowLogEvents.Local.Faults;
+
+namespace FlowLogEvents.Local.Harness;
+
+/// <summary>One scenario of the reliability matrix: a name and the run it makes.</summary>
+public sealed record MatrixScenario(string Name, string What, ScenarioOptions Options);
+
+/// <summary>One row of the reliability matrix.</summary>
+public sealed record MatrixRow(
+    string Scenario,
+    string What,
+    int Generated,
+    int Exported,
+    int Missing,
+    int MissingExplained,
+    int Duplicated,
+    int DuplicatedExplained,
+    int Unexpected,
+    int SdkRetries,
+    int InjectedAwsErrors,
+    int LostResponses,
+    int Crashes,
+    int EsmRedeliveries,
+    int AsyncRetries,
+    int DuplicateDeliveries,
+    int DeletesForgotten,
+    int BackfillRuns,
+    int FailedTasks,
+    int CheckpointConflicts,
+    int DeadLetters,
+    TimeSpan Wall,
+    string? Failure,
+    string ReportPath)
+{
+    /// <summary>Missing records not explained by the late-record policy.</summary>
+    public int MissingUnexplained => Missing - MissingExplained;
+
+    /// <summary>Extra copies not explained by a re-export of a late range.</summary>
+    public int DuplicatedUnexplained => Duplicated - DuplicatedExplained;
+
+    public bool Pass => Failure is null && MissingUnexplained == 0 && DuplicatedUnexplained == 0 && Unexpected == 0;
+
+    public static MatrixRow From(MatrixScenario scenario, ScenarioResult r, TimeSpan wall)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        ArgumentNullException.ThrowIfNull(r);
+        var v = r.Verification;
+        var c = r.Counters;
+        return new MatrixRow(
+            scenario.Name,
+            scenario.What,
+            r.GeneratedRecords,
+            v.Exported,
+            v.Missing,
+            v.MissingLateBeyondSettle,
+            v.Duplicated,
+            v.DuplicatedLateBeyondSettle,
+            v.Unexpected,
+            r.Faults.SdkRetries,
+            r.Faults.AwsErrors,
+            r.Faults.LostResponses,
+            r.Faults.Crashes,
+            c.ExportRedeliveries,
+            c.SubscriptionRetries,
+            c.SubscriptionDuplicates,
+            c.DeletesForgotten,
+            c.BackfillInvocations,
+            r.Tasks.Failed + r.Tasks.Cancelled,
+            c.Event("checkpoint.conflict"),
+            r.DeadLetterDepthAtEnd,
+            wall,
+            r.Failure,
+            r.ReportPath);
+    }
+}
+
+/// <summary>
+/// The reliability matrix: every fault alone, then mixed in seeded random schedules; each run verified
+/// record by record. <see cref="Quick"/> is the CI subset (reduced sizes, the most important scenarios).
+/// </summary>
+public static class ReliabilityMatrix
+{
+    /// <summary>The full matrix. Sizes fit a 2-core machine at speed 60.</summary>
+    public static IReadOnlyList<MatrixScenario> Full(double speed = 60)
+    {
+        var b = new ScenarioOptions
+        {
+            LogGroups = 2,
+            EnisPerLogGroup = 8,
+            Duration = TimeSpan.FromMinutes(30),
+            RecordsPerEniPerMinute = 2,
+            DeliveryDelay = TimeSpan.FromMinutes(4),
+            LateFraction = 0.05,
+            Lateness = TimeSpan.FromMinutes(10),
+            SilentLogGroups = 1,
+            ForeignExports = 1,
+            Speed = speed,
+            Seed = 42,
+            DrainTimeout = TimeSpan.FromMinutes(90),
+        };
+        var list = new List<MatrixScenario>
+        {
+            new("baseline", "no faults (1 foreign export task)", b),
+            new("aws-errors", "5 % of AWS calls answered ThrottlingException / 5xx (SDK retries)", b with { Faults = new() { AwsErrorRate = 0.05 } }),
+            new("aws-lost-responses", "5 % of AWS calls done but the response lost (5xx / connection reset)", b with { Faults = new() { LostResponseRate = 0.05 } }),
+            new("aws-lost-responses, fast tasks", "20 % of AWS calls done but the response lost; export tasks finish in 1 s (before the SDK's retry)", b with { ExportTiming = FastTasks, Faults = new() { LostResponseRate = 0.2 } }),
+            new("slot-held", "3 foreign export tasks hold the account's slot 10 min each", b with { ForeignExports = 3, ForeignExportDuration = TimeSpan.FromMinutes(10) }),
+            new("tasks-failed-cancelled", "2 export tasks end FAILED, 2 CANCELLED", b with { Faults = new() { FailedTasks = 2, CancelledTasks = 2 } }),
+        };
+        list.AddRange(CrashSteps.All.Select(step => new MatrixScenario(
+            "crash " + step,
+            $"the process dies at {step} (30 % of the times it is reached, at most 2)",
+            b with { Faults = new() { CrashAt = [step], CrashRate = 0.3, MaxCrashesPerStep = 2 } })));
+        list.AddRange(
+        [
+            new("duplicate-deliveries", "20 % of subscription payloads delivered twice", b with { Faults = new() { DuplicateDeliveryRate = 0.2 } }),
+            new("esm-redelivery", "the event source mapping does not delete 10 % of succeeded records", b with { Faults = new() { ForgetDeleteRate = 0.1 } }),
+            new("concurrent-export", "30 % of batches also run by a second export function at the same time", b with { Faults = new() { ConcurrentExportRate = 0.3 } }),
+            new("late-beyond-settle", "5 % of records up to 25 min late (settle delay 15 min)", b with { Lateness = TimeSpan.FromMinutes(25) }),
+            new("clock-skew-ahead", "functions' clock 3 min ahead of the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(3) } }),
+            new("clock-skew-behind", "functions' clock 3 min behind the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(-3) } }),
+        ]);
+        for (var seed = 1; seed <= 3; seed++)
+        {
+            list.Add(new MatrixScenario($"mixed seed {seed}", "all faults at once (seeded schedule)", b with { Seed = seed, ForeignExports = 2, Faults = Mixed }));
+        }
+
+        return list;
+    }
+
+    /// <summary>The CI subset: the scenarios that matter most, at reduced sizes (well under 2 minutes on 2 cores).</summary>
+    public static IReadOnlyList<MatrixScenario> Quick(double speed = 60)
+    {
+        var b = new ScenarioOptions
+        {
+            LogGroups = 2,
+            EnisPerLogGroup = 4,
+            Duration = TimeSpan.FromMinutes(10),
+            RecordsPerEniPerMinute = 2,
+            DeliveryDelay = TimeSpan.FromMinutes(2),
+            LateFraction = 0.05,
+            Lateness = TimeSpan.FromMinutes(3),
+            SettleDelay = TimeSpan.FromMinutes(5),
+            ClaimLease = TimeSpan.FromMinutes(5),
+            SilentLogGroups = 1,
+            ForeignExports = 1,
+            ForeignExportDuration = TimeSpan.FromMinutes(2),
+            Speed = speed,
+            Seed = 7,
+            DrainTimeout = TimeSpan.FromMinutes(45),
+        };
+        return
+        [
+            new("crash around create and checkpoint", "the process dies around CreateExportTask, around checkpoint writes and between log groups (50 %, once each)", b with { Faults = new() { CrashAt = [CrashSteps.ExportAfterCreate, CrashSteps.ExportBeforeCheckpointWrite, CrashSteps.ExportAfterCheckpointWrite, CrashSteps.ExportBetweenLogGroups], CrashRate = 0.5, MaxCrashesPerStep = 1 } }),
+            new("mixed", "all faults at once (seeded schedule)", b with { Faults = Mixed }),
+        ];
+    }
+
+    /// <summary>Export tasks that finish within a second: a task is done before the SDK retries the call that created it.</summary>
+    public static LocalCloud.ExportTaskTiming FastTasks { get; } = new(TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.Zero);
+
+    /// <summary>Every fault at once, at rates the harness can keep up with.</summary>
+    public static FaultOptions Mixed { get; } = new()
+    {
+        AwsErrorRate = 0.03,
+        LostResponseRate = 0.05,
+        CrashAt = CrashSteps.All,
+        CrashRate = 0.1,
+        MaxCrashesPerStep = 1,
+        DuplicateDeliveryRate = 0.1,
+        ForgetDeleteRate = 0.05,
+        ConcurrentExportRate = 0.2,
+        FunctionClockOffset = TimeSpan.FromMinutes(1),
+        FailedTasks = 1,
+        CancelledTasks = 1,
+    };
+
+    /// <summary>Runs the scenarios one after the other on one moto_server; each run writes its report under <paramref name="output"/>.</summary>
+    public static async Task<IReadOnlyList<MatrixRow>> RunAsync(Uri moto, IReadOnlyList<MatrixScenario> scenarios, string output, Action<string>? onProgress, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(scenarios);
+        var rows = new List<MatrixRow>();
+        for (var i = 0; i < scenarios.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var scenario = scenarios[i];
+            var dir = Path.Combine(output, $"{i + 1:00}-{Slug(scenario.Name)}");
+            onProgress?.Invoke($"[{i + 1}/{scenarios.Count}] {scenario.Name}: {scenario.What}");
+            var watch = Stopwatch.StartNew();
+            var result = await ScenarioRunner.RunAsync(moto, scenario.Options with { OutputDirectory = dir }, null, ct).ConfigureAwait(false);
+            var row = MatrixRow.From(scenario, result, watch.Elapsed);
+            rows.Add(row);
+            onProgress?.Invoke(string.Create(CultureInfo.InvariantCulture, $"[{i + 1}/{scenarios.Count}] {scenario.Name}: {(row.Pass ? "PASS" : "FAIL")} missing {row.Missing} ({row.MissingExplained} late beyond settle), duplicated {row.Duplicated}, {row.Wall.TotalSeconds:0} s{(row.Failure is null ? string.Empty : ": " + row.Failure)}"));
+        }
+
+        Directory.CreateDirectory(output);
+        await File.WriteAllTextAsync(Path.Combine(output, "matrix.md"), Markdown(rows), ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(output, "matrix.json"), Json(rows), ct).ConfigureAwait(false);
+        return rows;
+    }
+
+    public static string Markdown(IReadOnlyList<MatrixRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var inv = CultureInfo.InvariantCulture;
+        var md = new StringBuilder();
+        md.AppendLine("| Scenario | Faults | Records | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ | Wall | Verdict |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        foreach (var r in rows)
+        {
+            md.AppendLine(inv, $"| {r.Scenario} | {r.What} | {r.Generated} | {r.Exported} | {r.MissingUnexplained} | {r.MissingExplained} | {r.Duplicated} | {r.Unexpected} | {r.SdkRetries} | {r.InjectedAwsErrors} / {r.LostResponses} | {r.Crashes} | {r.EsmRedeliveries} | {r.AsyncRetries} | {r.DuplicateDeliveries} | {r.FailedTasks} | {r.CheckpointConflicts} | {r.DeadLetters} | {r.Wall.TotalSeconds:0} s | {(r.Pass ? "PASS" : "FAIL" + (r.Failure is null ? string.Empty : ": " + r.Failure.Replace('|', '/')))} |");
+        }
+
+        var total = rows.Aggregate(TimeSpan.Zero, (t, r) => t + r.Wall);
+        md.AppendLine();
+        md.AppendLine(inv, $"{rows.Count(r => r.Pass)} of {rows.Count} scenarios passed; {rows.Sum(r => r.Generated)} records, {rows.Sum(r => r.MissingUnexplained)} missing unexplained, {rows.Sum(r => r.MissingExplained)} missing explained by policy (late beyond settle), {rows.Sum(r => r.DuplicatedUnexplained)} duplicated unexplained; {total.TotalMinutes:0.0} min wall.");
+        return md.ToString();
+    }
+
+    public static string Json(IReadOnlyList<MatrixRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteBoolean("pass", rows.All(r => r.Pass));
+            json.WriteStartArray("scenarios");
+            foreach (var r in rows)
+            {
+                json.WriteStartObject();
+                json.WriteString("scenario", r.Scenario);
+                json.WriteString("faults", r.What);
+                json.WriteString("verdict", r.Pass ? "PASS" : "FAIL");
+                json.WriteString("failure", r.Failure);
+                json.WriteNumber("records", r.Generated);
+                json.WriteNumber("exported", r.Exported);
+                json.WriteNumber("missing", r.Missing);
+                json.WriteNumber("missingUnexplained", r.MissingUnexplained);
+                json.WriteNumber("missingExplainedLateBeyondSettle", r.MissingExplained);
+                json.WriteNumber("duplicated", r.Duplicated);
+                json.WriteNumber("duplicatedUnexplained", r.DuplicatedUnexplained);
+                json.WriteNumber("duplicatedExplainedLateReexport", r.DuplicatedExplained);
+                json.WriteNumber("unexpected", r.Unexpected);
+                json.WriteNumber("sdkRetries", r.SdkRetries);
+                json.WriteNumber("injectedAwsErrors", r.InjectedAwsErrors);
+                json.WriteNumber("lostResponses", r.LostResponses);
+                json.WriteNumber("crashes", r.Crashes);
+                json.WriteNumber("esmRedeliveries", r.EsmRedeliveries);
+                json.WriteNumber("asyncInvokeRetries", r.AsyncRetries);
+                json.WriteNumber("duplicateDeliveries", r.DuplicateDeliveries);
+                json.WriteNumber("deletesForgotten", r.DeletesForgotten);
+                json.WriteNumber("backfillRuns", r.BackfillRuns);
+                json.WriteNumber("failedOrCancelledTasks", r.FailedTasks);
+                json.WriteNumber("checkpointConflicts", r.CheckpointConflicts);
+                json.WriteNumber("deadLetterMessages", r.DeadLetters);
+                json.WriteNumber("wallSeconds", Math.Round(r.Wall.TotalSeconds, 1));
+                json.WriteString("report", r.ReportPath);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
+    private static string Slug(string name) =>
+        new(name.Select(ch => char.IsAsciiLetterOrDigit(ch) ? ch : '-').ToArray());
+}

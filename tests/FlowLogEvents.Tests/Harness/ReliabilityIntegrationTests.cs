@@ -1,0 +1,45 @@
+using FlowLogEvents.Local.Harness;
+using FlowLogEvents.Tests.Integration;
+
+namespace FlowLogEvents.Tests.Harness;
+
+/// <summary>
+/// The CI subset of the reliability matrix (<c>dotnet run --project src/FlowLogEvents.Local -c Release -- matrix --quick</c>):
+/// the real functions under injected faults, at reduced sizes. Fails on any missing record, any
+/// duplicate not explained by the late-record policy, or any unexpected line.
+/// </summary>
+[Trait("Category", "Integration")]
+[Collection(SerialLocalRuns.Name)]
+public sealed class ReliabilityIntegrationTests(MotoServer moto) : IClassFixture<MotoServer>, IDisposable
+{
+    private readonly string _output = Path.Combine(Path.GetTempPath(), "flowlogevents-reliability-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public static TheoryData<string> Scenarios() => [.. ReliabilityMatrix.Quick().Select(s => s.Name)];
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_output))
+        {
+            Directory.Delete(_output, recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task Scenario_LosesNothing_DuplicatesNothing(string name)
+    {
+        var scenario = Assert.Single(ReliabilityMatrix.Quick(), s => s.Name == name);
+
+        var rows = await ReliabilityMatrix.RunAsync(moto.Endpoint, [scenario], _output, null, CancellationToken.None);
+
+        var row = Assert.Single(rows);
+        var detail = ReliabilityMatrix.Markdown(rows) + "\n" + await File.ReadAllTextAsync(Path.Combine(Path.GetDirectoryName(row.ReportPath)!, "summary.md"));
+        Assert.True(row.Failure is null, detail);
+        Assert.True((row.MissingUnexplained, row.DuplicatedUnexplained, row.Unexpected) == (0, 0, 0), detail);
+        Assert.Equal(row.Generated, row.Exported - row.Duplicated + row.Missing);
+
+        // The faults really happened.
+        Assert.True(row.Crashes > 0, "a process died at a crash point\n" + detail);
+        Assert.True(row.EsmRedeliveries > 0, "the event source mapping redelivered records\n" + detail);
+    }
+}
