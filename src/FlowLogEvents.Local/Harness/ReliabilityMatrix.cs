@@ -14,6 +14,7 @@ public sealed record MatrixRow(
     string Scenario,
     string What,
     int Generated,
+    int IngestedLate,
     int Exported,
     int Missing,
     int MissingExplained,
@@ -54,11 +55,12 @@ public sealed record MatrixRow(
             scenario.Name,
             scenario.What,
             r.GeneratedRecords,
+            c.IngestedAfterSettle,
             v.Exported,
             v.Missing,
             v.MissingLateBeyondSettle,
             v.Duplicated,
-            v.DuplicatedLateBeyondSettle,
+            v.DuplicatedByLateReexport,
             v.Unexpected,
             r.Faults.SdkRetries,
             r.Faults.AwsErrors,
@@ -120,7 +122,8 @@ public static class ReliabilityMatrix
             new("duplicate-deliveries", "20 % of subscription payloads delivered twice", b with { Faults = new() { DuplicateDeliveryRate = 0.2 } }),
             new("esm-redelivery", "the event source mapping does not delete 10 % of succeeded records", b with { Faults = new() { ForgetDeleteRate = 0.1 } }),
             new("concurrent-export", "30 % of batches also run by a second export function at the same time", b with { Faults = new() { ConcurrentExportRate = 0.3 } }),
-            new("late-beyond-settle", "5 % of records up to 25 min late (settle delay 15 min)", b with { Lateness = TimeSpan.FromMinutes(25) }),
+            new("late-beyond-settle", "5 % of records up to 25 min late (settle delay 15 min), LATE_EVENTS=report", b with { Lateness = TimeSpan.FromMinutes(25) }),
+            new("late-beyond-settle, reexport", "5 % of records up to 25 min late (settle delay 15 min), LATE_EVENTS=reexport", b with { Lateness = TimeSpan.FromMinutes(25), LateEvents = "reexport" }),
             new("clock-skew-ahead", "functions' clock 3 min ahead of the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(3) } }),
             new("clock-skew-behind", "functions' clock 3 min behind the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(-3) } }),
         ]);
@@ -157,6 +160,7 @@ public static class ReliabilityMatrix
         [
             new("crash around create and checkpoint", "the process dies around CreateExportTask, around checkpoint writes and between log groups (50 %, once each)", b with { Faults = new() { CrashAt = [CrashSteps.ExportAfterCreate, CrashSteps.ExportBeforeCheckpointWrite, CrashSteps.ExportAfterCheckpointWrite, CrashSteps.ExportBetweenLogGroups], CrashRate = 0.5, MaxCrashesPerStep = 1 } }),
             new("mixed", "all faults at once (seeded schedule)", b with { Faults = Mixed }),
+            new("late beyond settle, reexport", "20 % of records up to 10 min late (settle delay 5 min), LATE_EVENTS=reexport", b with { LateFraction = 0.2, Lateness = TimeSpan.FromMinutes(10), LateEvents = "reexport" }),
         ];
     }
 
@@ -208,16 +212,16 @@ public static class ReliabilityMatrix
         ArgumentNullException.ThrowIfNull(rows);
         var inv = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        md.AppendLine("| Scenario | Faults | Records | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ | Wall | Verdict |");
-        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        md.AppendLine("| Scenario | Faults | Records | Ingested later than settle | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Duplicated, late re-export (policy) | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ | Wall | Verdict |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in rows)
         {
-            md.AppendLine(inv, $"| {r.Scenario} | {r.What} | {r.Generated} | {r.Exported} | {r.MissingUnexplained} | {r.MissingExplained} | {r.Duplicated} | {r.Unexpected} | {r.SdkRetries} | {r.InjectedAwsErrors} / {r.LostResponses} | {r.Crashes} | {r.EsmRedeliveries} | {r.AsyncRetries} | {r.DuplicateDeliveries} | {r.FailedTasks} | {r.CheckpointConflicts} | {r.DeadLetters} | {r.Wall.TotalSeconds:0} s | {(r.Pass ? "PASS" : "FAIL" + (r.Failure is null ? string.Empty : ": " + r.Failure.Replace('|', '/')))} |");
+            md.AppendLine(inv, $"| {r.Scenario} | {r.What} | {r.Generated} | {r.IngestedLate} | {r.Exported} | {r.MissingUnexplained} | {r.MissingExplained} | {r.DuplicatedUnexplained} | {r.DuplicatedExplained} | {r.Unexpected} | {r.SdkRetries} | {r.InjectedAwsErrors} / {r.LostResponses} | {r.Crashes} | {r.EsmRedeliveries} | {r.AsyncRetries} | {r.DuplicateDeliveries} | {r.FailedTasks} | {r.CheckpointConflicts} | {r.DeadLetters} | {r.Wall.TotalSeconds:0} s | {(r.Pass ? "PASS" : "FAIL" + (r.Failure is null ? string.Empty : ": " + r.Failure.Replace('|', '/')))} |");
         }
 
         var total = rows.Aggregate(TimeSpan.Zero, (t, r) => t + r.Wall);
         md.AppendLine();
-        md.AppendLine(inv, $"{rows.Count(r => r.Pass)} of {rows.Count} scenarios passed; {rows.Sum(r => r.Generated)} records, {rows.Sum(r => r.MissingUnexplained)} missing unexplained, {rows.Sum(r => r.MissingExplained)} missing explained by policy (late beyond settle), {rows.Sum(r => r.DuplicatedUnexplained)} duplicated unexplained; {total.TotalMinutes:0.0} min wall.");
+        md.AppendLine(inv, $"{rows.Count(r => r.Pass)} of {rows.Count} scenarios passed; {rows.Sum(r => r.Generated)} records, {rows.Sum(r => r.MissingUnexplained)} missing unexplained, {rows.Sum(r => r.MissingExplained)} missing explained by policy (late beyond settle), {rows.Sum(r => r.DuplicatedUnexplained)} duplicated unexplained, {rows.Sum(r => r.DuplicatedExplained)} duplicated explained by policy (late re-export); {total.TotalMinutes:0.0} min wall.");
         return md.ToString();
     }
 
@@ -238,6 +242,7 @@ public static class ReliabilityMatrix
                 json.WriteString("verdict", r.Pass ? "PASS" : "FAIL");
                 json.WriteString("failure", r.Failure);
                 json.WriteNumber("records", r.Generated);
+                json.WriteNumber("ingestedLaterThanSettle", r.IngestedLate);
                 json.WriteNumber("exported", r.Exported);
                 json.WriteNumber("missing", r.Missing);
                 json.WriteNumber("missingUnexplained", r.MissingUnexplained);

@@ -150,7 +150,7 @@ public static class RunReport
             json.WriteNumber("backfillInvocations", c.BackfillInvocations);
             json.WriteNumber("backfillErrors", c.BackfillErrors);
             json.WriteNumber("missingLateBeyondSettle", v.MissingLateBeyondSettle);
-            json.WriteNumber("duplicatedLateBeyondSettle", v.DuplicatedLateBeyondSettle);
+            json.WriteNumber("duplicatedByLateReexport", v.DuplicatedByLateReexport);
             json.WriteStartObject("counters");
             foreach (var (name, value) in result.Faults.All)
             {
@@ -202,7 +202,7 @@ public static class RunReport
         md.AppendLine(inv, $"- Queue at the end: {result.QueueDepthAtEnd} messages, DLQ {result.DeadLetterDepthAtEnd}. Queue timing: {result.QueueTiming.DelaySeconds} s delay, {result.QueueTiming.VisibilityTimeoutSeconds} s visibility (template values / speed), maxReceiveCount {result.QueueTiming.MaxReceiveCount}.");
         if (result.Options.Faults.Any)
         {
-            md.AppendLine(inv, $"- Faults: {result.Options.Faults.Describe()}; {result.Faults.AwsErrors} AWS errors and {result.Faults.LostResponses} lost responses injected, {result.Faults.SdkRetries} SDK retries, {result.Faults.Crashes} process deaths; {c.ExportRedeliveries} SQS records redelivered, {c.SubscriptionRetries} async-invoke retries, {c.SubscriptionDuplicates} duplicate deliveries, {c.DeletesForgotten} deletes forgotten, {c.BackfillInvocations} concurrent export runs; missing late beyond settle {v.MissingLateBeyondSettle}.");
+            md.AppendLine(inv, $"- Faults: {result.Options.Faults.Describe()}; {result.Faults.AwsErrors} AWS errors and {result.Faults.LostResponses} lost responses injected, {result.Faults.SdkRetries} SDK retries, {result.Faults.Crashes} process deaths; {c.ExportRedeliveries} SQS records redelivered, {c.SubscriptionRetries} async-invoke retries, {c.SubscriptionDuplicates} duplicate deliveries, {c.DeletesForgotten} deletes forgotten, {c.BackfillInvocations} concurrent export runs; missing late beyond settle {v.MissingLateBeyondSettle}, duplicated by late re-exports {v.DuplicatedByLateReexport}.");
         }
 
         md.AppendLine(inv, $"- Report: `{result.ReportPath}`; function log: `{result.FunctionLogPath}`.");

@@ -75,6 +75,11 @@ public static class ScenarioRunner
             ["SettleDelaySeconds"] = ((long)settle.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             ["DebounceSeconds"] = ((long)debounce.TotalSeconds).ToString(CultureInfo.InvariantCulture),
         };
+        if (options.LateEvents is { } lateEvents)
+        {
+            parameters["LateEvents"] = lateEvents;
+        }
+
         if (options.ClaimLease is { } lease)
         {
             parameters["ClaimLeaseSeconds"] = ((long)lease.TotalSeconds).ToString(CultureInfo.InvariantCulture);
@@ -149,6 +154,7 @@ public static class ScenarioRunner
         var esmTask = Task.Run(() => esm.RunAsync(stop.Token), CancellationToken.None);
         var written = 0;
         var lateBeyondSettle = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        var reexport = string.Equals(options.LateEvents, "reexport", StringComparison.Ordinal);
         var traffic = Task.Run(() => WriteTrafficAsync(plan, cloud, clock, settle, delivery, counters, () => Interlocked.Increment(ref written), m => lateBeyondSettle.TryAdd(m, 0), stop.Token), CancellationToken.None);
         var foreign = Task.Run(() => HoldSlotsAsync(options, trafficStart, cloud.Front, clock, counters, stop.Token), CancellationToken.None);
         var failing = Task.Run(() => FailTasksAsync(options, trafficStart, cloud.Front, clock, stop.Token), CancellationToken.None);
@@ -190,7 +196,9 @@ public static class ScenarioRunner
             phase = traffic.IsCompleted ? "draining exports" : "traffic";
             onProgress?.Invoke(new ScenarioProgress(phase, now, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
 
-            if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done))
+            // Late records carry old timestamps: under LATE_EVENTS=reexport their signals may still be on the queue
+            // while every checkpoint already looks done, so that run also waits for an empty queue.
+            if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done) && (!reexport || queueDepth == 0))
             {
                 break;
             }
@@ -220,7 +228,9 @@ public static class ScenarioRunner
         }
 
         var expected = plan.Groups.ToDictionary(g => g.Name, g => (IReadOnlyCollection<string>)plan.RecordsOf(g.Name).Select(r => r.Message).ToList(), StringComparer.Ordinal);
-        var verification = await Verifier.VerifyAsync(cloud.S3, cloud.Bucket, exportSettings.Policy.ExportPrefix, expected, lateBeyondSettle.Keys.ToHashSet(StringComparer.Ordinal), CancellationToken.None).ConfigureAwait(false);
+        var verification = await Verifier.VerifyAsync(cloud.S3, cloud.Bucket, exportSettings.Policy.ExportPrefix, expected,
+            reexport ? null : lateBeyondSettle.Keys.ToHashSet(StringComparer.Ordinal), // under reexport a missing late record is a failure
+            CancellationToken.None).ConfigureAwait(false);
         progress = await GroupProgressAsync(plan, checkpoints, CancellationToken.None).ConfigureAwait(false);
 
         var result = new ScenarioResult
@@ -385,7 +395,8 @@ public static class ScenarioRunner
                 plan.LastTimestampOf(group.Name),
                 stored?.Value.ExportedThrough,
                 stored?.Value.InFlight is not null,
-                stored?.Value.ExportsCompleted ?? 0L));
+                stored?.Value.ExportsCompleted ?? 0L,
+                stored?.Value.LateExports.Count ?? 0));
         }
 
         return result;

@@ -13,8 +13,11 @@ public sealed record LogGroupVerdict(string LogGroup, int Expected, int Exported
     /// <summary>Of <see cref="Missing"/>: records ingested later than the settle delay (the late-record policy's business).</summary>
     public int MissingLateBeyondSettle { get; init; }
 
-    /// <summary>Of <see cref="Duplicated"/>: extra copies of records ingested later than the settle delay (a re-export of a late range).</summary>
-    public int DuplicatedLateBeyondSettle { get; init; }
+    /// <summary>
+    /// Of <see cref="Duplicated"/>: extra copies explained by the late-record policy <c>LATE_EVENTS=reexport</c>: copies in
+    /// objects under <c>&lt;prefix&gt;/&lt;log group&gt;/late/</c> of a record that is at most once in the regular exports.
+    /// </summary>
+    public int DuplicatedByLateReexport { get; init; }
 }
 
 /// <summary>The verdict of a run.</summary>
@@ -35,10 +38,13 @@ public sealed record Verification(IReadOnlyList<LogGroupVerdict> LogGroups, int 
 
     public int MissingLateBeyondSettle => LogGroups.Sum(g => g.MissingLateBeyondSettle);
 
-    public int DuplicatedLateBeyondSettle => LogGroups.Sum(g => g.DuplicatedLateBeyondSettle);
+    public int DuplicatedByLateReexport => LogGroups.Sum(g => g.DuplicatedByLateReexport);
 
     public bool Ok => Missing == 0 && Duplicated == 0 && Unexpected == 0;
 }
+
+/// <summary>One exported line: its log group, its message, and whether it came from a late range's re-export (a key under <c>&lt;log group&gt;/late/</c>).</summary>
+public readonly record struct ExportedLine(string LogGroup, string Message, bool LateReexport = false);
 
 /// <summary>
 /// Compares multisets per log group. Expected: every generated message. Exported: every line of
@@ -50,42 +56,53 @@ public static class Verifier
 {
     private const int Samples = 5;
 
-    /// <param name="lateBeyondSettle">Messages ingested more than the settle delay after their timestamp: missing or duplicated ones are counted apart (explained by the late-record policy).</param>
-    public static Verification Compare(IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, IEnumerable<(string LogGroup, string Message)> exported, IReadOnlySet<string>? lateBeyondSettle = null)
+    /// <summary>Where the export function puts a late range's re-export, under the log group's export prefix.</summary>
+    private const string LateFolder = "late/";
+
+    /// <param name="lateBeyondSettle">Messages ingested more than the settle delay after their timestamp: missing ones are counted apart (explained by the late-record policy <c>report</c>).</param>
+    public static Verification Compare(IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, IEnumerable<(string LogGroup, string Message)> exported, IReadOnlySet<string>? lateBeyondSettle = null) =>
+        Compare(expected, exported.Select(e => new ExportedLine(e.LogGroup, e.Message)), lateBeyondSettle);
+
+    /// <param name="lateBeyondSettle">Messages ingested more than the settle delay after their timestamp: missing ones are counted apart (explained by the late-record policy <c>report</c>).</param>
+    public static Verification Compare(IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, IEnumerable<ExportedLine> exported, IReadOnlySet<string>? lateBeyondSettle = null)
     {
         ArgumentNullException.ThrowIfNull(expected);
-        var seen = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        foreach (var (group, message) in exported)
+        ArgumentNullException.ThrowIfNull(exported);
+        var seen = new Dictionary<string, Dictionary<string, (int Regular, int Late)>>(StringComparer.Ordinal);
+        foreach (var line in exported)
         {
-            if (!seen.TryGetValue(group, out var counts))
+            if (!seen.TryGetValue(line.LogGroup, out var counts))
             {
-                seen[group] = counts = new Dictionary<string, int>(StringComparer.Ordinal);
+                seen[line.LogGroup] = counts = new Dictionary<string, (int Regular, int Late)>(StringComparer.Ordinal);
             }
 
-            counts[message] = counts.GetValueOrDefault(message) + 1;
+            var (regular, late) = counts.GetValueOrDefault(line.Message);
+            counts[line.Message] = line.LateReexport ? (regular, late + 1) : (regular + 1, late);
         }
 
         var verdicts = new List<LogGroupVerdict>();
         foreach (var group in expected.Keys.Concat(seen.Keys.Where(k => !expected.ContainsKey(k))).Distinct(StringComparer.Ordinal))
         {
             var want = expected.TryGetValue(group, out var w) ? w.ToHashSet(StringComparer.Ordinal) : [];
-            var got = seen.GetValueOrDefault(group) ?? new Dictionary<string, int>(StringComparer.Ordinal);
+            var got = seen.GetValueOrDefault(group) ?? new Dictionary<string, (int Regular, int Late)>(StringComparer.Ordinal);
             var missing = want.Where(m => !got.ContainsKey(m)).ToList();
-            var duplicated = got.Where(kv => want.Contains(kv.Key) && kv.Value > 1).ToList();
+            var duplicated = got.Where(kv => want.Contains(kv.Key) && kv.Value.Regular + kv.Value.Late > 1).ToList();
             var unexpected = got.Where(kv => !want.Contains(kv.Key)).ToList();
             verdicts.Add(new LogGroupVerdict(
                 group,
                 expected.TryGetValue(group, out var all) ? all.Count : 0,
-                got.Values.Sum(),
+                got.Values.Sum(c => c.Regular + c.Late),
                 missing.Count,
-                duplicated.Sum(kv => kv.Value - 1),
-                unexpected.Sum(kv => kv.Value),
+                duplicated.Sum(kv => kv.Value.Regular + kv.Value.Late - 1),
+                unexpected.Sum(kv => kv.Value.Regular + kv.Value.Late),
                 missing.Order(StringComparer.Ordinal).Take(Samples).ToList(),
                 duplicated.Select(kv => kv.Key).Order(StringComparer.Ordinal).Take(Samples).ToList(),
                 unexpected.Select(kv => kv.Key).Order(StringComparer.Ordinal).Take(Samples).ToList())
             {
                 MissingLateBeyondSettle = lateBeyondSettle is null ? 0 : missing.Count(lateBeyondSettle.Contains),
-                DuplicatedLateBeyondSettle = lateBeyondSettle is null ? 0 : duplicated.Where(kv => lateBeyondSettle.Contains(kv.Key)).Sum(kv => kv.Value - 1),
+
+                // A re-exported late range may copy a record once more per re-export; a second regular copy is never explained.
+                DuplicatedByLateReexport = duplicated.Sum(kv => kv.Value.Regular <= 1 ? kv.Value.Regular + kv.Value.Late - 1 : kv.Value.Late),
             });
         }
 
@@ -95,7 +112,8 @@ public static class Verifier
     /// <summary>
     /// Lists <paramref name="exportPrefix"/> in the bucket, gunzips every <c>.gz</c> object, and
     /// compares. A key &lt;prefix&gt;/&lt;log group without leading /&gt;/&lt;task&gt;/&lt;stream&gt;/NNNNNN.gz
-    /// belongs to that log group (the longest matching name wins).
+    /// belongs to that log group (the longest matching name wins); one under
+    /// &lt;prefix&gt;/&lt;log group&gt;/late/ is a late range's re-export.
     /// </summary>
     public static Task<Verification> VerifyAsync(IAmazonS3 s3, string bucket, string exportPrefix, IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, CancellationToken ct) =>
         VerifyAsync(s3, bucket, exportPrefix, expected, null, ct);
@@ -110,7 +128,7 @@ public static class Verifier
             .Select(g => (Group: g, KeyPrefix: (prefix.Length == 0 ? string.Empty : prefix + "/") + g.TrimStart('/') + "/"))
             .OrderByDescending(p => p.KeyPrefix.Length)
             .ToList();
-        var lines = new List<(string, string)>();
+        var lines = new List<ExportedLine>();
         var objects = 0;
         string? token = null;
         do
@@ -124,7 +142,9 @@ public static class Verifier
                 }
 
                 objects++;
-                var group = groupPrefixes.FirstOrDefault(p => obj.Key.StartsWith(p.KeyPrefix, StringComparison.Ordinal)).Group ?? Verification.OtherGroup;
+                var match = groupPrefixes.FirstOrDefault(p => obj.Key.StartsWith(p.KeyPrefix, StringComparison.Ordinal));
+                var group = match.Group ?? Verification.OtherGroup;
+                var lateReexport = match.Group is not null && obj.Key.AsSpan(match.KeyPrefix.Length).StartsWith(LateFolder, StringComparison.Ordinal);
                 using var response = await s3.GetObjectAsync(bucket, obj.Key, ct).ConfigureAwait(false);
                 using var gzip = new GZipStream(response.ResponseStream, CompressionMode.Decompress);
                 using var reader = new StreamReader(gzip, Encoding.UTF8);
@@ -132,7 +152,7 @@ public static class Verifier
                 {
                     if (line.Length > 0)
                     {
-                        lines.Add((group, StripTimestamp(line)));
+                        lines.Add(new ExportedLine(group, StripTimestamp(line), lateReexport));
                     }
                 }
             }

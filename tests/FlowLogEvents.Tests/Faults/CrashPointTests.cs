@@ -54,14 +54,33 @@ public sealed class CrashPointTests
     }
 
     [Fact]
-    public void Verifier_CountsLateBeyondSettleApart()
+    public void Verifier_MissingLateBeyondSettle_CountedApart()
     {
         var expected = new Dictionary<string, IReadOnlyCollection<string>>(StringComparer.Ordinal) { ["/g"] = ["a", "b", "late1", "late2"] };
-        var exported = new[] { ("/g", "a"), ("/g", "a"), ("/g", "late2"), ("/g", "late2") };
+        var exported = new[] { ("/g", "a"), ("/g", "late2") };
 
         var v = Verifier.Compare(expected, exported, new HashSet<string>(["late1", "late2"], StringComparer.Ordinal));
 
         Assert.Equal((2, 1), (v.Missing, v.MissingLateBeyondSettle));
-        Assert.Equal((2, 1), (v.Duplicated, v.DuplicatedLateBeyondSettle));
+        Assert.Equal((0, 0), (v.Duplicated, v.DuplicatedByLateReexport));
+    }
+
+    [Fact]
+    public void Verifier_CopiesUnderLateFolder_ExplainedOnlyWhenOnceInRegularExports()
+    {
+        var expected = new Dictionary<string, IReadOnlyCollection<string>>(StringComparer.Ordinal) { ["/g"] = ["ontime", "late", "twice", "twice-plus-late"] };
+        var exported = new ExportedLine[]
+        {
+            new("/g", "ontime"), new("/g", "ontime", LateReexport: true), // on-time record re-exported with its stream's late range: explained
+            new("/g", "late", LateReexport: true), new("/g", "late", LateReexport: true), // late record in two overlapping late ranges: explained
+            new("/g", "twice"), new("/g", "twice"), // twice in the regular exports: never explained
+            new("/g", "twice-plus-late"), new("/g", "twice-plus-late"), new("/g", "twice-plus-late", LateReexport: true),
+        };
+
+        var v = Verifier.Compare(expected, exported);
+
+        Assert.Equal(0, v.Missing);
+        Assert.Equal(5, v.Duplicated);
+        Assert.Equal(3, v.DuplicatedByLateReexport);
     }
 }

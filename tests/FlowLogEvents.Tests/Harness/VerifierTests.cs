@@ -49,7 +49,7 @@ public sealed class VerifierTests
     [Fact]
     public void Compare_NothingExported_AllMissing()
     {
-        var verification = Verifier.Compare(Expected, []);
+        var verification = Verifier.Compare(Expected, Array.Empty<ExportedLine>());
 
         Assert.Equal((5, 0, 5), (verification.Expected, verification.Exported, verification.Missing));
     }
