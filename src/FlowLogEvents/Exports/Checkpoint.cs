@@ -115,7 +115,8 @@ public static class EquatableList
     public static EquatableList<T> Create<T>(ReadOnlySpan<T> items) => new(items.ToArray());
 }
 
-public sealed record CompletedExport(string TaskId, string TaskName, long From, long To, DateTimeOffset CompletedAt);
+/// <param name="PlannedAt">When its window was planned (before its task was created); absent in checkpoints written before it was kept.</param>
+public sealed record CompletedExport(string TaskId, string TaskName, long From, long To, DateTimeOffset CompletedAt, DateTimeOffset? PlannedAt = null);
 
 /// <summary>A checkpoint object that cannot be read; it is never overwritten by a guess.</summary>
 public sealed class CheckpointFormatException(string message, Exception? inner = null) : Exception(message, inner);

@@ -58,6 +58,10 @@ public static class CheckpointJson
                 WriteInstant(json, "from", c.From);
                 WriteInstant(json, "to", c.To);
                 json.WriteString("completedAt", Iso(c.CompletedAt));
+                if (c.PlannedAt is { } planned)
+                {
+                    json.WriteString("plannedAt", Iso(planned));
+                }
                 json.WriteEndObject();
             }
 
@@ -146,7 +150,7 @@ public static class CheckpointJson
             CompletedExport? last = null;
             if (root.OptionalObject("lastCompleted") is { } c)
             {
-                last = new CompletedExport(c.String("taskId"), c.String("taskName"), c.Millis("from"), c.Millis("to"), c.Instant("completedAt"));
+                last = new CompletedExport(c.String("taskId"), c.String("taskName"), c.Millis("from"), c.Millis("to"), c.Instant("completedAt"), c.OptionalInstant("plannedAt"));
             }
 
             var checkpoint = new Checkpoint

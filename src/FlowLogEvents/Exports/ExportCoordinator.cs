@@ -317,7 +317,7 @@ public sealed class ExportCoordinator
         {
             ExportedThrough = inFlight.To,
             InFlight = null,
-            LastCompleted = new CompletedExport(task.TaskId, inFlight.TaskName, inFlight.From, inFlight.To, now),
+            LastCompleted = new CompletedExport(task.TaskId, inFlight.TaskName, inFlight.From, inFlight.To, now, inFlight.PlannedAt),
             ExportsCompleted = checkpoint.ExportsCompleted + 1,
             UpdatedAt = now,
         };
@@ -375,15 +375,39 @@ public sealed class ExportCoordinator
 
     /// <summary>
     /// A fresh data signal's events at or before what is covered (exported, or in the window in flight,
-    /// whose task may already have read the data) arrived later than the settle delay. Each such range is
-    /// logged with its stream and bounds and counted in LateSignals (alarmed on).
+    /// whose task may already have read the data) arrived later than the settle delay, unless the signal
+    /// proves they were ingested in time. Each late range is logged with its stream and bounds and counted
+    /// in LateSignals (alarmed on).
     /// </summary>
+    /// <remarks>
+    /// In time: the events were ingested (by <see cref="DataRange.IngestedBy"/> + skew, on CloudWatch's clock)
+    /// before the task of the window holding First was created, so they are in that export and in every later
+    /// one (later windows are planned later). That window was planned at a known instant when it is the window
+    /// in flight or the last completed one; otherwise no earlier than First + settle delay + skew, because every
+    /// window ends at least settle delay + skew before it is planned. A task is created after its window is
+    /// planned; the export function's clock is within skew of CloudWatch's. Such a signal is one seen before (an
+    /// SQS redelivery, a DLQ replay, a concurrent run), not late data, and re-exporting it would only duplicate.
+    /// </remarks>
     private List<LateRange> ReportLateEvents(ExportWork work, Checkpoint checkpoint)
     {
         var covered = Math.Max(checkpoint.ExportedThrough, checkpoint.InFlight?.To ?? long.MinValue);
         var late = new List<LateRange>();
+        var skew = (long)_policy.ClockSkewMargin.TotalMilliseconds;
         foreach (var range in work.DataRanges.Where(r => r.First <= covered).Distinct())
         {
+            if (range.IngestedBy + (2 * skew) <= WindowPlannedNoEarlierThan(checkpoint, range.First))
+            {
+                _telemetry.Info(
+                    "signal.covered",
+                    ("logGroup", work.LogGroup),
+                    ("logStream", range.LogStream),
+                    ("reason", "events ingested within the settle delay, so the export that covered their range holds them (a redelivered or replayed signal)"),
+                    ("firstEventTime", range.First),
+                    ("ingestedBy", range.IngestedBy),
+                    ("coveredThrough", covered));
+                continue;
+            }
+
             var to = Math.Min(covered, range.Last);
             late.Add(new LateRange(range.LogStream, range.First, to));
             _telemetry.Warn(
@@ -392,6 +416,7 @@ public sealed class ExportCoordinator
                 ("logStream", range.LogStream),
                 ("reason", "events arrived for a range that is already exported or being exported (later than the settle delay)"),
                 ("firstEventTime", range.First),
+                ("ingestedBy", range.IngestedBy),
                 ("exportedThrough", checkpoint.ExportedThrough),
                 ("coveredThrough", covered),
                 ("lateRangeEnd", to),
@@ -402,6 +427,22 @@ public sealed class ExportCoordinator
         }
 
         return late;
+    }
+
+    /// <summary>The earliest instant (export function's clock) the window holding <paramref name="eventTime"/> can have been planned at.</summary>
+    private long WindowPlannedNoEarlierThan(Checkpoint checkpoint, long eventTime)
+    {
+        if (checkpoint.InFlight is { LogStream: null } inFlight && inFlight.From <= eventTime && eventTime <= inFlight.To)
+        {
+            return inFlight.PlannedAt.ToUnixTimeMilliseconds();
+        }
+
+        if (checkpoint.LastCompleted is { PlannedAt: { } planned } last && last.From <= eventTime && eventTime <= last.To)
+        {
+            return planned.ToUnixTimeMilliseconds();
+        }
+
+        return eventTime + _policy.SettledLagMillis;
     }
 
     /// <summary>The checkpoint with the late ranges not queued before added, or null when there are none.</summary>

@@ -2,8 +2,11 @@ using FlowLogEvents.Signals;
 
 namespace FlowLogEvents.Exports;
 
-/// <summary>The events one fresh data signal stands for: one log stream's [First, Last].</summary>
-public readonly record struct DataRange(string? LogStream, long First, long Last);
+/// <summary>
+/// The events one fresh data signal stands for: one log stream's [First, Last], ingested no later than
+/// <paramref name="IngestedBy"/> (the end of the signal's debounce window, on the signal function's clock).
+/// </summary>
+public readonly record struct DataRange(string? LogStream, long First, long Last, long IngestedBy);
 
 /// <summary>
 /// The signals of one batch for one log group, coalesced: one work item asks for everything the
@@ -28,7 +31,7 @@ public sealed record ExportWork(Signal Merged, long? FirstDataEventTime, IReadOn
         Math.Max(Merged.WindowEnd - 1 + (long)clockSkew.TotalMilliseconds, Merged.LastEventTime);
 
     public static ExportWork From(Signal signal) => signal.Kind == SignalKind.Data
-        ? new(signal, signal.FirstEventTime, [new DataRange(signal.LogStream, signal.FirstEventTime, signal.LastEventTime)])
+        ? new(signal, signal.FirstEventTime, [new DataRange(signal.LogStream, signal.FirstEventTime, signal.LastEventTime, signal.WindowEnd)])
         : new(signal, null, []);
 
     public ExportWork Merge(Signal other)
@@ -45,7 +48,7 @@ public sealed record ExportWork(Signal Merged, long? FirstDataEventTime, IReadOn
             Continuations = Math.Max(Merged.Continuations, other.Continuations),
         };
         return other.Kind == SignalKind.Data
-            ? new ExportWork(merged, Math.Min(FirstDataEventTime ?? long.MaxValue, other.FirstEventTime), [.. DataRanges, new DataRange(other.LogStream, other.FirstEventTime, other.LastEventTime)])
+            ? new ExportWork(merged, Math.Min(FirstDataEventTime ?? long.MaxValue, other.FirstEventTime), [.. DataRanges, new DataRange(other.LogStream, other.FirstEventTime, other.LastEventTime, other.WindowEnd)])
             : new ExportWork(merged, FirstDataEventTime, DataRanges);
     }
 

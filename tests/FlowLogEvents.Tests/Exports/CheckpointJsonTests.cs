@@ -23,7 +23,7 @@ public sealed class CheckpointJsonTests
             TaskId = "7c9d2e4f-0000-4a1b-9c3d-1234567890ab",
             ClaimedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_795_705_200_456),
         },
-        LastCompleted = new CompletedExport("task-0011", "flowlogevents-x-1-2-1", 1_795_690_000_000, 1_795_700_000_000, DateTimeOffset.FromUnixTimeMilliseconds(1_795_701_000_789)),
+        LastCompleted = new CompletedExport("task-0011", "flowlogevents-x-1-2-1", 1_795_690_000_000, 1_795_700_000_000, DateTimeOffset.FromUnixTimeMilliseconds(1_795_701_000_789), DateTimeOffset.FromUnixTimeMilliseconds(1_795_700_900_321)),
         UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_795_705_200_999),
     };
 

@@ -174,7 +174,7 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(to, checkpoint.ExportedThrough);
         Assert.Null(checkpoint.InFlight);
         Assert.Equal(8, checkpoint.ExportsCompleted);
-        Assert.Equal(new CompletedExport("task-0001", TaskName(from, to, 1), from, to, At(T0 + (2 * Minute))), checkpoint.LastCompleted);
+        Assert.Equal(new CompletedExport("task-0001", TaskName(from, to, 1), from, to, At(T0 + (2 * Minute)), PlannedAt: At(T0)), checkpoint.LastCompleted);
         Assert.Equal(1, h.Tasks.CreateCalls);
         Assert.Equal([1.0], h.Telemetry.MetricValues("ExportsCompleted"));
         // One lag figure per run (now minus checkpoint): 40 min + 1 ms while the task ran, 17 min after it completed.

@@ -40,17 +40,55 @@ public sealed class LateEventsTests
     }
 
     [Fact]
-    public async Task RunAsync_EventsInsideTheWindowInFlight_AreLateUpToItsEnd()
+    public async Task RunAsync_EventsInsideTheWindowInFlightIngestedAfterItWasPlanned_AreLateUpToItsEnd()
     {
         using var h = new CoordinatorHarness();
         h.SeedExportedThrough(T0 - Hour);
         await h.RunAsync(ExportWork.From(DataSignal(T0 - Hour + 1, T0 - (50 * Minute), T0 - (30 * Minute), T0 - (29 * Minute))));
         var inFlight = h.Checkpoint!.InFlight!;
+        h.Advance(5 * Minute);
 
-        await h.RunAsync(ExportWork.From(Late(StreamA, T0 - (40 * Minute), T0 - (39 * Minute))));
+        await h.RunAsync(ExportWork.From(DataSignal(T0 - (40 * Minute), T0 - (39 * Minute), T0 + (4 * Minute), T0 + (5 * Minute)) with { LogStream = StreamA }));
 
         var late = Assert.Single(h.Telemetry.Events("events.late"));
         Assert.Equal((T0 - Hour, inFlight.To, T0 - (39 * Minute)), (late.GetProperty("exportedThrough").GetInt64(), late.GetProperty("coveredThrough").GetInt64(), late.GetProperty("lateRangeEnd").GetInt64()));
+    }
+
+    [Fact]
+    public async Task RunAsync_EventsInsideTheWindowInFlightIngestedBeforeItWasPlanned_Covered()
+    {
+        // Ingested 35 min after their timestamps (later than the settle delay) but before the window holding
+        // them was planned: that window's task reads them, so they are not late.
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - Hour);
+        await h.RunAsync(ExportWork.From(DataSignal(T0 - Hour + 1, T0 - (50 * Minute), T0 - (30 * Minute), T0 - (29 * Minute))));
+        h.Advance(5 * Minute);
+
+        await h.RunAsync(ExportWork.From(DataSignal(T0 - (40 * Minute), T0 - (39 * Minute), T0 - (6 * Minute), T0 - (5 * Minute)) with { LogStream = StreamA }));
+
+        Assert.Empty(h.Telemetry.Events("events.late"));
+        Assert.Single(h.Telemetry.Events("signal.covered"));
+        Assert.Empty(h.Checkpoint!.LateExports);
+    }
+
+    [Fact]
+    public async Task RunAsync_EventsOfTheLastCompletedWindowIngestedBeforeItWasPlanned_Covered()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.Tasks.InitialStatus = ExportTaskStatus.Completed;
+        h.SeedExportedThrough(T0 - Hour);
+        var work = ExportWork.From(DataSignal(T0 - Hour + 1, T0 - (50 * Minute), T0 - (30 * Minute), T0 - (29 * Minute)));
+        await h.RunAsync(work);
+        h.Advance(Minute);
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(T0), h.Checkpoint!.LastCompleted!.PlannedAt);
+        h.Advance(30 * Minute);
+
+        await h.RunAsync(ExportWork.From(DataSignal(T0 - (40 * Minute), T0 - (39 * Minute), T0 - (2 * Minute), T0 - Minute) with { LogStream = StreamA }));
+
+        Assert.Empty(h.Telemetry.Events("events.late"));
+        Assert.Single(h.Telemetry.Events("signal.covered"));
+        Assert.Empty(h.Checkpoint!.LateExports);
     }
 
     [Fact]
@@ -79,6 +117,42 @@ public sealed class LateEventsTests
         Assert.Equal(2, h.Tasks.Tasks.Count);
         Assert.Equal(new ExportTaskSpec(TaskName(T0 - (20 * Minute) + 1, T0 - (15 * Minute), 1), LogGroup, T0 - (20 * Minute) + 1, T0 - (15 * Minute), Bucket, Destination), h.Tasks.Tasks[1].Spec);
         Assert.Single(h.Telemetry.Events("task.completed"), e => e.TryGetProperty("late", out var l) && l.GetBoolean());
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportSignalIngestedInTimeSeenAgain_NotLateAndNothingReexported()
+    {
+        // An SQS redelivery, a DLQ replay or a concurrent run brings back a signal whose range has been exported
+        // since: its events were ingested 13-14 min after their timestamps, inside the settle delay (15 min) less
+        // the skew margin (1 min), so the export that covered them was created after they arrived.
+        using var h = new CoordinatorHarness(Reexport with { ClockSkewMargin = TimeSpan.FromMinutes(1) });
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        var replayed = DataSignal(T0 - (27 * Minute), T0 - (26 * Minute), T0 - (14 * Minute), T0 - (13 * Minute)) with { LogStream = StreamA };
+
+        await h.RunAsync(ExportWork.From(replayed));
+
+        Assert.Empty(h.Telemetry.Events("events.late"));
+        Assert.Empty(h.Telemetry.MetricValues("LateSignals"));
+        var covered = Assert.Single(h.Telemetry.Events("signal.covered"));
+        Assert.Equal((StreamA, T0 - (27 * Minute), T0 - (13 * Minute)), (covered.GetProperty("logStream").GetString(), covered.GetProperty("firstEventTime").GetInt64(), covered.GetProperty("ingestedBy").GetInt64()));
+        Assert.Empty(h.Checkpoint!.LateExports);
+        Assert.DoesNotContain(h.Tasks.Tasks, t => t.Spec.LogStreamPrefix is not null);
+    }
+
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(1, true)]
+    public async Task RunAsync_IngestedByAtTheSettleLessSkewBoundary_LateOnlyPastIt(long pastBoundaryMillis, bool late)
+    {
+        using var h = new CoordinatorHarness(DefaultPolicy with { ClockSkewMargin = TimeSpan.FromMinutes(1) });
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        var first = T0 - (30 * Minute);
+        var ingestedBy = first + (14 * Minute) + pastBoundaryMillis;
+
+        await h.RunAsync(ExportWork.From(DataSignal(first, first + Minute, ingestedBy - Minute, ingestedBy) with { LogStream = StreamA }));
+
+        Assert.Equal(late ? 1 : 0, h.Telemetry.Events("events.late").Count);
+        Assert.Equal(late ? 0 : 1, h.Telemetry.Events("signal.covered").Count);
     }
 
     [Fact]
