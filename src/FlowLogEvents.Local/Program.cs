@@ -31,6 +31,7 @@ internal static class Program
         var settle = new Option<int?>("--settle-delay") { Description = "SETTLE_DELAY_SECONDS (default: serverless.template's, 900)" };
         var debounce = new Option<int?>("--debounce") { Description = "DEBOUNCE_SECONDS (default: serverless.template's, 60)" };
         var claimLease = new Option<int?>("--claim-lease") { Description = "CLAIM_LEASE_SECONDS (default: serverless.template's, 900)" };
+        var minWindow = new Option<int?>("--min-export-window") { Description = "MIN_EXPORT_WINDOW_SECONDS (default: serverless.template's, 300)" };
         var lateEvents = new Option<string?>("--late-events") { Description = "LATE_EVENTS: report or reexport (default: serverless.template's, report)" };
         var foreign = Opt("--foreign-exports", "Export tasks of another tool that take the account's single export slot during the traffic", defaults.ForeignExports);
         var foreignMinutes = Opt("--foreign-export-minutes", "How long each of them holds the slot, simulated minutes", defaults.ForeignExportDuration.TotalMinutes);
@@ -41,7 +42,7 @@ internal static class Program
 
         var root = new RootCommand("FlowLogEvents local run: the real signal and export functions against moto_server, with a verdict on every flow record.")
         {
-            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, claimLease, lateEvents, foreign, foreignMinutes, instances, drain, output, keep,
+            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, claimLease, minWindow, lateEvents, foreign, foreignMinutes, instances, drain, output, keep,
         };
         var quick = new Option<bool>("--quick") { Description = "Only the CI subset, at reduced sizes" };
         var only = new Option<string?>("--only") { Description = "Only scenarios whose name contains this text" };
@@ -72,6 +73,7 @@ internal static class Program
                 Debounce = parse.GetValue(debounce) is { } d ? TimeSpan.FromSeconds(d) : null,
                 ClaimLease = parse.GetValue(claimLease) is { } l ? TimeSpan.FromSeconds(l) : null,
                 LateEvents = parse.GetValue(lateEvents),
+                MinExportWindow = parse.GetValue(minWindow) is { } w ? TimeSpan.FromSeconds(w) : null,
                 ForeignExports = parse.GetValue(foreign),
                 ForeignExportDuration = TimeSpan.FromMinutes(parse.GetValue(foreignMinutes)),
                 SignalInstances = parse.GetValue(instances),

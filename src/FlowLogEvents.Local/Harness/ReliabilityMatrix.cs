@@ -15,6 +15,7 @@ public sealed record MatrixRow(
     string What,
     int Generated,
     int IngestedLate,
+    int LateSignals,
     int Exported,
     int Missing,
     int MissingExplained,
@@ -33,6 +34,7 @@ public sealed record MatrixRow(
     int FailedTasks,
     int CheckpointConflicts,
     int DeadLetters,
+    int DeadLettersReplayed,
     TimeSpan Wall,
     string? Failure,
     string ReportPath)
@@ -56,6 +58,7 @@ public sealed record MatrixRow(
             scenario.What,
             r.GeneratedRecords,
             c.IngestedAfterSettle,
+            c.Event("events.late"),
             v.Exported,
             v.Missing,
             v.MissingLateBeyondSettle,
@@ -74,6 +77,7 @@ public sealed record MatrixRow(
             r.Tasks.Failed + r.Tasks.Cancelled,
             c.Event("checkpoint.conflict"),
             r.DeadLetterDepthAtEnd,
+            r.DeadLettersReplayed,
             wall,
             r.Failure,
             r.ReportPath);
@@ -212,11 +216,11 @@ public static class ReliabilityMatrix
         ArgumentNullException.ThrowIfNull(rows);
         var inv = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        md.AppendLine("| Scenario | Faults | Records | Ingested later than settle | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Duplicated, late re-export (policy) | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ | Wall | Verdict |");
-        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        md.AppendLine("| Scenario | Faults | Records | Ingested later than settle | Late signals | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Duplicated, late re-export (policy) | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ: replayed / left | Wall | Verdict |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in rows)
         {
-            md.AppendLine(inv, $"| {r.Scenario} | {r.What} | {r.Generated} | {r.IngestedLate} | {r.Exported} | {r.MissingUnexplained} | {r.MissingExplained} | {r.DuplicatedUnexplained} | {r.DuplicatedExplained} | {r.Unexpected} | {r.SdkRetries} | {r.InjectedAwsErrors} / {r.LostResponses} | {r.Crashes} | {r.EsmRedeliveries} | {r.AsyncRetries} | {r.DuplicateDeliveries} | {r.FailedTasks} | {r.CheckpointConflicts} | {r.DeadLetters} | {r.Wall.TotalSeconds:0} s | {(r.Pass ? "PASS" : "FAIL" + (r.Failure is null ? string.Empty : ": " + r.Failure.Replace('|', '/')))} |");
+            md.AppendLine(inv, $"| {r.Scenario} | {r.What} | {r.Generated} | {r.IngestedLate} | {r.LateSignals} | {r.Exported} | {r.MissingUnexplained} | {r.MissingExplained} | {r.DuplicatedUnexplained} | {r.DuplicatedExplained} | {r.Unexpected} | {r.SdkRetries} | {r.InjectedAwsErrors} / {r.LostResponses} | {r.Crashes} | {r.EsmRedeliveries} | {r.AsyncRetries} | {r.DuplicateDeliveries} | {r.FailedTasks} | {r.CheckpointConflicts} | {r.DeadLettersReplayed} / {r.DeadLetters} | {r.Wall.TotalSeconds:0} s | {(r.Pass ? "PASS" : "FAIL" + (r.Failure is null ? string.Empty : ": " + r.Failure.Replace('|', '/')))} |");
         }
 
         var total = rows.Aggregate(TimeSpan.Zero, (t, r) => t + r.Wall);
@@ -243,6 +247,7 @@ public static class ReliabilityMatrix
                 json.WriteString("failure", r.Failure);
                 json.WriteNumber("records", r.Generated);
                 json.WriteNumber("ingestedLaterThanSettle", r.IngestedLate);
+                json.WriteNumber("lateSignals", r.LateSignals);
                 json.WriteNumber("exported", r.Exported);
                 json.WriteNumber("missing", r.Missing);
                 json.WriteNumber("missingUnexplained", r.MissingUnexplained);
@@ -262,7 +267,8 @@ public static class ReliabilityMatrix
                 json.WriteNumber("backfillRuns", r.BackfillRuns);
                 json.WriteNumber("failedOrCancelledTasks", r.FailedTasks);
                 json.WriteNumber("checkpointConflicts", r.CheckpointConflicts);
-                json.WriteNumber("deadLetterMessages", r.DeadLetters);
+                json.WriteNumber("deadLettersReplayed", r.DeadLettersReplayed);
+                json.WriteNumber("deadLetterMessagesLeft", r.DeadLetters);
                 json.WriteNumber("wallSeconds", Math.Round(r.Wall.TotalSeconds, 1));
                 json.WriteString("report", r.ReportPath);
                 json.WriteEndObject();

@@ -34,6 +34,9 @@ public static class RunReport
             json.WriteNumber("seed", o.Seed);
             json.WriteNumber("settleDelaySeconds", result.SettleDelay.TotalSeconds);
             json.WriteNumber("debounceSeconds", result.Debounce.TotalSeconds);
+            WriteOverride(json, "claimLeaseSeconds", o.ClaimLease?.TotalSeconds);
+            WriteOverride(json, "minExportWindowSeconds", o.MinExportWindow?.TotalSeconds);
+            json.WriteString("lateEvents", o.LateEvents ?? "template default");
             json.WriteNumber("signalInstances", o.SignalInstances);
             json.WriteNumber("foreignExports", o.ForeignExports);
             json.WriteNumber("foreignExportMinutes", o.ForeignExportDuration.TotalMinutes);
@@ -45,6 +48,7 @@ public static class RunReport
             json.WriteNumber("batchSize", result.QueueTiming.BatchSize);
             json.WriteNumber("depthAtEnd", result.QueueDepthAtEnd);
             json.WriteNumber("deadLetterDepthAtEnd", result.DeadLetterDepthAtEnd);
+            json.WriteNumber("deadLettersReplayed", result.DeadLettersReplayed);
             json.WriteEndObject();
             json.WriteStartObject("time");
             json.WriteString("simulatedTrafficStart", result.SimulatedStart);
@@ -199,7 +203,7 @@ public static class RunReport
         md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}; {c.ForeignExports} tasks of another tool held the slot).");
         var signals = c.Signals;
         md.AppendLine(inv, $"- Economy: {signals.Windows} (log group, debounce window) pairs with data: {signals.InvocationsPerWindow:0.0} signal invocations and {signals.SendsPerWindow:0.00} SendMessage calls per pair on average (at most {signals.MaxSendsPerWindow} for one pair, at most {signals.MaxSendsPerWindowPerInstance} per warm instance); {TasksPerHour(result):0.0} export tasks per simulated hour; freshness from ingestion to the S3 object p50 {result.Tasks.Freshness(50).TotalSeconds:0} s, p99 {result.Tasks.Freshness(99).TotalSeconds:0} s, max {result.Tasks.Freshness(100).TotalSeconds:0} s (simulated, {result.Tasks.FreshnessMs.Count} records).");
-        md.AppendLine(inv, $"- Queue at the end: {result.QueueDepthAtEnd} messages, DLQ {result.DeadLetterDepthAtEnd}. Queue timing: {result.QueueTiming.DelaySeconds} s delay, {result.QueueTiming.VisibilityTimeoutSeconds} s visibility (template values / speed), maxReceiveCount {result.QueueTiming.MaxReceiveCount}.");
+        md.AppendLine(inv, $"- Queue at the end: {result.QueueDepthAtEnd} messages, DLQ {result.DeadLetterDepthAtEnd} ({result.DeadLettersReplayed} replayed from it after the exports were done, then exported). Queue timing: {result.QueueTiming.DelaySeconds} s delay, {result.QueueTiming.VisibilityTimeoutSeconds} s visibility (template values / speed), maxReceiveCount {result.QueueTiming.MaxReceiveCount}.");
         if (result.Options.Faults.Any)
         {
             md.AppendLine(inv, $"- Faults: {result.Options.Faults.Describe()}; {result.Faults.AwsErrors} AWS errors and {result.Faults.LostResponses} lost responses injected, {result.Faults.SdkRetries} SDK retries, {result.Faults.Crashes} process deaths; {c.ExportRedeliveries} SQS records redelivered, {c.SubscriptionRetries} async-invoke retries, {c.SubscriptionDuplicates} duplicate deliveries, {c.DeletesForgotten} deletes forgotten, {c.BackfillInvocations} concurrent export runs; missing late beyond settle {v.MissingLateBeyondSettle}, duplicated by late re-exports {v.DuplicatedByLateReexport}.");
@@ -237,6 +241,19 @@ public static class RunReport
     {
         var hours = (result.SimulatedEnd - result.SimulatedStart).TotalHours;
         return hours <= 0 ? 0 : result.Tasks.Created / hours;
+    }
+
+    /// <summary>An option that overrides a template default: its value, or the text "template default".</summary>
+    private static void WriteOverride(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteString(name, "template default");
+        }
     }
 
     private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)

@@ -44,6 +44,9 @@ public sealed record ScenarioOptions
     /// <summary>CLAIM_LEASE_SECONDS; null keeps serverless.template's default.</summary>
     public TimeSpan? ClaimLease { get; init; }
 
+    /// <summary>MIN_EXPORT_WINDOW_SECONDS; null keeps serverless.template's default.</summary>
+    public TimeSpan? MinExportWindow { get; init; }
+
     /// <summary>LATE_EVENTS (<c>report</c> or <c>reexport</c>); null keeps serverless.template's default.</summary>
     public string? LateEvents { get; init; }
 
@@ -68,6 +71,12 @@ public sealed record ScenarioOptions
     /// <summary>How long emulated export tasks stay PENDING and RUNNING.</summary>
     public ExportTaskTiming ExportTiming { get; init; } = ExportTaskTiming.Default;
 
+    /// <summary>
+    /// When the exports are done and the dead-letter queue holds signals, replay them as the README's operator
+    /// procedure does (up to 3 rounds) and verify after their exports; false leaves them in the DLQ.
+    /// </summary>
+    public bool ReplayDeadLetters { get; init; } = true;
+
     /// <summary>Faults injected into the run (none by default).</summary>
     public FaultOptions Faults { get; init; } = FaultOptions.None;
 
@@ -91,6 +100,7 @@ public sealed record ScenarioOptions
         Require(SettleDelay is null || (SettleDelay >= TimeSpan.Zero && SettleDelay <= TimeSpan.FromHours(24)), "settle delay must be between 0 and 86400 seconds");
         Require(ClaimLease is null || (ClaimLease >= TimeSpan.FromSeconds(60) && ClaimLease <= TimeSpan.FromHours(24)), "claim lease must be between 60 and 86400 seconds");
         Require(Debounce is null || (Debounce >= TimeSpan.FromSeconds(1) && Debounce <= TimeSpan.FromHours(1)), "debounce must be between 1 and 3600 seconds");
+        Require(MinExportWindow is null || (MinExportWindow >= TimeSpan.FromSeconds(1) && MinExportWindow <= TimeSpan.FromHours(24)), "minimum export window must be between 1 and 86400 seconds");
         Require(LateEvents is null or "report" or "reexport", "late events must be 'report' or 'reexport'");
         Require(ForeignExports is >= 0 and <= 100, "foreign exports must be between 0 and 100");
         Require(ForeignExportDuration > TimeSpan.Zero && ForeignExportDuration <= TimeSpan.FromHours(2), "a foreign export must last between 0 and 120 minutes");

@@ -72,6 +72,9 @@ public sealed record ScenarioResult
 
     public required int DeadLetterDepthAtEnd { get; init; }
 
+    /// <summary>Signals replayed from the DLQ to the signal queue once the exports were done (the README's procedure).</summary>
+    public int DeadLettersReplayed { get; init; }
+
     /// <summary>Why the run did not finish normally (timeout, rejected events, clock ahead of real time), or null.</summary>
     public string? Failure { get; init; }
 

@@ -25,6 +25,9 @@ public static class ScenarioRunner
     /// <summary>How many PutLogEvents calls may be in flight at once.</summary>
     private const int PutConcurrency = 8;
 
+    /// <summary>How often a run replays its DLQ (a signal that dies again returns there).</summary>
+    private const int MaxReplayRounds = 3;
+
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     public static async Task<ScenarioResult> RunAsync(Uri moto, ScenarioOptions options, Action<ScenarioProgress>? onProgress, CancellationToken ct)
@@ -75,6 +78,11 @@ public static class ScenarioRunner
             ["SettleDelaySeconds"] = ((long)settle.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             ["DebounceSeconds"] = ((long)debounce.TotalSeconds).ToString(CultureInfo.InvariantCulture),
         };
+        if (options.MinExportWindow is { } minWindow)
+        {
+            parameters["MinExportWindowSeconds"] = ((long)minWindow.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+
         if (options.LateEvents is { } lateEvents)
         {
             parameters["LateEvents"] = lateEvents;
@@ -163,6 +171,7 @@ public static class ScenarioRunner
         var progress = Array.Empty<GroupProgress>() as IReadOnlyList<GroupProgress>;
         var (queueDepth, dlqDepth) = (0, 0);
         var phase = "traffic";
+        var (replayRounds, deadLettersReplayed) = (0, 0);
         while (true)
         {
             if (ct.IsCancellationRequested)
@@ -193,13 +202,25 @@ public static class ScenarioRunner
             progress = await GroupProgressAsync(plan, checkpoints, ct).ConfigureAwait(false);
             queueDepth = await cloud.DepthAsync(cloud.SignalQueueUrl, ct).ConfigureAwait(false);
             dlqDepth = await cloud.DepthAsync(cloud.DeadLetterQueueUrl, ct).ConfigureAwait(false);
-            phase = traffic.IsCompleted ? "draining exports" : "traffic";
+            phase = !traffic.IsCompleted ? "traffic" : replayRounds > 0 ? "draining DLQ replay" : "draining exports";
             onProgress?.Invoke(new ScenarioProgress(phase, now, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
 
             // Late records carry old timestamps: under LATE_EVENTS=reexport their signals may still be on the queue
-            // while every checkpoint already looks done, so that run also waits for an empty queue.
-            if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done) && (!reexport || queueDepth == 0))
+            // while every checkpoint already looks done, so that run also waits for an empty queue, as does a
+            // run that replayed its dead letters.
+            if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done) && (!(reexport || replayRounds > 0) || queueDepth == 0))
             {
+                if (options.ReplayDeadLetters && dlqDepth > 0 && queueDepth == 0 && replayRounds < MaxReplayRounds)
+                {
+                    replayRounds++;
+                    var replay = await DeadLetterReplay.RunAsync(cloud.Sqs, cloud.DeadLetterQueueUrl, cloud.SignalQueueUrl, ct).ConfigureAwait(false);
+                    deadLettersReplayed += replay.Replayed;
+                    if (replay.Replayed > 0)
+                    {
+                        continue;
+                    }
+                }
+
                 break;
             }
 
@@ -259,6 +280,7 @@ public static class ScenarioRunner
             Tasks = ExportTaskTotals.From(cloud.Front.Stats),
             QueueDepthAtEnd = await cloud.DepthAsync(cloud.SignalQueueUrl, CancellationToken.None).ConfigureAwait(false),
             DeadLetterDepthAtEnd = await cloud.DepthAsync(cloud.DeadLetterQueueUrl, CancellationToken.None).ConfigureAwait(false),
+            DeadLettersReplayed = deadLettersReplayed,
             Failure = failure,
             Problems = [.. problems],
             Verification = verification,

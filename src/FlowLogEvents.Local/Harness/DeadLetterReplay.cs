@@ -1,0 +1,60 @@
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using FlowLogEvents.Exports;
+using FlowLogEvents.Signals;
+
+namespace FlowLogEvents.Local.Harness;
+
+/// <summary>What one replay of the dead-letter queue did.</summary>
+public sealed record DeadLetterReplayResult(int Replayed, int LeftMalformed);
+
+/// <summary>
+/// The README's DLQ replay (Operations, "Replay the dead-letter queue"), as an operator runs it after the
+/// DLQ alarm: every signal goes back to the signal queue with deduplication id <c>replay-&lt;message id&gt;</c> and
+/// is deleted from the DLQ; a message the export function set aside as malformed (it carries the
+/// <c>flowlogevents-error</c> attribute) stays where it is.
+/// </summary>
+public static class DeadLetterReplay
+{
+    public static async Task<DeadLetterReplayResult> RunAsync(IAmazonSQS sqs, Uri deadLetterQueueUrl, Uri signalQueueUrl, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(sqs);
+        ArgumentNullException.ThrowIfNull(deadLetterQueueUrl);
+        ArgumentNullException.ThrowIfNull(signalQueueUrl);
+        var (replayed, malformed) = (0, 0);
+        while (true)
+        {
+            var received = await sqs.ReceiveMessageAsync(
+                new ReceiveMessageRequest
+                {
+                    QueueUrl = deadLetterQueueUrl.ToString(),
+                    MaxNumberOfMessages = 1,
+                    VisibilityTimeout = 300,
+                    MessageAttributeNames = ["All"],
+                },
+                ct).ConfigureAwait(false);
+            if (received.Messages is not [var message, ..])
+            {
+                return new DeadLetterReplayResult(replayed, malformed);
+            }
+
+            if (message.MessageAttributes?.ContainsKey(ExportBatchProcessor.ErrorAttribute) == true)
+            {
+                malformed++;
+                continue;
+            }
+
+            await sqs.SendMessageAsync(
+                new SendMessageRequest
+                {
+                    QueueUrl = signalQueueUrl.ToString(),
+                    MessageGroupId = SignalPublisher.MessageGroupId,
+                    MessageDeduplicationId = "replay-" + message.MessageId,
+                    MessageBody = message.Body,
+                },
+                ct).ConfigureAwait(false);
+            await sqs.DeleteMessageAsync(deadLetterQueueUrl.ToString(), message.ReceiptHandle, ct).ConfigureAwait(false);
+            replayed++;
+        }
+    }
+}
