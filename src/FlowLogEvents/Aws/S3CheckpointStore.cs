@@ -30,6 +30,20 @@ public sealed class S3CheckpointStore : ICheckpointStore
 
     public async Task<StoredCheckpoint?> LoadAsync(string logGroup, CancellationToken ct)
     {
+        if (await ReadAsync(logGroup, ct).ConfigureAwait(false) is not (var body, var etag))
+        {
+            return null;
+        }
+
+        using (body)
+        {
+            return new StoredCheckpoint(CheckpointJson.Deserialize(body.GetBuffer().AsSpan(0, (int)body.Length), logGroup), etag);
+        }
+    }
+
+    /// <summary>The stored bytes of a log group's checkpoint (positioned at 0) and their ETag, or null when there is no object.</summary>
+    private async Task<(MemoryStream Body, string ETag)?> ReadAsync(string logGroup, CancellationToken ct)
+    {
         GetObjectResponse response;
         try
         {
@@ -42,9 +56,10 @@ public sealed class S3CheckpointStore : ICheckpointStore
 
         using (response)
         {
-            using var body = new MemoryStream();
+            var body = new MemoryStream();
             await response.ResponseStream.CopyToAsync(body, ct).ConfigureAwait(false);
-            return new StoredCheckpoint(CheckpointJson.Deserialize(body.GetBuffer().AsSpan(0, (int)body.Length), logGroup), response.ETag);
+            body.Position = 0;
+            return (body, response.ETag);
         }
     }
 
@@ -128,22 +143,14 @@ public sealed class S3CheckpointStore : ICheckpointStore
 
     public async Task<string?> QuarantineAsync(string logGroup, CancellationToken ct)
     {
-        GetObjectResponse response;
-        try
-        {
-            response = await _s3.GetObjectAsync(_bucket, KeyOf(logGroup), ct).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.NotFound)
+        if (await ReadAsync(logGroup, ct).ConfigureAwait(false) is not (var body, var etag))
         {
             return null;
         }
 
-        using (response)
+        using (body)
         {
-            using var body = new MemoryStream();
-            await response.ResponseStream.CopyToAsync(body, ct).ConfigureAwait(false);
-            body.Position = 0;
-            var key = QuarantineKeyOf(logGroup, response.ETag);
+            var key = QuarantineKeyOf(logGroup, etag);
             var request = new PutObjectRequest
             {
                 BucketName = _bucket,
