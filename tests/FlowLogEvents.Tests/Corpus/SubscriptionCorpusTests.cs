@@ -16,20 +16,11 @@ public sealed class SubscriptionCorpusTests : IDisposable
     // 2025-11-26T14:45:30Z, 27 minutes after the corpus's first event.
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(1764168330000);
 
-    private readonly ManualTimeProvider _time = new(Now);
-    private readonly RecordingQueueSender _queue = new();
-    private readonly TelemetryCapture _telemetry;
-    private readonly SignalFunction _function;
-
-    public SubscriptionCorpusTests()
-    {
-        _telemetry = new TelemetryCapture(_time, "signal");
-        _function = new SignalFunction(_queue, new SignalSettings(new Uri("http://127.0.0.1:1/123456789012/signals.fifo"), TimeSpan.FromSeconds(60)), _time, _telemetry.Telemetry);
-    }
+    private readonly SignalFunctionUnderTest _sut = new(Now, new SignalSettings(SignalFunctionUnderTest.QueueUrl, TimeSpan.FromSeconds(60)));
 
     public static TheoryData<string> CaseNames => CorpusManifest.Names(Folder);
 
-    public void Dispose() => _telemetry.Dispose();
+    public void Dispose() => _sut.Dispose();
 
     [Fact]
     public void Manifest_Subscription_CoversTheRequiredKindsOfBadInput()
@@ -48,7 +39,7 @@ public sealed class SubscriptionCorpusTests : IDisposable
         var c = CorpusManifest.Case(Folder, name);
         var input = CorpusManifest.String(c, "generate") is { } generator ? Generate(generator) : CorpusManifest.FileBytes(Folder, c);
 
-        using var output = await _function.HandleAsync(new MemoryStream(input, writable: false));
+        using var output = await _sut.Function.HandleAsync(new MemoryStream(input, writable: false));
         using var response = await JsonDocument.ParseAsync(output);
 
         var expectedResult = c.GetProperty("result").GetString();
@@ -57,25 +48,25 @@ public sealed class SubscriptionCorpusTests : IDisposable
         {
             var error = c.GetProperty("error").GetString();
             Assert.Equal(error, response.RootElement.GetProperty("error").GetString());
-            Assert.Equal(0, _queue.SendCalls);
-            var line = Assert.Single(_telemetry.LogLines);
+            Assert.Equal(0, _sut.Queue.SendCalls);
+            var line = Assert.Single(_sut.Telemetry.LogLines);
             Assert.Equal(("ERROR", "payload.malformed", error), (line.GetProperty("level").GetString(), line.GetProperty("event").GetString(), line.GetProperty("reason").GetString()));
-            Assert.Equal([1.0], _telemetry.MetricValues("MalformedPayloads"));
+            Assert.Equal([1.0], _sut.Telemetry.MetricValues("MalformedPayloads"));
         }
         else if (expectedResult == "Sent")
         {
             var expected = c.GetProperty("signal");
-            var signal = SignalCodec.Decode(Assert.Single(_queue.Sent).Body);
+            var signal = SignalCodec.Decode(Assert.Single(_sut.Queue.Sent).Body);
             Assert.Equal(
                 (expected.GetProperty("logGroup").GetString(), expected.GetProperty("logStream").GetString(), expected.GetProperty("firstEventTime").GetInt64(), expected.GetProperty("lastEventTime").GetInt64(), expected.GetProperty("eventCount").GetInt64()),
                 (signal.LogGroup, signal.LogStream, signal.FirstEventTime, signal.LastEventTime, signal.EventCount));
-            Assert.Empty(_telemetry.MetricValues("MalformedPayloads"));
+            Assert.Empty(_sut.Telemetry.MetricValues("MalformedPayloads"));
         }
         else
         {
-            Assert.Equal(0, _queue.SendCalls);
-            Assert.Single(_telemetry.Events("signal.skipped"));
-            Assert.Empty(_telemetry.MetricValues("MalformedPayloads"));
+            Assert.Equal(0, _sut.Queue.SendCalls);
+            Assert.Single(_sut.Telemetry.Events("signal.skipped"));
+            Assert.Empty(_sut.Telemetry.MetricValues("MalformedPayloads"));
         }
     }
 

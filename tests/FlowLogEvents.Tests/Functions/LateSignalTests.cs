@@ -19,24 +19,16 @@ public sealed class LateSignalTests : IDisposable
     private const long Now = 1764168330000;
     private const long WindowStart = 1764168300000;
 
-    private readonly ManualTimeProvider _time = new(Now);
-    private readonly RecordingQueueSender _queue = new();
-    private readonly TelemetryCapture _telemetry;
-    private readonly SignalFunction _function;
+    private readonly SignalFunctionUnderTest _sut = new(
+        DateTimeOffset.FromUnixTimeMilliseconds(Now),
+        new SignalSettings(SignalFunctionUnderTest.QueueUrl, TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1)));
 
-    public LateSignalTests()
-    {
-        _telemetry = new TelemetryCapture(_time, "signal");
-        var settings = new SignalSettings(new Uri("http://127.0.0.1:1/123456789012/signals.fifo"), TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(1));
-        _function = new SignalFunction(_queue, settings, _time, _telemetry.Telemetry);
-    }
-
-    public void Dispose() => _telemetry.Dispose();
+    public void Dispose() => _sut.Dispose();
 
     private static MemoryStream Delivery(string stream, params long[] timestamps) => FixtureFiles.Subscription(
         $$"""{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"{{LogGroup}}","logStream":"{{stream}}","logEvents":[{{string.Join(',', timestamps.Select((t, i) => $$"""{"id":"{{i}}","timestamp":{{t}},"message":"m"}"""))}}]}""");
 
-    private async Task InvokeAsync(MemoryStream delivery) => (await _function.HandleAsync(delivery)).Dispose();
+    private async Task InvokeAsync(MemoryStream delivery) => (await _sut.Function.HandleAsync(delivery)).Dispose();
 
     private static string LateId(string stream, long first, long last) =>
         $"{SignalPublisher.Hash(LogGroup)}-{WindowStart}-late-{SignalPublisher.Hash(stream)}-{first}-{last}";
@@ -48,13 +40,13 @@ public sealed class LateSignalTests : IDisposable
 
         await InvokeAsync(Delivery("eni-b-all", Now - (40 * Minute), Now - (38 * Minute)));
 
-        Assert.Equal(2, _queue.Sent.Count);
-        Assert.Equal($"{SignalPublisher.Hash(LogGroup)}-{WindowStart}", _queue.Sent[0].DeduplicationId);
-        Assert.Equal(LateId("eni-b-all", Now - (40 * Minute), Now - (38 * Minute)), _queue.Sent[1].DeduplicationId);
-        var late = SignalCodec.Decode(_queue.Sent[1].Body);
+        Assert.Equal(2, _sut.Queue.Sent.Count);
+        Assert.Equal($"{SignalPublisher.Hash(LogGroup)}-{WindowStart}", _sut.Queue.Sent[0].DeduplicationId);
+        Assert.Equal(LateId("eni-b-all", Now - (40 * Minute), Now - (38 * Minute)), _sut.Queue.Sent[1].DeduplicationId);
+        var late = SignalCodec.Decode(_sut.Queue.Sent[1].Body);
         Assert.Equal(("eni-b-all", Now - (40 * Minute), Now - (38 * Minute)), (late.LogStream, late.FirstEventTime, late.LastEventTime));
-        Assert.Empty(_telemetry.MetricValues("SignalsSuppressed"));
-        Assert.Equal([false, true], _telemetry.Events("signal.sent").Select(e => e.GetProperty("possiblyLate").GetBoolean()));
+        Assert.Empty(_sut.Telemetry.MetricValues("SignalsSuppressed"));
+        Assert.Equal([false, true], _sut.Telemetry.Events("signal.sent").Select(e => e.GetProperty("possiblyLate").GetBoolean()));
     }
 
     [Fact]
@@ -65,8 +57,8 @@ public sealed class LateSignalTests : IDisposable
 
         await InvokeAsync(Delivery("eni-c-all", Now - (3 * Minute)));
 
-        Assert.Equal(2, _queue.Sent.Count);
-        Assert.Equal([1.0], _telemetry.MetricValues("SignalsSuppressed"));
+        Assert.Equal(2, _sut.Queue.Sent.Count);
+        Assert.Equal([1.0], _sut.Telemetry.MetricValues("SignalsSuppressed"));
     }
 
     [Fact]
@@ -75,7 +67,7 @@ public sealed class LateSignalTests : IDisposable
         await InvokeAsync(Delivery("eni-a-all", Now - (40 * Minute)));
         await InvokeAsync(Delivery("eni-b-all", Now - (40 * Minute)));
 
-        Assert.Equal([LateId("eni-a-all", Now - (40 * Minute), Now - (40 * Minute)), LateId("eni-b-all", Now - (40 * Minute), Now - (40 * Minute))], _queue.Sent.Select(m => m.DeduplicationId));
+        Assert.Equal([LateId("eni-a-all", Now - (40 * Minute), Now - (40 * Minute)), LateId("eni-b-all", Now - (40 * Minute), Now - (40 * Minute))], _sut.Queue.Sent.Select(m => m.DeduplicationId));
     }
 
     [Fact]
@@ -84,8 +76,8 @@ public sealed class LateSignalTests : IDisposable
         await InvokeAsync(Delivery("eni-a-all", Now - (40 * Minute)));
         await InvokeAsync(Delivery("eni-a-all", Now - (40 * Minute)));
 
-        Assert.Equal(2, _queue.Sent.Count);
-        Assert.Equal(_queue.Sent[0].DeduplicationId, _queue.Sent[1].DeduplicationId);
+        Assert.Equal(2, _sut.Queue.Sent.Count);
+        Assert.Equal(_sut.Queue.Sent[0].DeduplicationId, _sut.Queue.Sent[1].DeduplicationId);
     }
 
     /// <summary>Late from settle delay (15 min) minus skew margin (1 min): an export clock up to 1 min ahead may have exported through now - 14 min.</summary>
@@ -98,8 +90,8 @@ public sealed class LateSignalTests : IDisposable
 
         await InvokeAsync(Delivery("eni-b-all", Now - age));
 
-        Assert.Equal(possiblyLate ? 2 : 1, _queue.Sent.Count);
-        Assert.Equal(possiblyLate ? 0 : 1, _telemetry.MetricValues("SignalsSuppressed").Count);
+        Assert.Equal(possiblyLate ? 2 : 1, _sut.Queue.Sent.Count);
+        Assert.Equal(possiblyLate ? 0 : 1, _sut.Telemetry.MetricValues("SignalsSuppressed").Count);
     }
 
     [Fact]

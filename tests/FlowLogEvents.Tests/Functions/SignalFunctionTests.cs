@@ -15,24 +15,15 @@ public sealed class SignalFunctionTests : IDisposable
 
     // The fixture's events are 11 to 27 minutes old: with a one-hour settle delay none is possibly late,
     // so these tests see debouncing alone (LateSignalTests covers deliveries older than the settle delay).
-    private static readonly SignalSettings Settings = new(new Uri("http://127.0.0.1:1/123456789012/signals.fifo"), TimeSpan.FromSeconds(60), SettleDelay: TimeSpan.FromHours(1));
+    private static readonly SignalSettings Settings = new(SignalFunctionUnderTest.QueueUrl, TimeSpan.FromSeconds(60), SettleDelay: TimeSpan.FromHours(1));
 
-    private readonly ManualTimeProvider _time = new(Now);
-    private readonly RecordingQueueSender _queue = new();
-    private readonly TelemetryCapture _telemetry;
-    private readonly SignalFunction _function;
+    private readonly SignalFunctionUnderTest _sut = new(Now, Settings);
 
-    public SignalFunctionTests()
-    {
-        _telemetry = new TelemetryCapture(_time, "signal");
-        _function = new SignalFunction(_queue, Settings, _time, _telemetry.Telemetry);
-    }
-
-    public void Dispose() => _telemetry.Dispose();
+    public void Dispose() => _sut.Dispose();
 
     private async Task<JsonElement> InvokeAsync(Stream input)
     {
-        using var output = await _function.HandleAsync(input);
+        using var output = await _sut.Function.HandleAsync(input);
         using var document = await JsonDocument.ParseAsync(output);
         return document.RootElement.Clone();
     }
@@ -43,15 +34,15 @@ public sealed class SignalFunctionTests : IDisposable
         var response = await InvokeAsync(FixtureFiles.Stream("subscription/vpc-flow-logs.json"));
 
         Assert.Equal("Sent", response.GetProperty("result").GetString());
-        var message = Assert.Single(_queue.Sent);
+        var message = Assert.Single(_sut.Queue.Sent);
         Assert.Equal("flowlogevents-exports", message.GroupId);
         Assert.Equal($"{SignalPublisher.Hash("/vpc/flow-logs")}-{WindowStart}", message.DeduplicationId);
         Assert.Equal(
             """{"schema":1,"kind":"data","logGroup":"/vpc/flow-logs","owner":"123456789012","logStream":"eni-0a1b2c3d4e5f60718-all","firstEventTime":1764166680000,"lastEventTime":1764167640000,"eventCount":6,"windowStart":1764168300000,"windowEnd":1764168360000,"continuations":0}""",
             message.Body);
         Assert.Equal(1764168359999, SignalCodec.Decode(message.Body).ExportThrough);
-        Assert.Equal([1.0], _telemetry.MetricValues("SignalsSent"));
-        Assert.Single(_telemetry.Events("signal.sent"));
+        Assert.Equal([1.0], _sut.Telemetry.MetricValues("SignalsSent"));
+        Assert.Single(_sut.Telemetry.Events("signal.sent"));
     }
 
     [Fact]
@@ -59,7 +50,7 @@ public sealed class SignalFunctionTests : IDisposable
     {
         await InvokeAsync(FixtureFiles.Stream("subscription/aws-docs-sample.json"));
 
-        var signal = SignalCodec.Decode(Assert.Single(_queue.Sent).Body);
+        var signal = SignalCodec.Decode(Assert.Single(_sut.Queue.Sent).Body);
         Assert.Equal(("testLogGroup", "testLogStream", 2L, 1440442987000L, 1440442987001L), (signal.LogGroup, signal.LogStream, signal.EventCount, signal.FirstEventTime, signal.LastEventTime));
     }
 
@@ -69,46 +60,46 @@ public sealed class SignalFunctionTests : IDisposable
         var response = await InvokeAsync(FixtureFiles.Stream("subscription/control-message.json"));
 
         Assert.Equal("IgnoredControlMessage", response.GetProperty("result").GetString());
-        Assert.Equal(0, _queue.SendCalls);
-        Assert.Equal("control message", Assert.Single(_telemetry.Events("signal.skipped")).GetProperty("reason").GetString());
+        Assert.Equal(0, _sut.Queue.SendCalls);
+        Assert.Equal("control message", Assert.Single(_sut.Telemetry.Events("signal.skipped")).GetProperty("reason").GetString());
     }
 
     [Fact]
     public async Task HandleAsync_SameLogGroupSameWindowOnWarmInstance_SkipsSendMessage()
     {
         await InvokeAsync(FixtureFiles.Stream("subscription/vpc-flow-logs.json"));
-        _time.Advance(TimeSpan.FromSeconds(20));
+        _sut.Time.Advance(TimeSpan.FromSeconds(20));
 
         var response = await InvokeAsync(FixtureFiles.Stream("subscription/vpc-flow-logs.json"));
 
         Assert.Equal("SuppressedWarm", response.GetProperty("result").GetString());
-        Assert.Equal(1, _queue.SendCalls);
-        Assert.Equal([1.0], _telemetry.MetricValues("SignalsSuppressed"));
+        Assert.Equal(1, _sut.Queue.SendCalls);
+        Assert.Equal([1.0], _sut.Telemetry.MetricValues("SignalsSuppressed"));
     }
 
     [Fact]
     public async Task HandleAsync_NextDebounceWindow_SendsAgainWithNewDeduplicationId()
     {
         await InvokeAsync(FixtureFiles.Stream("subscription/vpc-flow-logs.json"));
-        _time.Advance(TimeSpan.FromSeconds(30));
+        _sut.Time.Advance(TimeSpan.FromSeconds(30));
 
         await InvokeAsync(FixtureFiles.Stream("subscription/vpc-flow-logs.json"));
 
-        Assert.Equal(2, _queue.Sent.Count);
-        Assert.Equal($"{SignalPublisher.Hash("/vpc/flow-logs")}-{WindowStart + 60000}", _queue.Sent[1].DeduplicationId);
+        Assert.Equal(2, _sut.Queue.Sent.Count);
+        Assert.Equal($"{SignalPublisher.Hash("/vpc/flow-logs")}-{WindowStart + 60000}", _sut.Queue.Sent[1].DeduplicationId);
     }
 
     [Fact]
     public async Task HandleAsync_TwoColdInstancesSameWindow_UseTheSameDeduplicationId()
     {
-        using var otherTelemetry = new TelemetryCapture(_time, "signal");
+        using var otherTelemetry = new TelemetryCapture(_sut.Time, "signal");
         var otherQueue = new RecordingQueueSender();
-        var other = new SignalFunction(otherQueue, Settings, _time, otherTelemetry.Telemetry);
+        var other = new SignalFunction(otherQueue, Settings, _sut.Time, otherTelemetry.Telemetry);
 
         await InvokeAsync(FixtureFiles.Stream("subscription/vpc-flow-logs.json"));
         (await other.HandleAsync(FixtureFiles.Stream("subscription/vpc-flow-logs.json"))).Dispose();
 
-        Assert.Equal(Assert.Single(_queue.Sent).DeduplicationId, Assert.Single(otherQueue.Sent).DeduplicationId);
+        Assert.Equal(Assert.Single(_sut.Queue.Sent).DeduplicationId, Assert.Single(otherQueue.Sent).DeduplicationId);
     }
 
     [Fact]
@@ -119,9 +110,9 @@ public sealed class SignalFunctionTests : IDisposable
 
         await InvokeAsync(FixtureFiles.Subscription($$"""{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"/vpc/flow-logs","logStream":"s","logEvents":[{"id":"1","timestamp":{{future}},"message":"m"}]}"""));
 
-        Assert.Equal(2, _queue.Sent.Count);
-        Assert.Equal($"{SignalPublisher.Hash("/vpc/flow-logs")}-{WindowStart}-{future}", _queue.Sent[1].DeduplicationId);
-        Assert.Equal(future, SignalCodec.Decode(_queue.Sent[1].Body).ExportThrough);
+        Assert.Equal(2, _sut.Queue.Sent.Count);
+        Assert.Equal($"{SignalPublisher.Hash("/vpc/flow-logs")}-{WindowStart}-{future}", _sut.Queue.Sent[1].DeduplicationId);
+        Assert.Equal(future, SignalCodec.Decode(_sut.Queue.Sent[1].Body).ExportThrough);
     }
 
     [Theory]
@@ -134,22 +125,22 @@ public sealed class SignalFunctionTests : IDisposable
 
         Assert.Equal("malformed", response.GetProperty("result").GetString());
         Assert.Equal(reason, response.GetProperty("error").GetString());
-        Assert.Equal(0, _queue.SendCalls);
-        var line = Assert.Single(_telemetry.LogLines);
+        Assert.Equal(0, _sut.Queue.SendCalls);
+        var line = Assert.Single(_sut.Telemetry.LogLines);
         Assert.Equal(("ERROR", "payload.malformed", reason), (line.GetProperty("level").GetString(), line.GetProperty("event").GetString(), line.GetProperty("reason").GetString()));
-        Assert.Equal([1.0], _telemetry.MetricValues("MalformedPayloads"));
+        Assert.Equal([1.0], _sut.Telemetry.MetricValues("MalformedPayloads"));
     }
 
     [Fact]
     public async Task HandleAsync_QueueUnreachable_ThrowsSoLambdaRetriesAndDoesNotRemember()
     {
-        _queue.ThrowOnSend = new HttpRequestException("connection refused");
+        _sut.Queue.ThrowOnSend = new HttpRequestException("connection refused");
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => _function.HandleAsync(FixtureFiles.Stream("subscription/vpc-flow-logs.json")));
-        _queue.ThrowOnSend = null;
+        await Assert.ThrowsAsync<HttpRequestException>(() => _sut.Function.HandleAsync(FixtureFiles.Stream("subscription/vpc-flow-logs.json")));
+        _sut.Queue.ThrowOnSend = null;
         await InvokeAsync(FixtureFiles.Stream("subscription/vpc-flow-logs.json"));
 
-        Assert.Single(_queue.Sent);
-        Assert.Equal(2, _queue.SendCalls);
+        Assert.Single(_sut.Queue.Sent);
+        Assert.Equal(2, _sut.Queue.SendCalls);
     }
 }
