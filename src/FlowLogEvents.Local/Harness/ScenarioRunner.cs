@@ -208,7 +208,8 @@ public static class ScenarioRunner
             // Late records carry old timestamps: under LATE_EVENTS=reexport their signals may still be on the queue
             // while every checkpoint already looks done, so that run also waits for an empty queue, as does a
             // run that replayed its dead letters.
-            if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done) && (!(reexport || replayRounds > 0) || queueDepth == 0))
+            var waitForQueue = reexport || replayRounds > 0;
+            if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done) && (!waitForQueue || queueDepth == 0))
             {
                 if (options.ReplayDeadLetters && dlqDepth > 0 && queueDepth == 0 && replayRounds < MaxReplayRounds)
                 {
