@@ -1,4 +1,5 @@
 using FlowLogEvents.Exports;
+using FlowLogEvents.Local.Harness;
 using FlowLogEvents.Signals;
 
 namespace FlowLogEvents.Local.Faults;
@@ -141,7 +142,7 @@ public sealed class CrashingQueueSender(IQueueSender inner, CrashSchedule schedu
 /// returns null when the process died; the next invocation then gets a fresh environment (a cold
 /// start: the warm state of the dead one is gone). The dead invocation's task stays blocked forever.
 /// </summary>
-public sealed class FunctionHost<TFunction>(Func<ProcessDeath, TFunction> build, Func<TFunction, Stream, Task<Stream>> handle)
+public sealed class FunctionHost<TFunction>(Func<ProcessDeath, TFunction> build, Func<TFunction, Stream, Task<Stream>> handle) : IFunctionInvoker
     where TFunction : class
 {
     private ProcessDeath? _death;
@@ -149,7 +150,8 @@ public sealed class FunctionHost<TFunction>(Func<ProcessDeath, TFunction> build,
 
     public int Deaths { get; private set; }
 
-    public async Task<Stream?> InvokeAsync(byte[] payload)
+    /// <summary>In-process: the trace header is not passed on (no <c>_X_AMZN_TRACE_ID</c> per invocation).</summary>
+    public async Task<Stream?> InvokeAsync(byte[] payload, string? traceId = null)
     {
         var death = _death ??= new ProcessDeath();
         var function = _function ??= build(death);

@@ -23,7 +23,7 @@ public sealed class SqsEventSourceMapping(
     Uri queueUrl,
     string queueArn,
     int batchSize,
-    FunctionHost<ExportFunction> function,
+    IFunctionInvoker function,
     RunCounters counters,
     Action<string> problem)
 {
@@ -38,7 +38,7 @@ public sealed class SqsEventSourceMapping(
     public double ForgetDeleteRate { get; init; }
 
     /// <summary>A second export function (a manual backfill) that receives copies of some batches at the same time.</summary>
-    public FunctionHost<ExportFunction>? Concurrent { get; init; }
+    public IFunctionInvoker? Concurrent { get; init; }
 
     public double ConcurrentRate { get; init; }
 

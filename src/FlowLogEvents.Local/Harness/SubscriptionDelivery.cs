@@ -16,7 +16,7 @@ public sealed class SubscriptionDelivery
     /// <summary>Lambda's asynchronous-invoke retries: 2 more attempts, about 1 and 2 minutes apart.</summary>
     public static readonly IReadOnlyList<TimeSpan> RetryDelays = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2)];
 
-    private readonly FunctionHost<SignalFunction>[] _instances;
+    private readonly IFunctionInvoker[] _instances;
     private readonly SemaphoreSlim[] _busy;
     private readonly Random _random;
     private readonly Lock _randomGate = new();
@@ -30,7 +30,7 @@ public sealed class SubscriptionDelivery
     {
     }
 
-    public SubscriptionDelivery(IReadOnlyList<FunctionHost<SignalFunction>> instances, int seed, SimulatedClock clock, RunCounters counters, Action<string> problem, double duplicateRate)
+    public SubscriptionDelivery(IReadOnlyList<IFunctionInvoker> instances, int seed, SimulatedClock clock, RunCounters counters, Action<string> problem, double duplicateRate)
     {
         ArgumentNullException.ThrowIfNull(instances);
         _instances = [.. instances];

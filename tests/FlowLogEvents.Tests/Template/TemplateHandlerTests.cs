@@ -37,14 +37,43 @@ public sealed class TemplateHandlerTests
     }
 
     [Fact]
-    public void Runtime_InGlobals_MatchesTheAssemblysTargetFrameworkOnArm64()
+    public void Runtime_InGlobals_IsTheCustomRuntimeOnArm64BuiltFromTheBootstrapProject()
     {
         var globals = RepositoryFiles.Template["Globals"]!["Function"]!;
         var framework = Code.GetCustomAttribute<TargetFrameworkAttribute>()!.FrameworkName;
 
         Assert.Equal(".NETCoreApp,Version=v10.0", framework);
-        Assert.Equal("dotnet10", (string)globals["Runtime"]!);
+        Assert.Equal("provided.al2023", (string)globals["Runtime"]!);
         Assert.Equal(["arm64"], globals["Architectures"]!.AsArray().Select(a => (string)a!));
-        Assert.Equal("./src/FlowLogEvents", (string)globals["CodeUri"]!);
+        Assert.Equal("./src/FlowLogEvents.Bootstrap", (string)globals["CodeUri"]!);
+    }
+
+    /// <summary>
+    /// Amazon.Lambda.Tools builds a CodeUri folder only when it holds exactly one project file at its top, and
+    /// never names the executable itself: Lambda runs <c>$LAMBDA_TASK_ROOT/bootstrap</c>.
+    /// </summary>
+    [Fact]
+    public void CodeUri_OfFunctions_HoldsOneExecutableProjectNamedBootstrap()
+    {
+        var folder = Path.Combine(RepositoryFiles.Root, "src", "FlowLogEvents.Bootstrap");
+        var project = Assert.Single(Directory.GetFiles(folder).Where(f => f.EndsWith("proj", StringComparison.Ordinal)));
+        var xml = System.Xml.Linq.XDocument.Load(project);
+
+        Assert.Equal("FlowLogEvents.Bootstrap.csproj", Path.GetFileName(project));
+        Assert.Equal(["bootstrap"], xml.Descendants("AssemblyName").Select(e => e.Value));
+        Assert.Equal(["Exe"], xml.Descendants("OutputType").Select(e => e.Value));
+    }
+
+    /// <summary>
+    /// provided.al2023 has no .NET, and the tool appends <c>--self-contained False</c> unless the folder's own
+    /// defaults file (the one it reads when it builds a CodeUri other than the root) says otherwise.
+    /// </summary>
+    [Fact]
+    public void ToolDefaults_OfCodeUriFolder_PublishSelfContainedRelease()
+    {
+        var defaults = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryFiles.Root, "src", "FlowLogEvents.Bootstrap", "aws-lambda-tools-defaults.json")))!;
+
+        Assert.Equal("--self-contained true", (string)defaults["msbuild-parameters"]!);
+        Assert.Equal("Release", (string)defaults["configuration"]!);
     }
 }
