@@ -27,6 +27,30 @@ public sealed class FunctionLog : IDisposable
     /// <summary>A sink for one <see cref="Observability.Telemetry"/>; lines are tagged with <paramref name="instance"/>.</summary>
     public Stream OpenStream(string instance) => new LineStream(this, instance);
 
+    /// <summary>
+    /// One line a function process wrote (stdout or stderr, without its newline): a JSON object is the
+    /// function's telemetry, as from <see cref="OpenStream"/>; anything else (the runtime's own crash
+    /// output) is kept verbatim as <c>{"instance":..., "output":...}</c> and counted as no decision.
+    /// </summary>
+    public void WriteLine(string instance, string line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        if (line.StartsWith('{'))
+        {
+            OnLine(Encoding.UTF8.GetBytes(line), instance);
+            return;
+        }
+
+        var text = "\"" + JsonEncodedText.Encode(line).ToString() + "\"";
+        lock (_gate)
+        {
+            if (_file.CanWrite)
+            {
+                _file.Write(Encoding.UTF8.GetBytes($"{{\"instance\":\"{instance}\",\"output\":{text}}}\n"));
+            }
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
