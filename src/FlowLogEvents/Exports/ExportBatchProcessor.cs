@@ -33,6 +33,11 @@ public sealed class ExportBatchProcessor
     }
 
     /// <returns>The message ids to report as failed, in batch order.</returns>
+    /// <remarks>
+    /// When <paramref name="ct"/> fires (the invocation's deadline is near), the unit it stops and every later
+    /// record are reported as failed, like any other failure, instead of failing the whole batch. A cancellation
+    /// that is not <paramref name="ct"/>'s (an HTTP timeout) still propagates.
+    /// </remarks>
     public async Task<IReadOnlyList<string>> ProcessAsync(IReadOnlyList<QueueRecord> records, CancellationToken ct)
     {
         var units = Plan(records);
@@ -40,24 +45,34 @@ public sealed class ExportBatchProcessor
         {
             try
             {
+                ct.ThrowIfCancellationRequested();
                 await (unit.Work is null ? SetAsideMalformedAsync(unit, ct) : ExportOrSetAsideAsync(unit, ct)).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (ct.IsCancellationRequested)
+            {
+                return ReportFailed(records, unit, ex, "the invocation's deadline is near; this record and every later one are reported as failed");
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                var failed = records.Skip(unit.FirstIndex).Select(r => r.MessageId).ToList();
-                _telemetry.Error(
-                    "batch.failed",
-                    ("logGroup", unit.Work?.LogGroup),
-                    ("messageId", unit.FirstMessageId),
-                    ("reason", "processing threw; this record and every later one are reported as failed"),
-                    ("error", $"{ex.GetType().Name}: {ex.Message}"),
-                    ("failedRecords", failed.Count));
-                _telemetry.Metric("BatchItemFailures", failed.Count, MetricUnit.Count);
-                return failed;
+                return ReportFailed(records, unit, ex, "processing threw; this record and every later one are reported as failed");
             }
         }
 
         return [];
+    }
+
+    private List<string> ReportFailed(IReadOnlyList<QueueRecord> records, Unit unit, Exception ex, string reason)
+    {
+        var failed = records.Skip(unit.FirstIndex).Select(r => r.MessageId).ToList();
+        _telemetry.Error(
+            "batch.failed",
+            ("logGroup", unit.Work?.LogGroup),
+            ("messageId", unit.FirstMessageId),
+            ("reason", reason),
+            ("error", $"{ex.GetType().Name}: {ex.Message}"),
+            ("failedRecords", failed.Count));
+        _telemetry.Metric("BatchItemFailures", failed.Count, MetricUnit.Count);
+        return failed;
     }
 
     /// <summary>

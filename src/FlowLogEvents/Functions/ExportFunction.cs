@@ -11,8 +11,7 @@ using FlowLogEvents.Signals;
 namespace FlowLogEvents.Functions;
 
 /// <summary>
-/// SQS FIFO -> CloudWatch Logs CreateExportTask. Handler:
-/// <c>FlowLogEvents::FlowLogEvents.Functions.ExportFunction::HandleAsync</c>.
+/// SQS FIFO -> CloudWatch Logs CreateExportTask. Handler: <see cref="FunctionHandlers.Export"/>.
 /// </summary>
 public sealed class ExportFunction
 {
@@ -56,15 +55,21 @@ public sealed class ExportFunction
     }
 
     /// <summary>An event that is not an SQS event throws: the whole batch is retried, nothing is lost.</summary>
-    public async Task<Stream> HandleAsync(Stream input)
+    public Task<Stream> HandleAsync(Stream input) => HandleAsync(input, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="HandleAsync(Stream)"/>; when <paramref name="ct"/> fires (the invocation's deadline is near)
+    /// the records not yet processed are answered as batch item failures.
+    /// </summary>
+    public async Task<Stream> HandleAsync(Stream input, CancellationToken ct)
     {
-        var sqsEvent = await JsonSerializer.DeserializeAsync(input, LambdaJsonContext.Default.SqsEvent).ConfigureAwait(false)
+        var sqsEvent = await JsonSerializer.DeserializeAsync(input, LambdaJsonContext.Default.SqsEvent, ct).ConfigureAwait(false)
             ?? throw new InvalidDataException("SQS event is JSON null");
         var records = (sqsEvent.Records ?? throw new InvalidDataException("SQS event has no Records array"))
             .Select((r, i) => new QueueRecord(r.MessageId ?? throw new InvalidDataException($"Records[{i}].messageId is missing"), r.Body))
             .ToList();
 
-        var failed = await _processor.ProcessAsync(records, CancellationToken.None).ConfigureAwait(false);
+        var failed = await _processor.ProcessAsync(records, ct).ConfigureAwait(false);
         var response = new SqsBatchResponse
         {
             BatchItemFailures = failed.Select(id => new BatchItemFailure { ItemIdentifier = id }).ToList(),

@@ -8,8 +8,7 @@ using FlowLogEvents.Signals;
 namespace FlowLogEvents.Functions;
 
 /// <summary>
-/// CloudWatch Logs subscription filter -> SQS FIFO. Handler:
-/// <c>FlowLogEvents::FlowLogEvents.Functions.SignalFunction::HandleAsync</c>.
+/// CloudWatch Logs subscription filter -> SQS FIFO. Handler: <see cref="FunctionHandlers.Signal"/>.
 /// </summary>
 public sealed class SignalFunction
 {
@@ -42,12 +41,15 @@ public sealed class SignalFunction
     /// Malformed payloads are logged and counted, not thrown: a retry cannot fix them. Failures to
     /// reach SQS throw, so Lambda's asynchronous retries deliver the payload again.
     /// </summary>
-    public async Task<Stream> HandleAsync(Stream input)
+    public Task<Stream> HandleAsync(Stream input) => HandleAsync(input, CancellationToken.None);
+
+    /// <summary>As <see cref="HandleAsync(Stream)"/>; <paramref name="ct"/> (the invocation's deadline) cancels the send to SQS.</summary>
+    public async Task<Stream> HandleAsync(Stream input, CancellationToken ct)
     {
         SubscriptionSummary delivery;
         try
         {
-            delivery = await SubscriptionPayload.DecodeAsync(input).ConfigureAwait(false);
+            delivery = await SubscriptionPayload.DecodeAsync(input, ct: ct).ConfigureAwait(false);
         }
         catch (PayloadFormatException ex)
         {
@@ -56,7 +58,7 @@ public sealed class SignalFunction
             return Respond(new SignalResponse { Result = "malformed", Error = ex.Message });
         }
 
-        var result = await _publisher.PublishAsync(delivery, CancellationToken.None).ConfigureAwait(false);
+        var result = await _publisher.PublishAsync(delivery, ct).ConfigureAwait(false);
         return Respond(new SignalResponse { Result = result.ToString(), LogGroup = delivery.LogGroup });
     }
 

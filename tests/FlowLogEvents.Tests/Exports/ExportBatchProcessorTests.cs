@@ -215,13 +215,76 @@ public sealed class ExportBatchProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task ProcessAsync_Cancelled_PropagatesInsteadOfReportingFailures()
+    public async Task ProcessAsync_CancelledBeforeTheFirstRecord_ReportsEveryRecordAndTouchesNothing()
     {
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
         var processor = new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => processor.ProcessAsync(Records(OneGroupOneRecord), cts.Token));
+        var failed = await processor.ProcessAsync(Records(ThreeGroupsFiveRecords), cts.Token);
+
+        Assert.Equal(MessageIds(ThreeGroupsFiveRecords), failed);
+        Assert.Null(_h.Store.Get(Prod));
+        Assert.Equal(0, _h.Tasks.CreateCalls);
+        Assert.Empty(_signals.Sent);
+        var batchFailed = Assert.Single(_h.Telemetry.Events("batch.failed"));
+        Assert.Equal("the invocation's deadline is near; this record and every later one are reported as failed", batchFailed.GetProperty("reason").GetString());
+        Assert.Equal(5, batchFailed.GetProperty("failedRecords").GetInt32());
+        Assert.Equal([5.0], _h.Telemetry.MetricValues("BatchItemFailures"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_CancelledBetweenGroups_AcknowledgesTheFinishedGroupAndReportsTheRest()
+    {
+        using var cts = new CancellationTokenSource();
+        var signals = new CancellingQueueSender(_signals, cts, throwAfterCancel: false);
+        var processor = new ExportBatchProcessor(_h.NewCoordinator(), signals, _deadLetters, _h.Telemetry.Telemetry);
+
+        var failed = await processor.ProcessAsync(Records(ThreeGroupsFiveRecords), cts.Token);
+
+        // prod (records 01 and 03, one unit) finished with its continuation; staging, the next unit, never started.
+        // 03 is reported too: FIFO order reports every record after the first one not processed.
+        Assert.Equal(
+            [
+                "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02",
+                "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b03",
+                "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b04",
+                "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b05",
+            ],
+            failed);
+        Assert.Equal([Prod], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
+        Assert.Equal(Prod, SignalCodec.Decode(Assert.Single(_signals.Sent).Body).LogGroup);
+        Assert.Null(_h.Store.Get(Staging));
+        var batchFailed = Assert.Single(_h.Telemetry.Events("batch.failed"));
+        Assert.Equal(Staging, batchFailed.GetProperty("logGroup").GetString());
+        Assert.Equal("OperationCanceledException: The operation was canceled.", batchFailed.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task ProcessAsync_CancelledInsideAGroup_ReportsThatGroupsFirstRecordAndEveryLaterOne()
+    {
+        using var cts = new CancellationTokenSource();
+        var signals = new CancellingQueueSender(_signals, cts, throwAfterCancel: true);
+        var processor = new ExportBatchProcessor(_h.NewCoordinator(), signals, _deadLetters, _h.Telemetry.Telemetry);
+
+        var failed = await processor.ProcessAsync(Records(ThreeGroupsFiveRecords), cts.Token);
+
+        Assert.Equal(MessageIds(ThreeGroupsFiveRecords), failed);
+        Assert.Empty(_signals.Sent);
+        // The task exists and is recorded: the redelivered batch waits on it rather than creating another.
+        Assert.Equal("task-0001", _h.Store.Get(Prod)!.InFlight!.TaskId);
+        Assert.Equal(Prod, Assert.Single(_h.Telemetry.Events("batch.failed")).GetProperty("logGroup").GetString());
+    }
+
+    [Fact]
+    public async Task ProcessAsync_CancellationThatIsNotTheCallers_Propagates()
+    {
+        SeedDone(Prod);
+        _h.Tasks.FailCreateFor(Staging, new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout"));
+
+        await Assert.ThrowsAsync<TaskCanceledException>(() => ProcessAsync(ThreeGroupsFiveRecords));
+
+        Assert.Empty(_h.Telemetry.Events("batch.failed"));
     }
 
     [Fact]
@@ -266,5 +329,23 @@ public sealed class ExportBatchProcessorTests : IDisposable
 
         Assert.Equal(3, failed.Count);
         Assert.Empty(_deadLetters.Sent);
+    }
+
+    /// <summary>Forwards to a recording sender, then cancels the batch's token (and, if told, throws as the SDK would).</summary>
+    private sealed class CancellingQueueSender(RecordingQueueSender inner, CancellationTokenSource cts, bool throwAfterCancel) : IQueueSender
+    {
+        public async Task SendAsync(QueueMessage message, CancellationToken ct)
+        {
+            if (!throwAfterCancel)
+            {
+                await inner.SendAsync(message, ct);
+            }
+
+            await cts.CancelAsync();
+            if (throwAfterCancel)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+        }
     }
 }
