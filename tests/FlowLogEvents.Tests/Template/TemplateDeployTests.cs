@@ -18,16 +18,17 @@ public sealed class TemplateDeployTests
         Assert.Equal("flowlogevents", (string?)defaults["stack-name"]);
         Assert.True((bool)defaults["resolve-s3"]!);
         Assert.Equal("Release", (string?)defaults["configuration"]);
-        Assert.Equal("net10.0", (string?)defaults["framework"]);
+        // provided.al2023 is not in the tool's runtime-to-framework map: the framework comes from the project.
+        Assert.Null(defaults["framework"]);
         Assert.Null(defaults["project-location"]);
     }
 
     [Fact]
-    public void CodeUri_InGlobals_IsTheFunctionsProjectRelativeToTheTemplate()
+    public void CodeUri_InGlobals_IsTheBootstrapProjectRelativeToTheTemplate()
     {
         var codeUri = (string)RepositoryFiles.Template["Globals"]!["Function"]!["CodeUri"]!;
 
-        Assert.True(File.Exists(Path.Combine(RepositoryFiles.Root, codeUri, "FlowLogEvents.csproj")));
+        Assert.True(File.Exists(Path.Combine(RepositoryFiles.Root, codeUri, "FlowLogEvents.Bootstrap.csproj")));
     }
 
     [Fact]

@@ -15,14 +15,21 @@ public sealed class TemplateHandlerTests
         Assert.Equal(["ExportFunction", "SignalFunction"], RepositoryFiles.ResourcesOfType("AWS::Serverless::Function").Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// On provided.al2023 the bootstrap selects the function by <c>_HANDLER</c> from its table; the strings keep
+    /// the managed runtime's <c>Assembly::Type::Method</c> form, resolvable against the built assembly, so that a
+    /// return to <c>dotnet10</c> needs no template change (docs/decisions/0001).
+    /// </summary>
     [Theory]
-    [InlineData("SignalFunction", typeof(SignalFunction))]
-    [InlineData("ExportFunction", typeof(ExportFunction))]
-    public void Handler_OfFunction_ResolvesToAPublicStreamMethodOfTheBuiltAssembly(string logicalId, Type expectedType)
+    [InlineData("SignalFunction", typeof(SignalFunction), FunctionHandlers.Signal)]
+    [InlineData("ExportFunction", typeof(ExportFunction), FunctionHandlers.Export)]
+    public void Handler_OfFunction_IsInTheBootstrapsTableAndResolvesToAPublicStreamMethod(string logicalId, Type expectedType, string expectedHandler)
     {
         var handler = (string)RepositoryFiles.Properties(logicalId)["Handler"]!;
         var parts = handler.Split("::");
 
+        Assert.Equal(expectedHandler, handler);
+        Assert.Contains(handler, FunctionHandlers.All.Keys);
         Assert.Equal(3, parts.Length);
         Assert.Equal(Code.GetName().Name, parts[0]);
         var type = Code.GetType(parts[1], throwOnError: false);
@@ -30,9 +37,8 @@ public sealed class TemplateHandlerTests
         Assert.Equal(expectedType, type);
         Assert.True(type.IsPublic && !type.IsAbstract, $"{type} must be a public concrete class");
         Assert.NotNull(type.GetConstructor(Type.EmptyTypes));
-        var method = Assert.Single(type.GetMethods(BindingFlags.Public | BindingFlags.Instance), m => m.Name == parts[2]);
-        var parameter = Assert.Single(method.GetParameters());
-        Assert.Equal(typeof(Stream), parameter.ParameterType);
+        var method = type.GetMethod(parts[2], BindingFlags.Public | BindingFlags.Instance, [typeof(Stream)]);
+        Assert.NotNull(method);
         Assert.Equal(typeof(Task<Stream>), method.ReturnType);
     }
 
@@ -56,7 +62,7 @@ public sealed class TemplateHandlerTests
     public void CodeUri_OfFunctions_HoldsOneExecutableProjectNamedBootstrap()
     {
         var folder = Path.Combine(RepositoryFiles.Root, "src", "FlowLogEvents.Bootstrap");
-        var project = Assert.Single(Directory.GetFiles(folder).Where(f => f.EndsWith("proj", StringComparison.Ordinal)));
+        var project = Assert.Single(Directory.GetFiles(folder), f => f.EndsWith("proj", StringComparison.Ordinal));
         var xml = System.Xml.Linq.XDocument.Load(project);
 
         Assert.Equal("FlowLogEvents.Bootstrap.csproj", Path.GetFileName(project));
