@@ -16,7 +16,7 @@ namespace FlowLogEvents.Local.Gateway;
 /// response reaches upstream, then the caller gets a 5xx, or its connection is broken);</item>
 /// <item>crash points (<see cref="CrashRuleTable"/>, drawn by the run's <see cref="CrashSchedule"/>) as kills of the
 /// calling process: at a "before" point the request is not relayed, at an "after" point it is, and the
-/// process is killed before it hears the answer; in both cases the connection is aborted.</item>
+/// process is killed before it hears the answer; in both cases the connection is reset (<see cref="ConnectionReset"/>).</item>
 /// </list>
 /// The caller is the environment owning the request's access key id; requests of unknown keys are relayed
 /// without faults (and counted). A known caller's request passes an <see cref="IRequestAuthorizer"/> first:
@@ -174,8 +174,8 @@ public sealed class AwsGateway : IAsyncDisposable
             var caller = request.AccessKeyId is { } key ? _resolveCaller(key) : null;
             Counters.Add($"request.{caller?.FunctionName ?? GatewayCounters.UnknownFunction}.{request.Service}.{request.Operation}");
             aborted = caller is null
-                ? await RelayUnknownAsync(response, forward)
-                : await RelayFunctionAsync(response, forward, request, caller);
+                ? await RelayUnknownAsync(context, forward)
+                : await RelayFunctionAsync(context, forward, request, caller);
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
         {
@@ -202,20 +202,20 @@ public sealed class AwsGateway : IAsyncDisposable
     }
 
     /// <summary>Relays a request of a key no function owns: no faults, no crash, no authorization. Returns whether the connection was aborted.</summary>
-    private async Task<bool> RelayUnknownAsync(HttpListenerResponse response, HttpRequestMessage forward)
+    private async Task<bool> RelayUnknownAsync(HttpListenerContext context, HttpRequestMessage forward)
     {
         Counters.Add("unknown-caller");
         Counters.Add("relayed");
-        return await RelayAsync(_clean, response, forward, afterAnswer: null);
+        return await RelayAsync(_clean, context, forward, afterAnswer: null);
     }
 
-    private async Task<bool> RelayFunctionAsync(HttpListenerResponse response, HttpRequestMessage forward, AwsRequestInfo request, GatewayCaller caller)
+    private async Task<bool> RelayFunctionAsync(HttpListenerContext context, HttpRequestMessage forward, AwsRequestInfo request, GatewayCaller caller)
     {
         var point = _rules.Match(caller, request);
         if (point.Before is { } before && Crashes(before))
         {
             // The process dies before its request leaves: nothing reaches the service.
-            Kill(caller, before, response);
+            Kill(caller, before, context);
             return true;
         }
 
@@ -223,17 +223,17 @@ public sealed class AwsGateway : IAsyncDisposable
         if (!decision.Allowed)
         {
             Counters.Add("denied");
-            await AnswerAsync(response, AccessDeniedResponses.For(request, decision.Message ?? "Access Denied"), request.HttpMethod == "HEAD");
+            await AnswerAsync(context.Response, AccessDeniedResponses.For(request, decision.Message ?? "Access Denied"), request.HttpMethod == "HEAD");
             return false;
         }
 
         Counters.Add("relayed");
-        return await RelayAsync(_faulty, response, forward, status =>
+        return await RelayAsync(_faulty, context, forward, status =>
         {
             if (point.ReachesAfter(status) && point.After is { } after && Crashes(after))
             {
                 // The service acted; the process dies before it hears so.
-                Kill(caller, after, response);
+                Kill(caller, after, context);
                 return true;
             }
 
@@ -243,16 +243,17 @@ public sealed class AwsGateway : IAsyncDisposable
 
     private bool Crashes(string step) => _crashes?.Reach(step) ?? false;
 
-    private void Kill(GatewayCaller caller, string step, HttpListenerResponse response)
+    private void Kill(GatewayCaller caller, string step, HttpListenerContext context)
     {
         Counters.Add("killed." + step);
         caller.Kill();
-        response.Abort();
+        ConnectionReset.Reset(context);
     }
 
     /// <summary>Sends <paramref name="forward"/> upstream and relays the answer, unless <paramref name="afterAnswer"/> aborts (returns true). Returns whether the connection was aborted.</summary>
-    private async Task<bool> RelayAsync(HttpClient client, HttpListenerResponse response, HttpRequestMessage forward, Func<HttpStatusCode, bool>? afterAnswer)
+    private async Task<bool> RelayAsync(HttpClient client, HttpListenerContext context, HttpRequestMessage forward, Func<HttpStatusCode, bool>? afterAnswer)
     {
+        var response = context.Response;
         HttpResponseMessage answer;
         try
         {
@@ -261,7 +262,7 @@ public sealed class AwsGateway : IAsyncDisposable
         catch (InjectedConnectionResetException)
         {
             // A lost response: the service acted, the caller's connection breaks.
-            response.Abort();
+            ConnectionReset.Reset(context);
             return true;
         }
         catch (HttpRequestException ex)
