@@ -108,7 +108,7 @@ public sealed class AwsFaultHandler : DelegatingHandler
             response.Dispose();
             if (flip)
             {
-                throw new HttpRequestException("injected: connection reset after the request was sent", new IOException("Connection reset by peer"));
+                throw new InjectedConnectionResetException();
             }
 
             return Answer(request, service, throttle: false);

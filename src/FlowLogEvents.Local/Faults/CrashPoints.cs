@@ -56,9 +56,18 @@ public sealed class CrashSchedule
     public Task ReachAsync(string step, ProcessDeath death)
     {
         ArgumentNullException.ThrowIfNull(death);
+        return Reach(step) ? death.DieAsync(step) : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Counts reaching <paramref name="step"/> and draws whether the process dies there: true means the
+    /// caller must kill it now (counted as <c>crash.&lt;step&gt;</c>).
+    /// </summary>
+    public bool Reach(string step)
+    {
         if (!_armed.Contains(step))
         {
-            return Task.CompletedTask;
+            return false;
         }
 
         lock (_gate)
@@ -68,13 +77,12 @@ public sealed class CrashSchedule
             if (_counters.Get("crash." + step) >= _max || _random.NextDouble() >= _rate)
 #pragma warning restore CA5394
             {
-                return Task.CompletedTask;
+                return false;
             }
 
             _counters.Add("crash." + step);
+            return true;
         }
-
-        return death.DieAsync(step);
     }
 }
 
