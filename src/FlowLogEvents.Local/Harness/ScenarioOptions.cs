@@ -84,6 +84,13 @@ public sealed record ScenarioOptions
     public string? OutputDirectory { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    /// <summary>
+    /// The published function package (a folder with <c>bootstrap</c> at its root) whose processes the run
+    /// starts as Lambda would; null runs the handlers in-process instead (only for harness tests that need
+    /// a handler's internals).
+    /// </summary>
+    public string? PackageDirectory { get; init; }
+
     public void Validate()
     {
         Require(LogGroups is >= 1 and <= 50, "log groups must be between 1 and 50");

@@ -104,42 +104,24 @@ public static class ScenarioRunner
         var crashes = new CrashSchedule(faults, faultCounters, options.Seed ^ 0x0c4a54);
         TimeProvider functionClock = faults.FunctionClockOffset == TimeSpan.Zero ? clock : new OffsetClock(clock, faults.FunctionClockOffset);
 
-        IQueueSender SignalSender(ProcessDeath death) => crashes.Armed
-            ? new CrashingQueueSender(new SqsQueueSender(functionClients.Sqs, signalSettings.SignalQueueUrl), crashes, death, CrashSteps.SignalBeforeSend, CrashSteps.SignalAfterSend)
-            : new SqsQueueSender(functionClients.Sqs, signalSettings.SignalQueueUrl);
-        var signalFunctions = Enumerable.Range(1, options.SignalInstances)
-            .Select(i => new FunctionHost<SignalFunction>(
-                death => new SignalFunction(
-                    SignalSender(death),
-                    signalSettings,
-                    functionClock,
-                    new Telemetry(log.OpenStream($"signal-{i}"), functionClock, "signal")),
-                static (f, input) => f.HandleAsync(input)))
-            .ToList();
+        await using var processes = options.PackageDirectory is { } packageDirectory
+            ? await FunctionProcesses.StartAsync(cloud, template, FunctionPackage.Open(packageDirectory, FunctionPackage.HostRuntimeIdentifier), clock, faults, faultCounters, crashes, options.Seed, options.SignalInstances, log, ct).ConfigureAwait(false)
+            : null;
+        IReadOnlyList<IFunctionInvoker> signalFunctions;
+        IFunctionInvoker exportFunction;
+        IFunctionInvoker? backfillFunction;
+        if (processes is not null)
+        {
+            // One function whose environments the Lambda emulator starts as needed, up to SignalInstances at once.
+            signalFunctions = Enumerable.Repeat(processes.Signal, options.SignalInstances).ToList();
+            exportFunction = processes.Export;
+            backfillFunction = faults.ConcurrentExportRate > 0 ? processes.Export : null;
+        }
+        else
+        {
+            (signalFunctions, exportFunction, backfillFunction) = InProcessFunctions(cloud, functionClients, faults, crashes, functionClock, log, options.SignalInstances);
+        }
 
-        FunctionHost<ExportFunction> ExportHost(string name) => new(
-            death =>
-            {
-                ICheckpointStore store = new S3CheckpointStore(functionClients.S3, exportSettings.StateBucket, exportSettings.StatePrefix);
-                IExportTasks tasks = new CloudWatchExportTasks(functionClients.Logs);
-                IQueueSender continuations = new SqsQueueSender(functionClients.Sqs, exportSettings.SignalQueueUrl);
-                if (crashes.Armed)
-                {
-                    store = new CrashingCheckpointStore(store, crashes, death);
-                    tasks = new CrashingExportTasks(tasks, crashes, death);
-                    continuations = new CrashingQueueSender(continuations, crashes, death, CrashSteps.ExportBeforeContinuation, CrashSteps.ExportAfterContinuation);
-                }
-
-                return new ExportFunction(
-                    store,
-                    tasks,
-                    continuations,
-                    new SqsQueueSender(functionClients.Sqs, exportSettings.DeadLetterQueueUrl),
-                    exportSettings.Policy,
-                    functionClock,
-                    new Telemetry(log.OpenStream(name), functionClock, "export"));
-            },
-            static (f, input) => f.HandleAsync(input));
         var checkpoints = new S3CheckpointStore(cloud.S3, exportSettings.StateBucket, exportSettings.StatePrefix);
 
         var delivery = new SubscriptionDelivery(signalFunctions, options.Seed, clock, counters, Problem, faults.DuplicateDeliveryRate);
@@ -150,10 +132,10 @@ public static class ScenarioRunner
         }
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var esm = new SqsEventSourceMapping(cloud.Sqs, signalSettings.SignalQueueUrl, cloud.SignalQueueArn, cloud.QueueTiming.BatchSize, ExportHost("export-1"), counters, Problem)
+        var esm = new SqsEventSourceMapping(cloud.Sqs, signalSettings.SignalQueueUrl, cloud.SignalQueueArn, cloud.QueueTiming.BatchSize, exportFunction, counters, Problem)
         {
             ForgetDeleteRate = faults.ForgetDeleteRate,
-            Concurrent = faults.ConcurrentExportRate > 0 ? ExportHost("export-backfill") : null,
+            Concurrent = backfillFunction,
             ConcurrentRate = faults.ConcurrentExportRate,
             Seed = options.Seed,
             Trace = log.OpenStream("esm"),
@@ -290,6 +272,56 @@ public static class ScenarioRunner
         await File.WriteAllTextAsync(result.ReportPath, RunReport.Json(result), CancellationToken.None).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(output, "summary.md"), RunReport.Markdown(result), CancellationToken.None).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// The handlers in this process (no package, no Runtime API): AWS faults come from clients whose HTTP goes
+    /// through the fault handler, crash points from wrappers of the product's ports. Kept for harness tests
+    /// that need it; a local run starts the published package instead (<see cref="FunctionProcesses"/>).
+    /// </summary>
+    private static (IReadOnlyList<IFunctionInvoker> Signal, IFunctionInvoker Export, IFunctionInvoker? Backfill) InProcessFunctions(
+        LocalCloudResources cloud, FunctionClients functionClients, FaultOptions faults, CrashSchedule crashes, TimeProvider functionClock, FunctionLog log, int signalInstances)
+    {
+        var signalSettings = cloud.SignalSettings;
+        var exportSettings = cloud.ExportSettings;
+        IQueueSender SignalSender(ProcessDeath death) => crashes.Armed
+            ? new CrashingQueueSender(new SqsQueueSender(functionClients.Sqs, signalSettings.SignalQueueUrl), crashes, death, CrashSteps.SignalBeforeSend, CrashSteps.SignalAfterSend)
+            : new SqsQueueSender(functionClients.Sqs, signalSettings.SignalQueueUrl);
+        var signalFunctions = Enumerable.Range(1, signalInstances)
+            .Select(i => (IFunctionInvoker)new FunctionHost<SignalFunction>(
+                death => new SignalFunction(
+                    SignalSender(death),
+                    signalSettings,
+                    functionClock,
+                    new Telemetry(log.OpenStream($"signal-{i}"), functionClock, "signal")),
+                static (f, input) => f.HandleAsync(input)))
+            .ToList();
+
+        FunctionHost<ExportFunction> ExportHost(string name) => new(
+            death =>
+            {
+                ICheckpointStore store = new S3CheckpointStore(functionClients.S3, exportSettings.StateBucket, exportSettings.StatePrefix);
+                IExportTasks tasks = new CloudWatchExportTasks(functionClients.Logs);
+                IQueueSender continuations = new SqsQueueSender(functionClients.Sqs, exportSettings.SignalQueueUrl);
+                if (crashes.Armed)
+                {
+                    store = new CrashingCheckpointStore(store, crashes, death);
+                    tasks = new CrashingExportTasks(tasks, crashes, death);
+                    continuations = new CrashingQueueSender(continuations, crashes, death, CrashSteps.ExportBeforeContinuation, CrashSteps.ExportAfterContinuation);
+                }
+
+                return new ExportFunction(
+                    store,
+                    tasks,
+                    continuations,
+                    new SqsQueueSender(functionClients.Sqs, exportSettings.DeadLetterQueueUrl),
+                    exportSettings.Policy,
+                    functionClock,
+                    new Telemetry(log.OpenStream(name), functionClock, "export"));
+            },
+            static (f, input) => f.HandleAsync(input));
+
+        return (signalFunctions, ExportHost("export-1"), faults.ConcurrentExportRate > 0 ? ExportHost("export-backfill") : null);
     }
 
     private static async Task WriteTrafficAsync(TrafficPlan plan, LocalCloudResources cloud, SimulatedClock clock, TimeSpan settle, SubscriptionDelivery delivery, RunCounters counters, Action written, Action<string> ingestedLate, CancellationToken ct)

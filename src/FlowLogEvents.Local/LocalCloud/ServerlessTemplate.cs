@@ -27,6 +27,9 @@ public sealed class ServerlessTemplate
 
     private JsonElement Properties(string logicalId) => Resource(logicalId).GetProperty("Properties");
 
+    /// <summary>An <c>AWS::Serverless::Function</c>'s Properties as declared (Handler, Timeout, MemorySize, ...).</summary>
+    public JsonElement FunctionProperties(string logicalId) => Properties(logicalId);
+
     /// <summary>A queue's attributes (DelaySeconds, VisibilityTimeout, MessageRetentionPeriod, ...) as declared.</summary>
     public int QueueAttribute(string logicalId, string name, int fallback) =>
         Properties(logicalId).TryGetProperty(name, out var value) ? value.GetInt32() : fallback;
