@@ -129,9 +129,14 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
                 await AnswerAsync(response, HttpStatusCode.NotFound);
             }
         }
-        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             // The runtime went away (its process was killed) or the server is stopping.
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A defect of the emulator: answer 500 with it rather than an empty 200.
+            await TryAnswerInternalFailureAsync(response, ex);
         }
         finally
         {
@@ -204,7 +209,7 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
     {
         var document = status switch
         {
-            HttpStatusCode.Accepted => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["status"] = "OK" }),
+            HttpStatusCode.Accepted => Document(("status", "OK")),
             HttpStatusCode.BadRequest => Error("InvalidRequestID", "Invalid request ID"),
             HttpStatusCode.Forbidden => Error("InvalidStateTransition", "State transition is not allowed: an invocation is already delivered and not answered"),
             HttpStatusCode.RequestEntityTooLarge => Error("RequestEntityTooLarge", $"Exceeded maximum allowed payload size ({LambdaLimits.MaxResponseBytes} bytes)."),
@@ -216,6 +221,39 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
         await response.OutputStream.WriteAsync(document, _stop.Token);
     }
 
-    private static byte[] Error(string errorType, string errorMessage) =>
-        JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["errorMessage"] = errorMessage, ["errorType"] = errorType });
+    private static async Task TryAnswerInternalFailureAsync(HttpListenerResponse response, Exception ex)
+    {
+        try
+        {
+            var document = Error("InternalServerError", $"{ex.GetType().Name}: {ex.Message}");
+            response.StatusCode = (int)HttpStatusCode.InternalServerError;
+            response.ContentType = "application/json";
+            response.ContentLength64 = document.Length;
+            await response.OutputStream.WriteAsync(document);
+        }
+        catch (Exception inner) when (inner is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Headers were already sent: closing the response is all that is left.
+        }
+    }
+
+    private static byte[] Error(string errorType, string errorMessage) => Document(("errorMessage", errorMessage), ("errorType", errorType));
+
+    /// <summary>A flat JSON object of strings, written without reflection (hosts may disable reflection-based serialization).</summary>
+    private static byte[] Document(params (string Name, string Value)[] members)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var (name, value) in members)
+            {
+                json.WriteString(name, value);
+            }
+
+            json.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
 }
