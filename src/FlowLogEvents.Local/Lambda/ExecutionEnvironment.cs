@@ -163,7 +163,12 @@ public sealed class ExecutionEnvironment : IRuntimeApi, IAsyncDisposable
         var invocation = new PendingInvocation(Guid.NewGuid().ToString(), payload, traceId, coldStart);
         lock (_gate)
         {
-            if (_dead || _process.HasExited || _current is not null)
+            if (_current is not null)
+            {
+                throw new InvalidOperationException($"{EnvironmentId} already runs invocation {_current.RequestId}: one invocation at a time.");
+            }
+
+            if (_dead || _process.HasExited)
             {
                 return null;
             }

@@ -106,8 +106,8 @@ public sealed class LambdaFunction : IAsyncDisposable
             _registry.Remove(environment);
         }
 
+        // The semaphore is not disposed: invocations still returning from killed environments release their slot.
         await Task.WhenAll(all.Select(e => e.DisposeAsync().AsTask()));
-        _slots.Dispose();
     }
 
     /// <summary>An idle live environment (warm), else a new one (cold). The caller holds a slot, so one of the two exists.</summary>

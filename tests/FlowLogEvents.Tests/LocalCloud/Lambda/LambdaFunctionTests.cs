@@ -72,4 +72,20 @@ public sealed class LambdaFunctionTests
         Assert.InRange(timing.ToFirstNext.Value, TimeSpan.FromTicks(1), timing.ToFirstResponse.Value);
         Assert.Equal((1, 2, 2), (function.Counters.ColdStarts, function.Counters.Invocations, function.Counters.Successes));
     }
+
+    [Fact]
+    public async Task Dispose_DuringAnInvocation_KillsTheProcessAndTheInvocationEndsAsDied()
+    {
+        using var runtime = StandInRuntime.Create(StandInRuntime.Controlled);
+        var output = new OutputLines();
+        var function = new LambdaFunction(runtime.Definition(timeoutSeconds: 10), new LambdaHostOptions { Output = output.Sink });
+        var invocation = function.InvokeAsync(Bytes("sleep"));
+        await output.WaitForAsync("got ");
+
+        await function.DisposeAsync();
+        var died = await invocation;
+
+        Assert.Equal(InvocationOutcome.Died, died.Outcome);
+        Assert.Empty(function.Environments);
+    }
 }
