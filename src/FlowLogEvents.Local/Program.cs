@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FlowLogEvents.Local.Harness;
+using FlowLogEvents.Local.Lambda;
 using FlowLogEvents.Local.LocalCloud;
 using Spectre.Console;
 
@@ -39,20 +40,23 @@ internal static class Program
         var drain = Opt("--drain-timeout", "Simulated minutes after the last delivery before the run fails", (int)defaults.DrainTimeout.TotalMinutes);
         var output = new Option<string?>("--output") { Description = "Folder of the report and function log (default artifacts/local-runs/<stamp>)" };
         var keep = new Option<bool>("--keep") { Description = "Leave moto_server running and print how to inspect it with the aws CLI" };
+        var package = new Option<string?>("--package") { Description = "A published function package (a folder with bootstrap at its root) to run; default: publish src/FlowLogEvents.Bootstrap for this machine into artifacts/lambda/<rid>" };
+        var inProcess = new Option<bool>("--in-process") { Description = "Run the handlers inside this process instead of the package's processes (no Runtime API, no process deaths)" };
 
         var root = new RootCommand("FlowLogEvents local run: the real signal and export functions against moto_server, with a verdict on every flow record.")
         {
-            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, claimLease, minWindow, lateEvents, foreign, foreignMinutes, instances, drain, output, keep,
+            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, claimLease, minWindow, lateEvents, foreign, foreignMinutes, instances, drain, output, keep, package, inProcess,
         };
         var quick = new Option<bool>("--quick") { Description = "Only the CI subset, at reduced sizes" };
         var only = new Option<string?>("--only") { Description = "Only scenarios whose name contains this text" };
         var matrixSpeed = Opt("--speed", "Time compression of every scenario", defaults.Speed);
         var matrixOutput = new Option<string?>("--output") { Description = "Folder of matrix.md, matrix.json and each run's report (default artifacts/reliability/<stamp>)" };
+        var matrixPackage = new Option<string?>("--package") { Description = package.Description };
         var matrix = new Command("matrix", "Reliability matrix: every fault alone, then mixed in seeded schedules; writes matrix.md and matrix.json. Exit code 0 when no scenario lost a record or duplicated one unexplained.")
         {
-            quick, only, matrixSpeed, matrixOutput,
+            quick, only, matrixSpeed, matrixOutput, matrixPackage,
         };
-        matrix.SetAction((parse, ct) => RunMatrixAsync(parse.GetValue(quick), parse.GetValue(only), parse.GetValue(matrixSpeed), parse.GetValue(matrixOutput), ct));
+        matrix.SetAction((parse, ct) => RunMatrixAsync(parse.GetValue(quick), parse.GetValue(only), parse.GetValue(matrixSpeed), parse.GetValue(matrixOutput), parse.GetValue(matrixPackage), ct));
         root.Subcommands.Add(matrix);
         root.SetAction((parse, ct) =>
         {
@@ -80,7 +84,7 @@ internal static class Program
                 DrainTimeout = TimeSpan.FromMinutes(parse.GetValue(drain)),
                 OutputDirectory = parse.GetValue(output),
             };
-            return RunAsync(options, parse.GetValue(keep), ct);
+            return RunAsync(options, parse.GetValue(keep), parse.GetValue(package), parse.GetValue(inProcess), ct);
         });
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(30) }).ConfigureAwait(false);
     }
@@ -88,10 +92,28 @@ internal static class Program
     private static Option<T> Opt<T>(string name, string description, T fallback) =>
         new(name) { Description = description, DefaultValueFactory = _ => fallback };
 
-    private static async Task<int> RunMatrixAsync(bool quick, string? only, double speed, string? output, CancellationToken ct)
+    /// <summary>The package a run starts: the one given, or src/FlowLogEvents.Bootstrap published now for this machine.</summary>
+    private static async Task<string?> PackageAsync(string? given, CancellationToken ct)
     {
+        if (given is not null)
+        {
+            return FunctionPackage.Open(given, FunctionPackage.HostRuntimeIdentifier).Directory;
+        }
+
+        var root = FunctionPackage.FindRepositoryRoot(Environment.CurrentDirectory);
+        var rid = FunctionPackage.HostRuntimeIdentifier;
+        var folder = Path.Combine(root, "artifacts", "lambda", rid);
+        Console.Out.WriteLine($"Publishing {FunctionPackage.BootstrapProject} for {rid} (self-contained, ReadyToRun) into {folder} ...");
+        var published = await FunctionPackage.PublishAsync(root, rid, folder, ct).ConfigureAwait(false);
+        return published.Directory;
+    }
+
+    private static async Task<int> RunMatrixAsync(bool quick, string? only, double speed, string? output, string? package, CancellationToken ct)
+    {
+        var packageDirectory = await PackageAsync(package, ct).ConfigureAwait(false);
         var scenarios = (quick ? ReliabilityMatrix.Quick(speed) : ReliabilityMatrix.Full(speed))
             .Where(s => only is null || s.Name.Contains(only, StringComparison.OrdinalIgnoreCase))
+            .Select(s => s with { Options = s.Options with { PackageDirectory = packageDirectory } })
             .ToList();
         if (scenarios.Count == 0)
         {
@@ -154,11 +176,21 @@ internal static class Program
         }
     }
 
-    private static async Task<int> RunAsync(ScenarioOptions options, bool keep, CancellationToken ct)
+    private static async Task<int> RunAsync(ScenarioOptions options, bool keep, string? package, bool inProcess, CancellationToken ct)
     {
         try
         {
             options.Validate();
+            if (!inProcess)
+            {
+                ProcessClock.EnsureInstalled();
+                options = options with { PackageDirectory = await PackageAsync(package, ct).ConfigureAwait(false) };
+            }
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return 2;
         }
         catch (ArgumentException ex)
         {

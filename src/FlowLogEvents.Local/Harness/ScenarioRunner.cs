@@ -6,6 +6,7 @@ using FlowLogEvents.Aws.CloudWatchLogs;
 using FlowLogEvents.Exports;
 using FlowLogEvents.Functions;
 using FlowLogEvents.Local.Faults;
+using FlowLogEvents.Local.Lambda;
 using FlowLogEvents.Local.LocalCloud;
 using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
