@@ -144,6 +144,7 @@ public static class RunReport
             json.WriteString("deadLetterQueueUrl", result.DeadLetterQueueUrl.ToString());
             json.WriteString("functionLog", result.FunctionLogPath);
             json.WriteEndObject();
+            json.WriteString("hosting", result.Hosting.Describe());
             json.WriteStartObject("faults");
             json.WriteString("injected", o.Faults.Describe());
             json.WriteNumber("subscriptionDuplicates", c.SubscriptionDuplicates);
@@ -209,6 +210,7 @@ public static class RunReport
             md.AppendLine(inv, $"- Faults: {result.Options.Faults.Describe()}; {result.Faults.AwsErrors} AWS errors and {result.Faults.LostResponses} lost responses injected, {result.Faults.SdkRetries} SDK retries, {result.Faults.Crashes} process deaths; {c.ExportRedeliveries} SQS records redelivered, {c.SubscriptionRetries} async-invoke retries, {c.SubscriptionDuplicates} duplicate deliveries, {c.DeletesForgotten} deletes forgotten, {c.BackfillInvocations} concurrent export runs; missing late beyond settle {v.MissingLateBeyondSettle}, duplicated by late re-exports {v.DuplicatedByLateReexport}.");
         }
 
+        md.AppendLine(inv, $"- Functions: {result.Hosting.Describe()}.");
         md.AppendLine(inv, $"- Report: `{result.ReportPath}`; function log: `{result.FunctionLogPath}`.");
         foreach (var problem in result.Problems.Take(10))
         {

@@ -86,5 +86,8 @@ public sealed record ScenarioResult
     /// <summary>What the fault injectors did (empty without faults).</summary>
     public Faults.FaultCounters Faults { get; init; } = new();
 
+    /// <summary>How the functions ran (processes of the package, or in-process).</summary>
+    public HostingTotals Hosting { get; init; } = HostingTotals.InProcess;
+
     public bool Ok => Failure is null && Verification.Ok;
 }

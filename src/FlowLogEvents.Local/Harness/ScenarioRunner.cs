@@ -269,6 +269,7 @@ public static class ScenarioRunner
             Problems = [.. problems],
             Verification = verification,
             Faults = faultCounters,
+            Hosting = processes is null ? HostingTotals.InProcess : HostingTotals.From(processes),
         };
         await File.WriteAllTextAsync(result.ReportPath, RunReport.Json(result), CancellationToken.None).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(output, "summary.md"), RunReport.Markdown(result), CancellationToken.None).ConfigureAwait(false);

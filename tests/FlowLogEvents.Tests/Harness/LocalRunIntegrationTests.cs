@@ -1,10 +1,11 @@
 using System.Text.Json;
 using FlowLogEvents.Local.Harness;
 using FlowLogEvents.Tests.Integration;
+using FlowLogEvents.Tests.Support;
 
 namespace FlowLogEvents.Tests.Harness;
 
-/// <summary>A short local run through the real handlers, the real adapters, moto_server and the export-task front.</summary>
+/// <summary>A short local run of the published package as Lambda runs it (processes on the Runtime API), against moto_server and the export-task front.</summary>
 [Trait("Category", "Integration")]
 [Collection(SerialLocalRuns.Name)]
 public sealed class LocalRunIntegrationTests(MotoServer moto) : IClassFixture<MotoServer>, IDisposable
@@ -38,6 +39,7 @@ public sealed class LocalRunIntegrationTests(MotoServer moto) : IClassFixture<Mo
             Seed = 11,
             DrainTimeout = TimeSpan.FromMinutes(60),
             OutputDirectory = _output,
+            PackageDirectory = (await PublishedPackage.ForHostAsync()).Directory,
         };
 
         var result = await ScenarioRunner.RunAsync(moto.Endpoint, options, null, CancellationToken.None);
@@ -69,6 +71,13 @@ public sealed class LocalRunIntegrationTests(MotoServer moto) : IClassFixture<Mo
         Assert.True(result.Counters.Event("signal.suppressed") > 0);
         Assert.True(result.Counters.DataSignalsReceived < result.Counters.Event("signal.sent"));
         Assert.Equal((0, 0, 0), (result.Counters.SubscriptionsDropped, result.Counters.ExportInvocationErrors, result.DeadLetterDepthAtEnd));
+
+        // The functions ran as processes of the package: cold starts answered through the Runtime API, no environment died.
+        Assert.Equal("processes", result.Hosting.Mode);
+        Assert.InRange(result.Hosting.Signal!.ColdStarts, 1, options.SignalInstances);
+        Assert.Equal(1, result.Hosting.Export!.ColdStarts);
+        Assert.Equal((0, 0, 0), (result.Hosting.Signal.Deaths + result.Hosting.Export.Deaths, result.Hosting.Signal.Timeouts + result.Hosting.Export.Timeouts, result.Hosting.Signal.InitErrors + result.Hosting.Export.InitErrors));
+        Assert.NotNull(result.Hosting.Export.MedianToFirstResponse);
 
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(result.ReportPath));
         Assert.Equal("PASS", report.RootElement.GetProperty("verdict").GetString());

@@ -1,11 +1,12 @@
 using FlowLogEvents.Local.Harness;
 using FlowLogEvents.Tests.Integration;
+using FlowLogEvents.Tests.Support;
 
 namespace FlowLogEvents.Tests.Harness;
 
 /// <summary>
 /// The CI subset of the reliability matrix (<c>dotnet run --project src/FlowLogEvents.Local -c Release -- matrix --quick</c>):
-/// the real functions under injected faults, at reduced sizes. Fails on any missing record, any
+/// the published package's processes under injected faults (crash points are process kills), at reduced sizes. Fails on any missing record, any
 /// duplicate not explained by the late-record policy, or any unexpected line.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -29,7 +30,7 @@ public sealed class ReliabilityIntegrationTests(MotoServer moto) : IClassFixture
     [MemberData(nameof(Scenarios))]
     public async Task Scenario_LosesNothing_DuplicatesNothing(string name)
     {
-        var scenario = Assert.Single(ReliabilityMatrix.Quick(), s => s.Name == name);
+        var scenario = await AsProcessesAsync(Assert.Single(ReliabilityMatrix.Quick(), s => s.Name == name));
 
         var rows = await ReliabilityMatrix.RunAsync(moto.Endpoint, [scenario], _output, null, CancellationToken.None);
 
@@ -47,7 +48,7 @@ public sealed class ReliabilityIntegrationTests(MotoServer moto) : IClassFixture
     [Fact]
     public async Task LateBeyondSettle_Reexport_ExportsEveryLateRecord()
     {
-        var scenario = Assert.Single(ReliabilityMatrix.Quick(), s => s.Options.LateEvents == "reexport");
+        var scenario = await AsProcessesAsync(Assert.Single(ReliabilityMatrix.Quick(), s => s.Options.LateEvents == "reexport"));
 
         var rows = await ReliabilityMatrix.RunAsync(moto.Endpoint, [scenario], _output, null, CancellationToken.None);
 
@@ -60,4 +61,7 @@ public sealed class ReliabilityIntegrationTests(MotoServer moto) : IClassFixture
         Assert.True((row.Missing, row.DuplicatedUnexplained, row.Unexpected) == (0, 0, 0), detail);
         Assert.Equal(row.Generated + row.DuplicatedExplained, row.Exported);
     }
+
+    private static async Task<MatrixScenario> AsProcessesAsync(MatrixScenario scenario) =>
+        scenario with { Options = scenario.Options with { PackageDirectory = (await PublishedPackage.ForHostAsync()).Directory } };
 }
