@@ -58,6 +58,14 @@ internal static class Program
         };
         matrix.SetAction((parse, ct) => RunMatrixAsync(parse.GetValue(quick), parse.GetValue(only), parse.GetValue(matrixSpeed), parse.GetValue(matrixOutput), parse.GetValue(matrixPackage), ct));
         root.Subcommands.Add(matrix);
+        var rounds = Opt("--runs", "Fresh environments per package and function (after one uncounted warm-up round)", 15);
+        var variants = new Option<string[]>("--package") { Description = "name=folder of a published package (repeatable); default: ReadyToRun published now, plus Native AOT when it builds here", AllowMultipleArgumentsPerToken = true };
+        var coldstart = new Command("coldstart", "Cold start and memory of the published package: fresh processes on the local Lambda service answer one real-shaped event each (moto_server behind them); prints a Markdown table.")
+        {
+            rounds, variants,
+        };
+        coldstart.SetAction((parse, ct) => RunColdStartAsync(parse.GetValue(rounds), parse.GetValue(variants) ?? [], ct));
+        root.Subcommands.Add(coldstart);
         root.SetAction((parse, ct) =>
         {
             var options = new ScenarioOptions
@@ -106,6 +114,54 @@ internal static class Program
         Console.Out.WriteLine($"Publishing {FunctionPackage.BootstrapProject} for {rid} (self-contained, ReadyToRun) into {folder} ...");
         var published = await FunctionPackage.PublishAsync(root, rid, folder, ct).ConfigureAwait(false);
         return published.Directory;
+    }
+
+    private static async Task<int> RunColdStartAsync(int rounds, string[] given, CancellationToken ct)
+    {
+        var packages = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in given)
+        {
+            var parts = entry.Split('=', 2);
+            packages[parts[0]] = FunctionPackage.Open(parts.Length == 2 ? parts[1] : parts[0], FunctionPackage.HostRuntimeIdentifier).Directory;
+        }
+
+        if (packages.Count == 0)
+        {
+            packages["ReadyToRun"] = (await PackageAsync(null, ct).ConfigureAwait(false))!;
+            var root = FunctionPackage.FindRepositoryRoot(Environment.CurrentDirectory);
+            var aot = Path.Combine(root, "artifacts", "lambda", FunctionPackage.HostRuntimeIdentifier + "-aot");
+            try
+            {
+                Console.Out.WriteLine($"Publishing Native AOT into {aot} ...");
+                packages["Native AOT"] = (await FunctionPackage.PublishAsync(root, FunctionPackage.HostRuntimeIdentifier, aot, ct, "-p:PublishAot=true").ConfigureAwait(false)).Directory;
+            }
+            catch (InvalidOperationException ex)
+            {
+                Console.Out.WriteLine($"Native AOT did not build here, measured without it: {ex.Message}");
+            }
+        }
+
+        var (moto, started, error) = await StartMotoAsync(ct).ConfigureAwait(false);
+        if (moto is null)
+        {
+            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+            return 2;
+        }
+
+        try
+        {
+            var samples = await ColdStartProbe.RunAsync(moto, packages, rounds, line => Console.Out.WriteLine(line), ct).ConfigureAwait(false);
+            Console.Out.WriteLine();
+            Console.Out.Write(ColdStartProbe.Markdown(samples, packages));
+            return samples.All(s => s.Outcome == Lambda.InvocationOutcome.Success) ? 0 : 1;
+        }
+        finally
+        {
+            if (started is not null)
+            {
+                await started.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     private static async Task<int> RunMatrixAsync(bool quick, string? only, double speed, string? output, string? package, CancellationToken ct)

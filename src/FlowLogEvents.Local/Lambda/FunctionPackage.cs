@@ -57,7 +57,7 @@ public sealed class FunctionPackage
     /// Publishes the bootstrap project for <paramref name="runtimeIdentifier"/> into
     /// <paramref name="output"/> (incremental: a second publish of unchanged code takes seconds).
     /// </summary>
-    public static async Task<FunctionPackage> PublishAsync(string repositoryRoot, string runtimeIdentifier, string output, CancellationToken ct)
+    public static async Task<FunctionPackage> PublishAsync(string repositoryRoot, string runtimeIdentifier, string output, CancellationToken ct, params string[] properties)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -69,6 +69,11 @@ public sealed class FunctionPackage
         foreach (var argument in new[] { "publish", BootstrapProject, "-c", "Release", "-r", runtimeIdentifier, "--self-contained", "true", "-o", output, "-nologo", "-v", "quiet" })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var property in properties)
+        {
+            start.ArgumentList.Add(property);
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet publish");
