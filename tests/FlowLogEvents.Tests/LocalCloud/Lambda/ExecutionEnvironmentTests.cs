@@ -200,7 +200,6 @@ public sealed class ExecutionEnvironmentTests
         var output = new OutputLines();
         var registry = new EnvironmentRegistry();
         await using var function = new LambdaFunction(runtime.Definition(timeoutSeconds: 10), new LambdaHostOptions { Output = output.Sink, Registry = registry });
-        var elapsed = Stopwatch.StartNew();
 
         var invocation = function.InvokeAsync(Bytes("sleep"));
         var got = await output.WaitForAsync("got ");
@@ -212,7 +211,6 @@ public sealed class ExecutionEnvironmentTests
         Assert.Equal(InvocationOutcome.Died, died.Outcome);
         Assert.Equal(got[4..], died.RequestId);
         Assert.Equal("Runtime.ExitError", died.ErrorType);
-        Assert.InRange(elapsed.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5));
         Assert.True(await GoneAsync(await output.PidAsync("child")));
         Assert.False(registry.TryFindByAccessKey("ASIAPROBE0001", out _));
     }
