@@ -41,6 +41,7 @@ public sealed class AwsGateway : IAsyncDisposable
     private readonly CrashRuleTable _rules;
     private readonly CrashSchedule? _crashes;
     private readonly IRequestAuthorizer _authorizer;
+    private readonly Action<string>? _trace;
     private readonly HttpClient _clean;
     private readonly HttpClient _faulty;
     private readonly CancellationTokenSource _stop = new();
@@ -57,6 +58,7 @@ public sealed class AwsGateway : IAsyncDisposable
         _rules = new CrashRuleTable(options);
         _crashes = options.Crashes;
         _authorizer = options.Authorizer;
+        _trace = options.Trace;
         _clean = new HttpClient(Upstream(), disposeHandler: true) { Timeout = TimeSpan.FromMinutes(5) };
         _faulty = options.Faults.AwsErrorRate > 0 || options.Faults.LostResponseRate > 0
             ? new HttpClient(new AwsFaultHandler(options.Faults, options.FaultCounters, options.FaultSeed, Upstream()), disposeHandler: true) { Timeout = TimeSpan.FromMinutes(5) }
@@ -211,10 +213,30 @@ public sealed class AwsGateway : IAsyncDisposable
 
     private async Task<bool> RelayFunctionAsync(HttpListenerContext context, HttpRequestMessage forward, AwsRequestInfo request, GatewayCaller caller)
     {
+        var outcome = "relayed";
+        try
+        {
+            var aborted = await RelayFunctionCoreAsync(context, forward, request, caller, o => outcome = o);
+            if (aborted && outcome == "relayed")
+            {
+                outcome = "lost: connection reset after the service acted";
+            }
+
+            return aborted;
+        }
+        finally
+        {
+            _trace?.Invoke(System.Text.Json.JsonSerializer.Serialize(new { gateway = outcome, env = caller.EnvironmentId, invocation = caller.CurrentRequestId, service = request.Service, operation = request.Operation, attempt = request.Attempt, key = request.Key, at = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture) }));
+        }
+    }
+
+    private async Task<bool> RelayFunctionCoreAsync(HttpListenerContext context, HttpRequestMessage forward, AwsRequestInfo request, GatewayCaller caller, Action<string> outcome)
+    {
         var point = _rules.Match(caller, request);
         if (point.Before is { } before && Crashes(before))
         {
             // The process dies before its request leaves: nothing reaches the service.
+            outcome("killed " + before);
             Kill(caller, before, context);
             return true;
         }
@@ -223,6 +245,7 @@ public sealed class AwsGateway : IAsyncDisposable
         if (!decision.Allowed)
         {
             Counters.Add("denied");
+            outcome("denied");
             await AnswerAsync(context.Response, AccessDeniedResponses.For(request, decision.Message ?? "Access Denied"), request.HttpMethod == "HEAD");
             return false;
         }
@@ -230,8 +253,10 @@ public sealed class AwsGateway : IAsyncDisposable
         Counters.Add("relayed");
         return await RelayAsync(_faulty, context, forward, status =>
         {
+            outcome("relayed " + (int)status);
             if (point.ReachesAfter(status) && point.After is { } after && Crashes(after))
             {
+                outcome("killed " + after);
                 // The service acted; the process dies before it hears so.
                 Kill(caller, after, context);
                 return true;

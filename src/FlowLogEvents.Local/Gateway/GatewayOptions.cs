@@ -32,4 +32,7 @@ public sealed record GatewayOptions
     public CrashSchedule? Crashes { get; init; }
 
     public IRequestAuthorizer Authorizer { get; init; } = AllowAllAuthorizer.Instance;
+
+    /// <summary>One JSON line per function request and what became of it (relayed with its status, lost, killed, denied), or null.</summary>
+    public Action<string>? Trace { get; init; }
 }

@@ -75,6 +75,7 @@ public sealed class FunctionProcesses : IAsyncDisposable
                 FaultCounters = faultCounters,
                 FaultSeed = seed ^ 0x7a0175,
                 Crashes = crashes.Armed ? crashes : null,
+                Trace = line => log.WriteLine("gateway", line),
             },
             accessKeyId => registry.TryFindByAccessKey(accessKeyId, out var environment)
                 ? new GatewayCaller(environment.FunctionName, environment.EnvironmentId, environment.Kill, () => environment.CurrentRequestId)

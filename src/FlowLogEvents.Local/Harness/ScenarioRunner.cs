@@ -271,6 +271,10 @@ public static class ScenarioRunner
             Faults = faultCounters,
             Hosting = processes is null ? HostingTotals.InProcess : HostingTotals.From(processes),
         };
+        await File.WriteAllLinesAsync(
+            Path.Combine(output, "tasks.jsonl"),
+            cloud.Front.Tasks.Select(t => System.Text.Json.JsonSerializer.Serialize(new { t.TaskId, t.Spec.TaskName, t.Spec.LogGroupName, t.Spec.From, t.Spec.To, t.StatusCode, t.CreationTime, t.EventCount, t.Foreign })),
+            CancellationToken.None).ConfigureAwait(false);
         await File.WriteAllTextAsync(result.ReportPath, RunReport.Json(result), CancellationToken.None).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(output, "summary.md"), RunReport.Markdown(result), CancellationToken.None).ConfigureAwait(false);
         return result;

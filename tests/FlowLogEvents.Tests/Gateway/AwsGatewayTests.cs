@@ -156,6 +156,42 @@ public sealed class AwsGatewayTests : IAsyncLifetime, IDisposable
         Assert.Equal(1, Gateway.Counters.Relayed);
     }
 
+    /// <summary>A lost response (reset or 5xx) on a kept-alive connection, as the SDK's pooled handler sends it: relayed once, never again.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task LostResponse_CreateExportTaskOnAReusedConnection_ReachesUpstreamOnce(int seed)
+    {
+        await StartAsync(faults: new FaultOptions { LostResponseRate = 1 }, seed: seed);
+        _logs.Respond = r => Write(r, 200, "application/x-amz-json-1.1", """{"taskId":"t-1"}""");
+        using var pooled = new HttpClient(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
+        var (warm, _) = Logs("DescribeExportTasks", "{}");
+        warm.Headers.Remove("Authorization");
+        warm.Headers.TryAddWithoutValidation("Authorization", GatewayRequests.Authorization("AKIDNOBODY", "logs"));
+        using (warm)
+        {
+            (await pooled.SendAsync(Retarget(warm))).Dispose();
+        }
+
+        var (request, _) = Logs("CreateExportTask", """{"logGroupName":"/vpc/a"}""");
+        request.Headers.ExpectContinue = true;
+        using (request)
+        {
+            try
+            {
+                using var answer = await pooled.SendAsync(Retarget(request));
+                Assert.True((int)answer.StatusCode >= 500, $"answered {answer.StatusCode}");
+            }
+            catch (HttpRequestException)
+            {
+            }
+        }
+
+        Assert.Equal(2, _logs.Requests.Count);
+    }
+
     [Fact]
     public async Task CrashAfter_CheckpointWriteAnswered412_StillKills()
     {
