@@ -192,6 +192,32 @@ public sealed class AwsGatewayTests : IAsyncLifetime, IDisposable
         Assert.Equal(2, _logs.Requests.Count);
     }
 
+    /// <summary>
+    /// A lost CreateExportTask response as a reset of the connection (seeds 2 and 4) or a 5xx (seeds 1 and 3): the
+    /// product's client sends the request once and reports the ambiguous failure. Before its send-once handler,
+    /// the socket handler sent the identical request again after the reset (same signature, same
+    /// <c>amz-sdk-request: attempt=1</c>) and the service created a second task of the same window.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public async Task CreateExportTask_ResponseLost_ProductClientSendsItOnceAndFails(int seed)
+    {
+        await StartAsync(faults: new FaultOptions { LostResponseRate = 1 }, seed: seed);
+        _logs.Respond = r => Write(r, 200, "application/x-amz-json-1.1", """{"taskId":"t-1"}""");
+        using var client = new FlowLogEvents.Aws.CloudWatchLogs.CloudWatchLogsClient(
+            new Amazon.Runtime.BasicAWSCredentials("AKIDEXPORT", "secret"),
+            new FlowLogEvents.Aws.CloudWatchLogs.CloudWatchLogsConfig { ServiceURL = Gateway.Endpoint.ToString(), AuthenticationRegion = "us-east-1" });
+        var request = new FlowLogEvents.Aws.CloudWatchLogs.CreateExportTaskRequest { TaskName = "flowlogevents-w-1", LogGroupName = "/vpc/a", From = 1, To = 2, Destination = "b", DestinationPrefix = "p" };
+
+        var error = await Record.ExceptionAsync(() => client.CreateExportTaskAsync(request, CancellationToken.None));
+
+        Assert.NotNull(error);
+        Assert.Single(_logs.Requests);
+    }
+
     [Fact]
     public async Task CrashAfter_CheckpointWriteAnswered412_StillKills()
     {

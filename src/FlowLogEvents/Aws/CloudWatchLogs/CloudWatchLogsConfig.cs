@@ -25,6 +25,7 @@ public sealed class CloudWatchLogsConfig : ClientConfig
         ServiceId = ServiceIdentifier;
         AuthenticationServiceName = SigningName;
         EndpointProvider = new CloudWatchLogsEndpointProvider();
+        HttpClientFactory = new CloudWatchLogsHttpClientFactory();
     }
 
     public override string RegionEndpointServiceName => SigningName;
