@@ -14,6 +14,9 @@ public sealed class S3CheckpointStore : ICheckpointStore
     /// <summary>The IAM actions of the operations this adapter calls, and ListBucket (see <see cref="IamActions.Implied"/>).</summary>
     public static IReadOnlyList<string> RequiredActions { get; } = [IamActions.S3GetObject, IamActions.S3PutObject, IamActions.S3ListBucket];
 
+    /// <summary>Conditional writes tried per call while S3 answers 409 ConditionalRequestConflict.</summary>
+    public const int ConflictAttempts = 4;
+
     private readonly IAmazonS3 _s3;
     private readonly string _bucket;
     private readonly string _prefix;
