@@ -40,6 +40,13 @@ public sealed record FaultOptions
     /// </summary>
     public double LostResponseRate { get; init; }
 
+    /// <summary>
+    /// Share of the functions' conditional PutObjects (If-Match / If-None-Match) answered 409
+    /// ConditionalRequestConflict without reaching S3, as if another writer raced them (S3: "On a 409 failure
+    /// you should fetch the object's ETag and retry the upload"). Races the run itself makes get 409 at any rate.
+    /// </summary>
+    public double ConditionalConflictRate { get; init; }
+
     /// <summary>Crash points armed (names from <see cref="CrashSteps"/>); empty: no crash.</summary>
     public IReadOnlyList<string> CrashAt { get; init; } = [];
 
@@ -68,12 +75,12 @@ public sealed record FaultOptions
     public int CancelledTasks { get; init; }
 
     public bool Any =>
-        AwsErrorRate > 0 || LostResponseRate > 0 || CrashAt.Count > 0 || DuplicateDeliveryRate > 0 || ForgetDeleteRate > 0
+        AwsErrorRate > 0 || LostResponseRate > 0 || ConditionalConflictRate > 0 || CrashAt.Count > 0 || DuplicateDeliveryRate > 0 || ForgetDeleteRate > 0
         || ConcurrentExportRate > 0 || FunctionClockOffset != TimeSpan.Zero || FailedTasks > 0 || CancelledTasks > 0;
 
     public void Validate()
     {
-        foreach (var (name, rate) in new[] { ("AWS error rate", AwsErrorRate), ("lost response rate", LostResponseRate), ("crash rate", CrashRate), ("duplicate delivery rate", DuplicateDeliveryRate), ("forget delete rate", ForgetDeleteRate), ("concurrent export rate", ConcurrentExportRate) })
+        foreach (var (name, rate) in new[] { ("AWS error rate", AwsErrorRate), ("lost response rate", LostResponseRate), ("conditional conflict rate", ConditionalConflictRate), ("crash rate", CrashRate), ("duplicate delivery rate", DuplicateDeliveryRate), ("forget delete rate", ForgetDeleteRate), ("concurrent export rate", ConcurrentExportRate) })
         {
             if (rate is < 0 or > 1)
             {
@@ -114,6 +121,11 @@ public sealed record FaultOptions
         if (LostResponseRate > 0)
         {
             parts.Add($"lost responses {LostResponseRate:P0}");
+        }
+
+        if (ConditionalConflictRate > 0)
+        {
+            parts.Add($"S3 409 ConditionalRequestConflict {ConditionalConflictRate:P0}");
         }
 
         if (CrashAt.Count > 0)

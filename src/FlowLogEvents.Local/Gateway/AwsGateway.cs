@@ -21,6 +21,8 @@ namespace FlowLogEvents.Local.Gateway;
 /// The caller is the environment owning the request's access key id; requests of unknown keys are relayed
 /// without faults (and counted). A known caller's request passes an <see cref="IRequestAuthorizer"/> first:
 /// a denial is answered with the service's AccessDenied error (<see cref="AccessDeniedResponses"/>).
+/// A conditional PutObject racing another one of the same key is answered 409 ConditionalRequestConflict, as S3
+/// does, whoever the caller (<see cref="ConditionalWriteConflicts"/>).
 /// </summary>
 /// <remarks>Served by <see cref="HttpListener"/>, each request on its own task, as the CloudWatch Logs front.</remarks>
 public sealed class AwsGateway : IAsyncDisposable
@@ -42,6 +44,7 @@ public sealed class AwsGateway : IAsyncDisposable
     private readonly CrashSchedule? _crashes;
     private readonly IRequestAuthorizer _authorizer;
     private readonly Action<string>? _trace;
+    private readonly ConditionalWriteConflicts _conflicts;
     private readonly HttpClient _clean;
     private readonly HttpClient _faulty;
     private readonly CancellationTokenSource _stop = new();
@@ -59,6 +62,7 @@ public sealed class AwsGateway : IAsyncDisposable
         _crashes = options.Crashes;
         _authorizer = options.Authorizer;
         _trace = options.Trace;
+        _conflicts = new ConditionalWriteConflicts(options.Faults.ConditionalConflictRate, unchecked(options.FaultSeed * 31 + 409));
         _clean = new HttpClient(Upstream(), disposeHandler: true) { Timeout = TimeSpan.FromMinutes(5) };
         _faulty = options.Faults.AwsErrorRate > 0 || options.Faults.LostResponseRate > 0
             ? new HttpClient(new AwsFaultHandler(options.Faults, options.FaultCounters, options.FaultSeed, Upstream()), disposeHandler: true) { Timeout = TimeSpan.FromMinutes(5) }
@@ -176,7 +180,7 @@ public sealed class AwsGateway : IAsyncDisposable
             var caller = request.AccessKeyId is { } key ? _resolveCaller(key) : null;
             Counters.Add($"request.{caller?.FunctionName ?? GatewayCounters.UnknownFunction}.{request.Service}.{request.Operation}");
             aborted = caller is null
-                ? await RelayUnknownAsync(context, forward)
+                ? await RelayUnknownAsync(context, forward, request)
                 : await RelayFunctionAsync(context, forward, request, caller);
         }
         catch (Exception ex) when (ex is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
@@ -204,11 +208,10 @@ public sealed class AwsGateway : IAsyncDisposable
     }
 
     /// <summary>Relays a request of a key no function owns: no faults, no crash, no authorization. Returns whether the connection was aborted.</summary>
-    private async Task<bool> RelayUnknownAsync(HttpListenerContext context, HttpRequestMessage forward)
+    private async Task<bool> RelayUnknownAsync(HttpListenerContext context, HttpRequestMessage forward, AwsRequestInfo request)
     {
         Counters.Add("unknown-caller");
-        Counters.Add("relayed");
-        return await RelayAsync(_clean, context, forward, afterAnswer: null);
+        return await RelayConditionalAsync(_clean, context, forward, request, afterAnswer: null);
     }
 
     private async Task<bool> RelayFunctionAsync(HttpListenerContext context, HttpRequestMessage forward, AwsRequestInfo request, GatewayCaller caller)
@@ -250,8 +253,14 @@ public sealed class AwsGateway : IAsyncDisposable
             return false;
         }
 
-        Counters.Add("relayed");
-        return await RelayAsync(_faulty, context, forward, status =>
+        if (ConditionalWriteConflicts.IsConditionalPut(request) && _conflicts.Inject())
+        {
+            Counters.Add("conflict.injected");
+            await AnswerAsync(context.Response, ConditionalWriteConflicts.Response(request), head: false);
+            return false;
+        }
+
+        return await RelayConditionalAsync(_faulty, context, forward, request, status =>
         {
             outcome("relayed " + (int)status);
             if (point.ReachesAfter(status) && point.After is { } after && Crashes(after))
@@ -264,6 +273,33 @@ public sealed class AwsGateway : IAsyncDisposable
 
             return false;
         });
+    }
+
+    /// <summary>Relays <paramref name="forward"/> (see <see cref="RelayAsync"/>), unless it is a conditional PutObject racing another of its key: that one is answered 409.</summary>
+    private async Task<bool> RelayConditionalAsync(HttpClient client, HttpListenerContext context, HttpRequestMessage forward, AwsRequestInfo request, Func<HttpStatusCode, bool>? afterAnswer)
+    {
+        if (!ConditionalWriteConflicts.IsConditionalPut(request))
+        {
+            Counters.Add("relayed");
+            return await RelayAsync(client, context, forward, afterAnswer);
+        }
+
+        if (!_conflicts.TryBegin(request))
+        {
+            Counters.Add("conflict.in-flight");
+            await AnswerAsync(context.Response, ConditionalWriteConflicts.Response(request), head: false);
+            return false;
+        }
+
+        try
+        {
+            Counters.Add("relayed");
+            return await RelayAsync(client, context, forward, afterAnswer);
+        }
+        finally
+        {
+            _conflicts.End(request);
+        }
     }
 
     private bool Crashes(string step) => _crashes?.Reach(step) ?? false;

@@ -10,7 +10,7 @@ public sealed class GatewayCounters
 
     private readonly ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
 
-    /// <summary>All counters by name: <c>request.&lt;function&gt;.&lt;service&gt;.&lt;operation&gt;</c>, <c>relayed</c>, <c>denied</c>, <c>killed.&lt;step&gt;</c>, <c>unknown-caller</c>.</summary>
+    /// <summary>All counters by name: <c>request.&lt;function&gt;.&lt;service&gt;.&lt;operation&gt;</c>, <c>relayed</c>, <c>denied</c>, <c>killed.&lt;step&gt;</c>, <c>unknown-caller</c>, <c>conflict.in-flight</c> / <c>conflict.injected</c> (409 ConditionalRequestConflict answers).</summary>
     public IReadOnlyDictionary<string, int> All => new SortedDictionary<string, int>(_counts, StringComparer.Ordinal);
 
     /// <summary>Requests handed to the upstream service (an injected AWS error may still answer one without reaching it).</summary>
@@ -24,6 +24,9 @@ public sealed class GatewayCounters
 
     /// <summary>Requests signed with an access key id no caller owns (relayed without faults).</summary>
     public int UnknownCallers => Get("unknown-caller");
+
+    /// <summary>Conditional PutObjects answered 409 ConditionalRequestConflict: racing another of their key, or drawn at the fault rate.</summary>
+    public int Conflicts => Sum("conflict.");
 
     public int Requests(string function, string service, string operation) => Get($"request.{function}.{service}.{operation}");
 

@@ -36,7 +36,7 @@ public static class ColdStartProbe
         var queue = (await cloud.Sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = $"coldstart-{runId}.fifo", Attributes = new() { ["FifoQueue"] = "true" } }, ct).ConfigureAwait(false)).QueueUrl;
         var dlq = (await cloud.Sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = $"coldstart-dlq-{runId}.fifo", Attributes = new() { ["FifoQueue"] = "true" } }, ct).ConfigureAwait(false)).QueueUrl;
         var template = ServerlessTemplate.Load();
-        var refs = new Dictionary<string, string>(StringComparer.Ordinal) { ["SignalQueue"] = queue, ["DeadLetterQueue"] = dlq, ["ExportBucketName"] = bucket };
+        var refs = new Dictionary<string, string>(StringComparer.Ordinal) { ["SignalQueue"] = queue, ["DeadLetterQueue"] = dlq, ["ExportBucketName"] = bucket, ["ExportFunctionLogGroup"] = "/aws/lambda/ExportFunction" };
         var extra = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["AWS_ENDPOINT_URL"] = moto.ToString().TrimEnd('/'),

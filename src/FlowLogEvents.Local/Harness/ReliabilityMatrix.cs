@@ -114,6 +114,7 @@ public static class ReliabilityMatrix
             new("aws-errors", "5 % of AWS calls answered ThrottlingException / 5xx (SDK retries)", b with { Faults = new() { AwsErrorRate = 0.05 } }),
             new("aws-lost-responses", "5 % of AWS calls done but the response lost (5xx / connection reset)", b with { Faults = new() { LostResponseRate = 0.05 } }),
             new("aws-lost-responses, fast tasks", "20 % of AWS calls done but the response lost; export tasks finish in 1 s (before the SDK's retry)", b with { ExportTiming = FastTasks, Faults = new() { LostResponseRate = 0.2 } }),
+            new("s3-conditional-conflicts", "10 % of conditional checkpoint / marker / quarantine writes answered 409 ConditionalRequestConflict (a racing writer)", b with { Faults = new() { ConditionalConflictRate = 0.1 } }),
             new("slot-held", "3 foreign export tasks hold the account's slot 10 min each", b with { ForeignExports = 3, ForeignExportDuration = TimeSpan.FromMinutes(10) }),
             new("tasks-failed-cancelled", "2 export tasks end FAILED, 2 CANCELLED", b with { Faults = new() { FailedTasks = 2, CancelledTasks = 2 } }),
         };

@@ -15,6 +15,8 @@ namespace FlowLogEvents.Local.LocalCloud;
 /// <see cref="ExportTaskBook"/>, on the shared clock); every other request is relayed to moto unchanged. PutLogEvents
 /// answered 200 by moto is recorded with its ingestion instant (<see cref="IngestionLog"/>) so that an export holds
 /// exactly the events ingested up to its creation. Output goes to moto's S3 when a task's running time is over.
+/// PutSubscriptionFilter, DeleteSubscriptionFilter and DescribeSubscriptionFilters are answered here too, with the
+/// per-log-group limit (<see cref="SubscriptionFilterBook"/>): moto would want its own Lambda behind a destination.
 /// </summary>
 /// <remarks>
 /// The server is <see cref="HttpListener"/>: it is in the BCL (no ASP.NET Core framework reference for a local tool),
@@ -38,6 +40,7 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
     private readonly IngestionLog _ingestion;
     private readonly ExportTaskBook _book;
+    private readonly SubscriptionFilterBook _subscriptions = new();
     private readonly SemaphoreSlim _completing = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, AmazonS3Client> _s3 = new(StringComparer.Ordinal);
@@ -113,6 +116,7 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
     {
         _book.Clear();
         _ingestion.Clear();
+        _subscriptions.Clear();
     }
 
     /// <summary>Writes the output of every task whose running time is over and completes it (also done by a background loop and before each answer).</summary>
@@ -259,6 +263,9 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
                 "CreateExportTask" => await AnswerAsync(() => CreateExportTaskAsync(context.Request, body)),
                 "DescribeExportTasks" => await AnswerAsync(() => DescribeExportTasksAsync(body)),
                 "CancelExportTask" => await AnswerAsync(() => Task.FromResult(CancelExportTask(body))),
+                "PutSubscriptionFilter" => await AnswerAsync(() => PutSubscriptionFilterAsync(context.Request, body)),
+                "DeleteSubscriptionFilter" => await AnswerAsync(() => Task.FromResult(DeleteSubscriptionFilter(context.Request, body))),
+                "DescribeSubscriptionFilters" => await AnswerAsync(() => Task.FromResult(LogsWire.DescribeSubscriptionFiltersResult(_subscriptions.Describe(SigningRegion(context.Request), LogsWire.LogGroupName(body) ?? string.Empty)))),
                 _ => await RelayAsync(context.Request, body, operation),
             };
             response.StatusCode = (int)status;
@@ -360,6 +367,26 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
         return LogsWire.CreateExportTaskResult(task.TaskId);
     }
 
+    private async Task<byte[]> PutSubscriptionFilterAsync(HttpListenerRequest request, byte[] body)
+    {
+        var filter = LogsWire.ParsePutSubscriptionFilter(body);
+        var region = SigningRegion(request);
+        if (!await LogGroupExistsAsync(region, filter.LogGroupName))
+        {
+            throw ExportTaskException.ResourceNotFound("The specified log group does not exist.");
+        }
+
+        _subscriptions.Put(region, filter);
+        return LogsWire.Empty();
+    }
+
+    private byte[] DeleteSubscriptionFilter(HttpListenerRequest request, byte[] body)
+    {
+        var (logGroupName, filterName) = LogsWire.ParseDeleteSubscriptionFilter(body);
+        _subscriptions.Delete(SigningRegion(request), logGroupName, filterName);
+        return LogsWire.Empty();
+    }
+
     private async Task<byte[]> DescribeExportTasksAsync(byte[] body)
     {
         var (taskId, statusCode, limit, nextToken) = LogsWire.ParseDescribeExportTasks(body);
@@ -450,6 +477,7 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
                 if (LogsWire.LogGroupName(body) is { } group)
                 {
                     _ingestion.Forget(group);
+                    _subscriptions.Forget(group);
                 }
 
                 break;

@@ -126,6 +126,8 @@ public sealed class LocalCloudResources : IAsyncDisposable
             ["SignalQueue"] = SignalQueueUrl.ToString(),
             ["DeadLetterQueue"] = DeadLetterQueueUrl.ToString(),
             ["ExportBucketName"] = Bucket,
+            // The functions are named by their logical ids here, and Lambda names a function's log group /aws/lambda/<name>.
+            ["ExportFunctionLogGroup"] = "/aws/lambda/ExportFunction",
         };
         var signalEnv = template.Environment("SignalFunction", refs);
         var exportEnv = template.Environment("ExportFunction", refs);

@@ -95,6 +95,37 @@ internal static class LogsWire
         }
     });
 
+    /// <summary>PutSubscriptionFilter's members (filterPattern may be empty: every event).</summary>
+    public static SubscriptionFilterView ParsePutSubscriptionFilter(ReadOnlySpan<byte> body)
+    {
+        using var document = Parse(body);
+        var root = document.RootElement;
+        return new SubscriptionFilterView(RequiredString(root, "logGroupName"), RequiredString(root, "filterName"), OptionalString(root, "filterPattern") ?? string.Empty, RequiredString(root, "destinationArn"));
+    }
+
+    /// <summary>DeleteSubscriptionFilter's members (logGroupName, filterName).</summary>
+    public static (string LogGroupName, string FilterName) ParseDeleteSubscriptionFilter(ReadOnlySpan<byte> body)
+    {
+        using var document = Parse(body);
+        return (RequiredString(document.RootElement, "logGroupName"), RequiredString(document.RootElement, "filterName"));
+    }
+
+    public static byte[] DescribeSubscriptionFiltersResult(IReadOnlyList<SubscriptionFilterView> filters) => Write(w =>
+    {
+        w.WriteStartArray("subscriptionFilters");
+        foreach (var f in filters)
+        {
+            w.WriteStartObject();
+            w.WriteString("filterName", f.FilterName);
+            w.WriteString("logGroupName", f.LogGroupName);
+            w.WriteString("filterPattern", f.FilterPattern);
+            w.WriteString("destinationArn", f.DestinationArn);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    });
+
     public static byte[] Error(string type, string message) => Write(w =>
     {
         w.WriteString("__type", type);

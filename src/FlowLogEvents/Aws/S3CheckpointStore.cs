@@ -14,13 +14,21 @@ public sealed class S3CheckpointStore : ICheckpointStore
     /// <summary>The IAM actions of the operations this adapter calls, and ListBucket (see <see cref="IamActions.Implied"/>).</summary>
     public static IReadOnlyList<string> RequiredActions { get; } = [IamActions.S3GetObject, IamActions.S3PutObject, IamActions.S3ListBucket];
 
+    /// <summary>Conditional writes tried per call while S3 answers 409 ConditionalRequestConflict.</summary>
+    public const int ConflictAttempts = 4;
+
+    /// <summary>The pause before the second attempt after a 409; it doubles for each further one.</summary>
+    public static readonly TimeSpan ConflictPause = TimeSpan.FromMilliseconds(50);
+
     private readonly IAmazonS3 _s3;
+    private readonly TimeProvider _time;
     private readonly string _bucket;
     private readonly string _prefix;
 
-    public S3CheckpointStore(IAmazonS3 s3, string bucket, string prefix)
+    public S3CheckpointStore(IAmazonS3 s3, string bucket, string prefix, TimeProvider? time = null)
     {
         _s3 = s3;
+        _time = time ?? TimeProvider.System;
         _bucket = bucket;
         _prefix = prefix.Trim('/');
     }
@@ -65,37 +73,77 @@ public sealed class S3CheckpointStore : ICheckpointStore
 
     public async Task<string?> TryWriteAsync(Checkpoint checkpoint, string? expectedETag, CancellationToken ct)
     {
-        using var body = new MemoryStream(CheckpointJson.Serialize(checkpoint), writable: false);
-        var request = new PutObjectRequest
-        {
-            BucketName = _bucket,
-            Key = KeyOf(checkpoint.LogGroup),
-            InputStream = body,
-            ContentType = "application/json",
-        };
-        if (expectedETag is null)
-        {
-            request.IfNoneMatch = "*";
-        }
-        else
-        {
-            request.IfMatch = expectedETag;
-        }
-
+        var key = KeyOf(checkpoint.LogGroup);
         try
         {
-            var response = await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
-            return response.ETag;
-        }
-        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
-        {
-            // 412: the object changed (or exists); 409: a concurrent conditional write is in progress.
-            return null;
+            return await PutConditionalAsync(key, CheckpointJson.Serialize(checkpoint), "application/json", expectedETag, expectedETag is null ? null : StillExpectedAsync, ct).ConfigureAwait(false);
         }
         catch (AmazonS3Exception ex) when (expectedETag is not null && ex.StatusCode == HttpStatusCode.NotFound)
         {
             // If-Match on a key that no longer exists: S3 (and moto) answer 404 NoSuchKey.
-            throw new CheckpointMissingException($"checkpoint of '{checkpoint.LogGroup}' at s3://{_bucket}/{request.Key} was deleted while in use (If-Match {expectedETag} answered 404 {ex.ErrorCode})");
+            throw new CheckpointMissingException($"checkpoint of '{checkpoint.LogGroup}' at s3://{_bucket}/{key} was deleted while in use (If-Match {expectedETag} answered 404 {ex.ErrorCode})");
+        }
+
+        // 409 on If-Match: S3 says fetch the ETag and retry. Unchanged: the racing write did not land, try again;
+        // changed: another writer got there first (what 412 says); gone: as 404 above.
+        async Task<bool> StillExpectedAsync()
+        {
+            if (await ReadAsync(checkpoint.LogGroup, ct).ConfigureAwait(false) is not (var body, var etag))
+            {
+                throw new CheckpointMissingException($"checkpoint of '{checkpoint.LogGroup}' at s3://{_bucket}/{key} was deleted while in use (If-Match {expectedETag} answered 409, then the object was gone)");
+            }
+
+            await body.DisposeAsync().ConfigureAwait(false);
+            return etag == expectedETag;
+        }
+    }
+
+    /// <summary>
+    /// A conditional PutObject of <paramref name="body"/> at <paramref name="key"/>: <c>If-Match</c>
+    /// <paramref name="ifMatch"/>, or <c>If-None-Match: *</c> when it is null. Returns the new ETag, or null when S3
+    /// answers 412 (the condition does not hold). A 409 ConditionalRequestConflict ("a conflicting operation
+    /// occurred ... fetch the object's ETag and retry the upload", PutObject API reference) says nothing about the
+    /// condition: the write is tried again, up to <see cref="ConflictAttempts"/> times, after a short pause, and
+    /// for If-Match only while <paramref name="stillExpected"/> finds the ETag unchanged (else null).
+    /// </summary>
+    /// <exception cref="S3ConditionalConflictException">Every attempt answered 409.</exception>
+    private async Task<string?> PutConditionalAsync(string key, byte[] body, string contentType, string? ifMatch, Func<Task<bool>>? stillExpected, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var content = new MemoryStream(body, writable: false);
+            var request = new PutObjectRequest { BucketName = _bucket, Key = key, InputStream = content, ContentType = contentType };
+            if (ifMatch is null)
+            {
+                request.IfNoneMatch = "*";
+            }
+            else
+            {
+                request.IfMatch = ifMatch;
+            }
+
+            try
+            {
+                var response = await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
+                return response.ETag;
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.PreconditionFailed)
+            {
+                return null;
+            }
+            catch (AmazonS3Exception ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+            {
+                if (attempt == ConflictAttempts)
+                {
+                    throw new S3ConditionalConflictException($"s3://{_bucket}/{key}: {ConflictAttempts} conditional writes ({(ifMatch is null ? "If-None-Match *" : "If-Match " + ifMatch)}) answered 409 {ex.ErrorCode}, another write of this key kept conflicting");
+                }
+            }
+
+            await Task.Delay(ConflictPause * (1 << (attempt - 1)), _time, ct).ConfigureAwait(false);
+            if (stillExpected is not null && !await stillExpected().ConfigureAwait(false))
+            {
+                return null;
+            }
         }
     }
 
@@ -114,15 +162,8 @@ public sealed class S3CheckpointStore : ICheckpointStore
             json.WriteEndObject();
         }
 
-        body.Position = 0;
-        try
-        {
-            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = MarkerKeyOf(logGroup), InputStream = body, ContentType = "application/json", IfNoneMatch = "*" }, ct).ConfigureAwait(false);
-        }
-        catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
-        {
-            // Already marked.
-        }
+        // Null (412): already marked.
+        await PutConditionalAsync(MarkerKeyOf(logGroup), body.ToArray(), "application/json", ifMatch: null, stillExpected: null, ct).ConfigureAwait(false);
     }
 
     public async Task<string?> FindExportedMarkerAsync(string logGroup, CancellationToken ct)
@@ -151,23 +192,8 @@ public sealed class S3CheckpointStore : ICheckpointStore
         using (body)
         {
             var key = QuarantineKeyOf(logGroup, etag);
-            var request = new PutObjectRequest
-            {
-                BucketName = _bucket,
-                Key = key,
-                InputStream = body,
-                ContentType = "application/octet-stream",
-                IfNoneMatch = "*",
-            };
-            try
-            {
-                await _s3.PutObjectAsync(request, ct).ConfigureAwait(false);
-            }
-            catch (AmazonS3Exception ex) when (ex.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
-            {
-                // This version is already quarantined.
-            }
-
+            // Null (412): this version is already quarantined.
+            await PutConditionalAsync(key, body.ToArray(), "application/octet-stream", ifMatch: null, stillExpected: null, ct).ConfigureAwait(false);
             return $"s3://{_bucket}/{key}";
         }
     }

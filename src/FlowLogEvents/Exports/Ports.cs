@@ -12,7 +12,9 @@ public interface ICheckpointStore
     /// <summary>
     /// Writes <paramref name="checkpoint"/> if the stored version is still <paramref name="expectedETag"/>
     /// (null: only if no checkpoint exists). Returns the new version, or null when another writer
-    /// got there first (412), in which case the caller re-reads and decides again.
+    /// got there first (412), in which case the caller re-reads and decides again. S3's 409
+    /// ConditionalRequestConflict (a conditional write racing another) is not an answer: the store re-reads the
+    /// version and retries while it is unchanged, a bounded number of times, then throws.
     /// </summary>
     /// <remarks>
     /// Throws <see cref="CheckpointMissingException"/> when <paramref name="expectedETag"/> is set but the
@@ -29,7 +31,8 @@ public interface ICheckpointStore
 
     /// <summary>
     /// Leaves a small marker object next to the checkpoint saying the log group has been exported
-    /// (create-only; a second call changes nothing). It outlives an accidental delete of the checkpoint.
+    /// (create-only; a second call changes nothing; a 409 conflict is retried, never taken for "exists").
+    /// It outlives an accidental delete of the checkpoint.
     /// </summary>
     Task MarkExportedAsync(string logGroup, DateTimeOffset at, CancellationToken ct);
 

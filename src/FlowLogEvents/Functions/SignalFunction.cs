@@ -14,6 +14,7 @@ public sealed class SignalFunction
 {
     private readonly SignalPublisher _publisher;
     private readonly Telemetry _telemetry;
+    private readonly HashSet<string> _ownLogGroups;
 
     /// <summary>Used by the Lambda runtime: real clients, built once per execution environment.</summary>
     public SignalFunction()
@@ -34,6 +35,7 @@ public sealed class SignalFunction
     public SignalFunction(IQueueSender queue, SignalSettings settings, TimeProvider time, Telemetry telemetry)
     {
         _telemetry = telemetry;
+        _ownLogGroups = new HashSet<string>(settings.OwnLogGroups ?? [], StringComparer.Ordinal);
         _publisher = new SignalPublisher(queue, settings.Debounce, time, telemetry, settings.LateAfter);
     }
 
@@ -56,6 +58,16 @@ public sealed class SignalFunction
             _telemetry.Error("payload.malformed", ("reason", ex.Message), ("action", "dropped: a retry cannot fix it"));
             _telemetry.Metric("MalformedPayloads", 1, MetricUnit.Count);
             return Respond(new SignalResponse { Result = "malformed", Error = ex.Message });
+        }
+
+        if (delivery.LogGroup is { } logGroup && _ownLogGroups.Contains(logGroup))
+        {
+            // A subscription on one of the stack's own function log groups: every invocation writes lines there that
+            // come back as the next delivery, and CloudWatch Logs -> Lambda is not covered by Lambda's recursive loop
+            // detection. Never a signal (no export of our own output); the loop ends only when the filter goes.
+            _telemetry.Error("delivery.own-log-group", ("logGroup", logGroup), ("action", "refused: the stack's own function log group; remove its subscription filter (it would feed this function forever)"));
+            _telemetry.Metric("OwnLogGroupDeliveries", 1, MetricUnit.Count);
+            return Respond(new SignalResponse { Result = "refused", LogGroup = logGroup });
         }
 
         var result = await _publisher.PublishAsync(delivery, ct).ConfigureAwait(false);

@@ -120,4 +120,12 @@ public class SettingsTests
 
         Assert.Equal("environment variable SIGNAL_QUEUE_URL is required but not set", ex.Message);
     }
+
+    [Fact]
+    public void SignalSettingsRead_LambdaAndExportLogGroupVariables_AreItsOwnLogGroups()
+    {
+        var settings = SignalSettings.Read(Env(new() { ["SIGNAL_QUEUE_URL"] = "http://127.0.0.1:5000/123456789012/q.fifo", ["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/fle-signal", ["EXPORT_FUNCTION_LOG_GROUP"] = "/aws/lambda/fle-export" }));
+
+        Assert.Equal(["/aws/lambda/fle-signal", "/aws/lambda/fle-export"], settings.OwnLogGroups);
+    }
 }

@@ -143,4 +143,18 @@ public sealed class SignalFunctionTests : IDisposable
         Assert.Single(_sut.Queue.Sent);
         Assert.Equal(2, _sut.Queue.SendCalls);
     }
+
+    [Fact]
+    public async Task HandleAsync_DeliveryOfItsOwnStacksFunctionLogGroup_RefusedWithOneErrorAndAMetricNeverASignal()
+    {
+        using var sut = new SignalFunctionUnderTest(Now, Settings with { OwnLogGroups = ["/aws/lambda/fle-signal", "testLogGroup"] });
+        using var output = await sut.Function.HandleAsync(FixtureFiles.Stream("subscription/aws-docs-sample.json"));
+        using var response = await JsonDocument.ParseAsync(output);
+
+        Assert.Equal("refused", response.RootElement.GetProperty("result").GetString());
+        Assert.Empty(sut.Queue.Sent);
+        var error = Assert.Single(sut.Telemetry.LogLines);
+        Assert.Equal(("ERROR", "delivery.own-log-group", "testLogGroup"), (error.GetProperty("level").GetString(), error.GetProperty("event").GetString(), error.GetProperty("logGroup").GetString()));
+        Assert.Equal([1.0], sut.Telemetry.MetricValues("OwnLogGroupDeliveries"));
+    }
 }

@@ -294,6 +294,109 @@ public sealed class AwsGatewayTests : IAsyncLifetime, IDisposable
         Assert.Equal(expected5xx + expectedResets, _faultCounters.Get("aws.lost.s3.GetObject"));
     }
 
+    [Fact]
+    public async Task ConditionalPut_AnotherOfTheKeyInFlight_409ConditionalRequestConflictWithoutReachingUpstream()
+    {
+        await StartAsync();
+        using var release = new ManualResetEventSlim();
+        _moto.Respond = r =>
+        {
+            release.Wait(TimeSpan.FromMinutes(1));
+            r.StatusCode = 200;
+            r.Headers["ETag"] = "\"e1\"";
+        };
+        var key = OnTheWire(CheckpointKey("/vpc/a"));
+        using var first = S3(HttpMethod.Put, StateBucket, key, body: [1]);
+        first.Headers.TryAddWithoutValidation("If-None-Match", "*");
+        var firstAnswer = _client.SendAsync(Retarget(first));
+        while (_moto.Requests.IsEmpty)
+        {
+            await Task.Delay(10);
+        }
+
+        using var second = S3(HttpMethod.Put, StateBucket, key, accessKeyId: "AKIDHARNESS", body: [2]);
+        second.Headers.TryAddWithoutValidation("If-Match", "\"e0\"");
+        using (var conflict = await _client.SendAsync(Retarget(second)))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+            Assert.Equal("application/xml", conflict.Content.Headers.ContentType?.MediaType);
+            Assert.Contains($"<Error><Code>ConditionalRequestConflict</Code><Message>{ConditionalWriteConflicts.Message}</Message><Key>checkpoints/%2Fvpc%2Fa.json</Key>", await conflict.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        release.Set();
+        using (var answered = await firstAnswer)
+        {
+            Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        }
+
+        // Once the first is answered, the key is free again.
+        using var third = S3(HttpMethod.Put, StateBucket, key, body: [3]);
+        third.Headers.TryAddWithoutValidation("If-Match", "\"e1\"");
+        using (var after = await _client.SendAsync(Retarget(third)))
+        {
+            Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        }
+
+        Assert.Equal(2, _moto.Requests.Count);
+        Assert.Equal(1, Gateway.Counters.Get("conflict.in-flight"));
+        Assert.Equal(2, Gateway.Counters.Relayed);
+    }
+
+    [Fact]
+    public async Task UnconditionalPut_AnotherOfTheKeyInFlight_Relayed()
+    {
+        await StartAsync();
+        using var release = new ManualResetEventSlim();
+        _moto.Respond = r =>
+        {
+            release.Wait(TimeSpan.FromMinutes(1));
+            r.StatusCode = 200;
+        };
+        var key = OnTheWire(CheckpointKey("/vpc/a"));
+        using var first = S3(HttpMethod.Put, StateBucket, key, body: [1]);
+        first.Headers.TryAddWithoutValidation("If-None-Match", "*");
+        var firstAnswer = _client.SendAsync(Retarget(first));
+        while (_moto.Requests.IsEmpty)
+        {
+            await Task.Delay(10);
+        }
+
+        using var second = S3(HttpMethod.Put, StateBucket, key, body: [2]);
+        var secondAnswer = _client.SendAsync(Retarget(second));
+        release.Set();
+
+        using (var a = await firstAnswer)
+        using (var b = await secondAnswer)
+        {
+            Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (a.StatusCode, b.StatusCode));
+        }
+
+        Assert.Equal(2, _moto.Requests.Count);
+        Assert.Equal(0, Gateway.Counters.Conflicts);
+    }
+
+    [Fact]
+    public async Task ConditionalConflictRate_One_FunctionsConditionalPutsAnswered409_OthersRelayed()
+    {
+        await StartAsync(faults: new FaultOptions { ConditionalConflictRate = 1 });
+        var key = OnTheWire(CheckpointKey("/vpc/a"));
+        using var conditional = S3(HttpMethod.Put, StateBucket, key, body: [1]);
+        conditional.Headers.TryAddWithoutValidation("If-None-Match", "*");
+        using var plain = S3(HttpMethod.Put, StateBucket, key, body: [1]);
+        using var harness = S3(HttpMethod.Put, StateBucket, key, accessKeyId: "AKIDHARNESS", body: [1]);
+        harness.Headers.TryAddWithoutValidation("If-None-Match", "*");
+
+        using var conflict = await _client.SendAsync(Retarget(conditional));
+        using var plainAnswer = await _client.SendAsync(Retarget(plain));
+        using var harnessAnswer = await _client.SendAsync(Retarget(harness));
+
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Contains("<Code>ConditionalRequestConflict</Code>", await conflict.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (plainAnswer.StatusCode, harnessAnswer.StatusCode));
+        Assert.Equal(2, _moto.Requests.Count);
+        Assert.Equal(1, Gateway.Counters.Get("conflict.injected"));
+    }
+
     /// <summary>The draws of AwsFaultHandler (NextDouble, then Next(2)) for sequential calls: (5xx answers, resets).</summary>
     private static (int FiveXx, int Resets) ExpectedLosses(int seed, int calls, double rate)
     {

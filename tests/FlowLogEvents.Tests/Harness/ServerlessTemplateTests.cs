@@ -28,6 +28,7 @@ public sealed class ServerlessTemplateTests
             ["DeadLetterQueue"] = "http://127.0.0.1:5000/123456789012/dlq.fifo",
             ["ExportBucketName"] = "bucket",
             ["SettleDelaySeconds"] = "600",
+            ["ExportFunctionLogGroup"] = "/aws/lambda/ExportFunction",
         };
 
         var env = _template.Environment("ExportFunction", refs);

@@ -42,6 +42,36 @@ public sealed partial class CloudWatchLogsFrontTests(MotoServer moto) : IClassFi
     [GeneratedRegex(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z .+$")]
     private static partial Regex ExportLine();
 
+    [Fact]
+    public async Task PutSubscriptionFilter_ThirdFilterOnALogGroup_400LimitExceededInTheLogsErrorShape()
+    {
+        await using var a = await ArrangeAsync();
+        using var http = new HttpClient();
+
+        var answers = new List<(HttpStatusCode, string)>();
+        foreach (var name in new[] { "other-tool", "flowlogevents", "third" })
+        {
+            answers.Add(await SendAsync(http, a.Front, "PutSubscriptionFilter", $$"""{"logGroupName":"{{a.Group}}","filterName":"{{name}}","filterPattern":"","destinationArn":"arn:aws:lambda:us-east-1:123456789012:function:fle-signal"}"""));
+        }
+
+        var missing = await SendAsync(http, a.Front, "PutSubscriptionFilter", """{"logGroupName":"/vpc/none","filterName":"f","filterPattern":"","destinationArn":"arn:aws:lambda:us-east-1:123456789012:function:fle-signal"}""");
+
+        Assert.Equal((HttpStatusCode.OK, "{}"), answers[0]);
+        Assert.Equal((HttpStatusCode.OK, "{}"), answers[1]);
+        Assert.Equal((HttpStatusCode.BadRequest, """{"__type":"LimitExceededException","message":"Resource limit exceeded."}"""), answers[2]);
+        Assert.Equal((HttpStatusCode.BadRequest, """{"__type":"ResourceNotFoundException","message":"The specified log group does not exist."}"""), missing);
+    }
+
+    private static async Task<(HttpStatusCode, string)> SendAsync(HttpClient http, CloudWatchLogsFront front, string operation, string json)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, front.Endpoint) { Content = new StringContent(json, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-amz-json-1.1");
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", "Logs_20140328." + operation);
+        request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential=AKIDTEST/20261126/{MotoServer.Region}/logs/aws4_request, SignedHeaders=host, Signature=00");
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
     /// <summary>A front on a manual clock at 2026-11-26T15:00Z, a log group with one stream and a bucket in moto. T0 is 3 h before real now (moto's window).</summary>
     private async Task<Arranged> ArrangeAsync()
     {

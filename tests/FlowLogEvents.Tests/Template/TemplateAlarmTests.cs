@@ -36,7 +36,7 @@ public sealed partial class TemplateAlarmTests
         Assert.Equal(["Function", "LogGroup"], Emitted.Value["ExportLag"]);
         Assert.Equal(["Function", "LogGroup"], Emitted.Value["LateSignals"]);
         Assert.Equal(["Function"], Emitted.Value["ExportsFailed"]);
-        Assert.Equal(17, Emitted.Value.Count);
+        Assert.Equal(18, Emitted.Value.Count);
 
         // Every metric the code emits is documented in the README's Observability section.
         var readme = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "README.md"));

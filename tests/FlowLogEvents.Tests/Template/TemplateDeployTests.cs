@@ -32,11 +32,25 @@ public sealed class TemplateDeployTests
     }
 
     [Fact]
-    public void Transform_Template_IsSamOnlyWithoutForEachThatTheToolsParserCannotRead()
+    public void Transform_Template_IsJsonAndEveryNonObjectResourceIsAForEachAfterLanguageExtensions()
     {
-        // Amazon.Lambda.Tools reads every entry of Resources as an object; an Fn::ForEach entry (an array) breaks it.
-        Assert.Equal("AWS::Serverless-2016-10-31", (string?)RepositoryFiles.Template["Transform"]);
-        Assert.All(RepositoryFiles.Template["Resources"]!.AsObject(), r => Assert.IsType<JsonObject>(r.Value));
+        // Amazon.Lambda.Tools 6.0.0 and later (the README pins 6.*): its JSON template parser skips Resources entries
+        // that are not objects, so an Fn::ForEach entry (an array) deploys; its YAML parser casts every entry to a
+        // mapping and still breaks on one (aws/aws-extensions-for-dotnet-cli, TemplateProcessor/JsonTemplateParser.cs
+        // and YamlTemplateParser.cs). The template must therefore stay JSON, and an Fn::ForEach needs the
+        // AWS::LanguageExtensions transform before the SAM one.
+        var text = File.ReadAllText(Path.Combine(RepositoryFiles.Root, (string)Defaults["template"]!));
+        var template = JsonNode.Parse(text)!.AsObject();
+        var loops = template["Resources"]!.AsObject().Where(r => r.Value is not JsonObject).Select(r => r.Key).ToList();
+
+        Assert.StartsWith("{", text.TrimStart(), StringComparison.Ordinal);
+        Assert.All(loops, key => Assert.StartsWith("Fn::ForEach::", key, StringComparison.Ordinal));
+        var transforms = template["Transform"] is JsonArray list ? list.Select(t => (string?)t).ToList() : [(string?)template["Transform"]];
+        Assert.Equal("AWS::Serverless-2016-10-31", transforms[^1]);
+        if (loops.Count > 0)
+        {
+            Assert.Equal(["AWS::LanguageExtensions", "AWS::Serverless-2016-10-31"], transforms);
+        }
     }
 
     [Fact]

@@ -34,9 +34,16 @@ public sealed class TemplateEnvironmentTests
     }
 
     [Fact]
+    public void ExportFunctionLogGroup_OfSignalFunction_IsTheExportFunctionsLogGroup()
+    {
+        // With its own AWS_LAMBDA_LOG_GROUP_NAME, the signal function knows both of the stack's function log groups.
+        Assert.Equal("""{"Ref":"ExportFunctionLogGroup"}""", TemplateVariables("SignalFunction")[SignalSettings.ExportFunctionLogGroupVariable]?.ToJsonString());
+    }
+
+    [Fact]
     public void VariablesOf_Settings_FindsTheDocumentedVariables()
     {
-        Assert.Equal(["CLOCK_SKEW_SECONDS", "DEBOUNCE_SECONDS", "SETTLE_DELAY_SECONDS", "SIGNAL_QUEUE_URL"], VariablesOf(typeof(SignalSettings)).Order(StringComparer.Ordinal));
+        Assert.Equal(["AWS_LAMBDA_LOG_GROUP_NAME", "CLOCK_SKEW_SECONDS", "DEBOUNCE_SECONDS", "EXPORT_FUNCTION_LOG_GROUP", "SETTLE_DELAY_SECONDS", "SIGNAL_QUEUE_URL"], VariablesOf(typeof(SignalSettings)).Order(StringComparer.Ordinal));
         Assert.Equal(13, VariablesOf(typeof(ExportSettings)).Count);
     }
 
@@ -141,6 +148,7 @@ public sealed class TemplateEnvironmentTests
         {
             "AWS::SQS::Queue" => $"https://sqs.us-east-1.amazonaws.com/123456789012/stack-{name}-ABC.fifo",
             "AWS::S3::Bucket" => "stack-exportbucket-abc123",
+            "AWS::Logs::LogGroup" => "/aws/lambda/stack-export",
             var type => throw new InvalidOperationException($"no physical id for {name} ({type})"),
         };
     }

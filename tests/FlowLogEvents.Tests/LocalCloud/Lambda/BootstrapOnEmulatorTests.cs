@@ -178,7 +178,7 @@ public sealed class BootstrapOnEmulatorTests : IDisposable
         var template = FlowLogEvents.Local.LocalCloud.ServerlessTemplate.Load();
         var variables = template.Environment(
             FunctionProcesses.ExportFunctionName,
-            new Dictionary<string, string>(StringComparer.Ordinal) { ["SignalQueue"] = QueueUrl, ["DeadLetterQueue"] = DeadLetterUrl, ["ExportBucketName"] = "flowlogevents-exports" });
+            new Dictionary<string, string>(StringComparer.Ordinal) { ["SignalQueue"] = QueueUrl, ["DeadLetterQueue"] = DeadLetterUrl, ["ExportBucketName"] = "flowlogevents-exports", ["ExportFunctionLogGroup"] = "/aws/lambda/ExportFunction" });
         return await StartAsync(Definition(FunctionProcesses.ExportFunctionName, FunctionHandlers.Export, variables, timeout, InvocationType.RequestResponse, await PackageAsync()));
     }
 
