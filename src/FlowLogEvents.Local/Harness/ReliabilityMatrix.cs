@@ -148,7 +148,8 @@ public static class ReliabilityMatrix
     /// trailing edge under a 40 min settle delay, the export slot held by another tool for 90 min, an export
     /// task running an hour. The settle scenario runs at a third of the speed, so that a lap's real handler
     /// time does not stretch its laps beyond 60 simulated seconds and the trailing edge really takes more
-    /// than 16 of them. The DLQ is not replayed,
+    /// than 16 of them; the hour-long tasks run one at a time (one export slot), so that scenario drains for 5 h.
+    /// The DLQ is not replayed,
     /// so a stopped loop shows as records missing and a message left in the DLQ.
     /// </summary>
     public static IReadOnlyList<MatrixScenario> LongWaits(double speed = 60)
@@ -174,7 +175,7 @@ public static class ReliabilityMatrix
         [
             new("long wait: settle 40 min", "a silent log group's trailing edge waits a 40 min settle delay (about 40 laps of 60 s)", b with { SettleDelay = TimeSpan.FromMinutes(40), ClaimLease = null, Speed = speed / 3 }),
             new("long wait: slot held 90 min", "another tool's export task holds the account's slot for 90 min", b with { ForeignExports = 1, ForeignExportDuration = TimeSpan.FromMinutes(90) }),
-            new("long wait: task runs 1 h", "every export task stays RUNNING for an hour", b with { ExportTiming = new(TimeSpan.FromSeconds(20), TimeSpan.FromHours(1), TimeSpan.Zero) }),
+            new("long wait: task runs 1 h", "every export task stays RUNNING for an hour", b with { ExportTiming = new(TimeSpan.FromSeconds(20), TimeSpan.FromHours(1), TimeSpan.Zero), DrainTimeout = TimeSpan.FromHours(5) }),
         ];
     }
 
