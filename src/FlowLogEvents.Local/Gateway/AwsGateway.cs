@@ -178,6 +178,24 @@ public sealed class AwsGateway : IAsyncDisposable
             }
 
             var caller = request.AccessKeyId is { } key ? _resolveCaller(key) : null;
+            if (caller is not null && request.Service == "sqs" && !request.QueryProtocol
+                && context.Request.Headers[SqsTraceHeader.HeaderName] is { Length: > 0 } traceHeader)
+            {
+                // SQS keeps a sender's trace header as the message's AWSTraceHeader; moto does not (SqsTraceHeader).
+                var traced = SqsTraceHeader.AddTo(body, request.Operation, traceHeader);
+                if (!ReferenceEquals(traced, body) && forward.Content is { } original)
+                {
+                    var content = new ByteArrayContent(traced);
+                    foreach (var (name, values) in original.Headers.Where(h => !h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        content.Headers.TryAddWithoutValidation(name, values);
+                    }
+
+                    forward.Content = content;
+                    original.Dispose();
+                    Counters.Add("sqs.trace-header-kept");
+                }
+            }
             Counters.Add($"request.{caller?.FunctionName ?? GatewayCounters.UnknownFunction}.{request.Service}.{request.Operation}");
             aborted = caller is null
                 ? await RelayUnknownAsync(context, forward, request)

@@ -35,6 +35,7 @@ public sealed record MatrixRow(
     int CheckpointConflicts,
     int DeadLetters,
     int DeadLettersReplayed,
+    int LoopsStopped,
     TimeSpan Wall,
     string? Failure,
     string ReportPath)
@@ -78,6 +79,7 @@ public sealed record MatrixRow(
             c.Event("checkpoint.conflict"),
             r.DeadLetterDepthAtEnd,
             r.DeadLettersReplayed,
+            c.RecursiveInvocationsDropped,
             wall,
             r.Failure,
             r.ReportPath);
@@ -132,12 +134,50 @@ public static class ReliabilityMatrix
             new("clock-skew-ahead", "functions' clock 3 min ahead of the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(3) } }),
             new("clock-skew-behind", "functions' clock 3 min behind the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(-3) } }),
         ]);
+        list.AddRange(LongWaits(speed));
         for (var seed = 1; seed <= 3; seed++)
         {
             list.Add(new MatrixScenario($"mixed seed {seed}", "all faults at once (seeded schedule)", b with { Seed = seed, ForeignExports = 2, Faults = Mixed }));
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// Waits longer than Lambda's recursive loop detection lets a continuation loop run (16 invocations, about
+    /// 16 laps of the queue's 60 s delay, more when a lap's handler takes real seconds): a silent log group's
+    /// trailing edge under a 40 min settle delay, the export slot held by another tool for 90 min, an export
+    /// task running an hour. The settle scenario runs at a third of the speed, so that a lap's real handler
+    /// time does not stretch its laps beyond 60 simulated seconds and the trailing edge really takes more
+    /// than 16 of them; the hour-long tasks run one at a time (one export slot), so that scenario drains for 5 h.
+    /// The DLQ is not replayed,
+    /// so a stopped loop shows as records missing and a message left in the DLQ.
+    /// </summary>
+    public static IReadOnlyList<MatrixScenario> LongWaits(double speed = 60)
+    {
+        var b = new ScenarioOptions
+        {
+            LogGroups = 2,
+            EnisPerLogGroup = 3,
+            Duration = TimeSpan.FromMinutes(8),
+            RecordsPerEniPerMinute = 2,
+            DeliveryDelay = TimeSpan.FromMinutes(2),
+            LateFraction = 0,
+            SettleDelay = TimeSpan.FromMinutes(5),
+            ClaimLease = TimeSpan.FromMinutes(5),
+            SilentLogGroups = 1,
+            ForeignExports = 0,
+            Speed = speed,
+            Seed = 11,
+            ReplayDeadLetters = false,
+            DrainTimeout = TimeSpan.FromMinutes(180),
+        };
+        return
+        [
+            new("long wait: settle 40 min", "a silent log group's trailing edge waits a 40 min settle delay (about 40 laps of 60 s)", b with { SettleDelay = TimeSpan.FromMinutes(40), ClaimLease = null, Speed = speed / 3 }),
+            new("long wait: slot held 90 min", "another tool's export task holds the account's slot for 90 min", b with { ForeignExports = 1, ForeignExportDuration = TimeSpan.FromMinutes(90) }),
+            new("long wait: task runs 1 h", "every export task stays RUNNING for an hour", b with { ExportTiming = new(TimeSpan.FromSeconds(20), TimeSpan.FromHours(1), TimeSpan.Zero), DrainTimeout = TimeSpan.FromHours(5) }),
+        ];
     }
 
     /// <summary>The CI subset: the scenarios that matter most, at reduced sizes (well under 2 minutes on 2 cores).</summary>
@@ -217,11 +257,11 @@ public static class ReliabilityMatrix
         ArgumentNullException.ThrowIfNull(rows);
         var inv = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        md.AppendLine("| Scenario | Faults | Records | Ingested later than settle | Late signals | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Duplicated, late re-export (policy) | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ: replayed / left | Wall | Verdict |");
-        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        md.AppendLine("| Scenario | Faults | Records | Ingested later than settle | Late signals | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Duplicated, late re-export (policy) | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ: replayed / left | Loops stopped | Wall | Verdict |");
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in rows)
         {
-            md.AppendLine(inv, $"| {r.Scenario} | {r.What} | {r.Generated} | {r.IngestedLate} | {r.LateSignals} | {r.Exported} | {r.MissingUnexplained} | {r.MissingExplained} | {r.DuplicatedUnexplained} | {r.DuplicatedExplained} | {r.Unexpected} | {r.SdkRetries} | {r.InjectedAwsErrors} / {r.LostResponses} | {r.Crashes} | {r.EsmRedeliveries} | {r.AsyncRetries} | {r.DuplicateDeliveries} | {r.FailedTasks} | {r.CheckpointConflicts} | {r.DeadLettersReplayed} / {r.DeadLetters} | {r.Wall.TotalSeconds:0} s | {(r.Pass ? "PASS" : "FAIL" + (r.Failure is null ? string.Empty : ": " + r.Failure.Replace('|', '/')))} |");
+            md.AppendLine(inv, $"| {r.Scenario} | {r.What} | {r.Generated} | {r.IngestedLate} | {r.LateSignals} | {r.Exported} | {r.MissingUnexplained} | {r.MissingExplained} | {r.DuplicatedUnexplained} | {r.DuplicatedExplained} | {r.Unexpected} | {r.SdkRetries} | {r.InjectedAwsErrors} / {r.LostResponses} | {r.Crashes} | {r.EsmRedeliveries} | {r.AsyncRetries} | {r.DuplicateDeliveries} | {r.FailedTasks} | {r.CheckpointConflicts} | {r.DeadLettersReplayed} / {r.DeadLetters} | {r.LoopsStopped} | {r.Wall.TotalSeconds:0} s | {(r.Pass ? "PASS" : "FAIL" + (r.Failure is null ? string.Empty : ": " + r.Failure.Replace('|', '/')))} |");
         }
 
         var total = rows.Aggregate(TimeSpan.Zero, (t, r) => t + r.Wall);
@@ -270,6 +310,7 @@ public static class ReliabilityMatrix
                 json.WriteNumber("checkpointConflicts", r.CheckpointConflicts);
                 json.WriteNumber("deadLettersReplayed", r.DeadLettersReplayed);
                 json.WriteNumber("deadLetterMessagesLeft", r.DeadLetters);
+                json.WriteNumber("recursiveInvocationsDropped", r.LoopsStopped);
                 json.WriteNumber("wallSeconds", Math.Round(r.Wall.TotalSeconds, 1));
                 json.WriteString("report", r.ReportPath);
                 json.WriteEndObject();

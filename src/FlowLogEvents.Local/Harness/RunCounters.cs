@@ -33,6 +33,8 @@ public sealed class RunCounters
     private int _deletesForgotten;
     private int _backfillInvocations;
     private int _backfillErrors;
+    private int _recursiveInvocationsDropped;
+    private int _loopMessagesMoved;
 
     /// <summary>Subscription payloads delivered a second time on purpose (at-least-once fault).</summary>
     public int SubscriptionDuplicates => Volatile.Read(ref _subscriptionDuplicates);
@@ -53,6 +55,21 @@ public sealed class RunCounters
     public int BackfillInvocations => Volatile.Read(ref _backfillInvocations);
 
     public int BackfillErrors => Volatile.Read(ref _backfillErrors);
+
+    /// <summary>
+    /// Invocations Lambda's recursive loop detection stopped (AWS/Lambda <c>RecursiveInvocationsDropped</c>):
+    /// records whose trace lineage already counts <see cref="Lambda.TraceHeader.MaxRecursiveInvocations"/> invocations of the function.
+    /// </summary>
+    public int RecursiveInvocationsDropped => Volatile.Read(ref _recursiveInvocationsDropped);
+
+    /// <summary>Records of stopped loops moved to the source queue's dead-letter queue (deleted when it has none).</summary>
+    public int LoopMessagesMoved => Volatile.Read(ref _loopMessagesMoved);
+
+    internal void RecursiveInvocationDropped(int movedToDeadLetterQueue)
+    {
+        Interlocked.Increment(ref _recursiveInvocationsDropped);
+        Interlocked.Add(ref _loopMessagesMoved, movedToDeadLetterQueue);
+    }
 
     internal void SubscriptionDuplicated() => Interlocked.Increment(ref _subscriptionDuplicates);
 

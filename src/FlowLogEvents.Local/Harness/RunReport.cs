@@ -49,6 +49,10 @@ public static class RunReport
             json.WriteNumber("depthAtEnd", result.QueueDepthAtEnd);
             json.WriteNumber("deadLetterDepthAtEnd", result.DeadLetterDepthAtEnd);
             json.WriteNumber("deadLettersReplayed", result.DeadLettersReplayed);
+            json.WriteStartObject("recursiveLoopDetection");
+            json.WriteNumber("recursiveInvocationsDropped", result.Counters.RecursiveInvocationsDropped);
+            json.WriteNumber("messagesMovedToDeadLetterQueue", result.Counters.LoopMessagesMoved);
+            json.WriteEndObject();
             json.WriteEndObject();
             json.WriteStartObject("time");
             json.WriteString("simulatedTrafficStart", result.SimulatedStart);
@@ -205,6 +209,7 @@ public static class RunReport
         var signals = c.Signals;
         md.AppendLine(inv, $"- Economy: {signals.Windows} (log group, debounce window) pairs with data: {signals.InvocationsPerWindow:0.0} signal invocations and {signals.SendsPerWindow:0.00} SendMessage calls per pair on average (at most {signals.MaxSendsPerWindow} for one pair, at most {signals.MaxSendsPerWindowPerInstance} per warm instance); {TasksPerHour(result):0.0} export tasks per simulated hour; freshness from ingestion to the S3 object p50 {result.Tasks.Freshness(50).TotalSeconds:0} s, p99 {result.Tasks.Freshness(99).TotalSeconds:0} s, max {result.Tasks.Freshness(100).TotalSeconds:0} s (simulated, {result.Tasks.FreshnessMs.Count} records).");
         md.AppendLine(inv, $"- Queue at the end: {result.QueueDepthAtEnd} messages, DLQ {result.DeadLetterDepthAtEnd} ({result.DeadLettersReplayed} replayed from it after the exports were done, then exported). Queue timing: {result.QueueTiming.DelaySeconds} s delay, {result.QueueTiming.VisibilityTimeoutSeconds} s visibility (template values / speed), maxReceiveCount {result.QueueTiming.MaxReceiveCount}.");
+        md.AppendLine(inv, $"- Recursive loop detection: {c.RecursiveInvocationsDropped} export invocations stopped (RecursiveInvocationsDropped; more than {Lambda.TraceHeader.MaxRecursiveInvocations} invocations in one trace lineage), {c.LoopMessagesMoved} records moved to the DLQ.");
         if (result.Options.Faults.Any)
         {
             md.AppendLine(inv, $"- Faults: {result.Options.Faults.Describe()}; {result.Faults.AwsErrors} AWS errors and {result.Faults.LostResponses} lost responses injected, {result.Faults.SdkRetries} SDK retries, {result.Faults.Crashes} process deaths; {c.ExportRedeliveries} SQS records redelivered, {c.SubscriptionRetries} async-invoke retries, {c.SubscriptionDuplicates} duplicate deliveries, {c.DeletesForgotten} deletes forgotten, {c.BackfillInvocations} concurrent export runs; missing late beyond settle {v.MissingLateBeyondSettle}, duplicated by late re-exports {v.DuplicatedByLateReexport}.");

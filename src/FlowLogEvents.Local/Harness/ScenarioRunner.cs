@@ -141,6 +141,10 @@ public static class ScenarioRunner
             Seed = options.Seed,
             Trace = log.OpenStream("esm"),
             VisibilityTimeout = TimeSpan.FromSeconds(cloud.QueueTiming.VisibilityTimeoutSeconds),
+            FunctionName = "ExportFunction",
+            RecursiveLoop = template.RecursiveLoop("ExportFunction"),
+            DeadLetterQueueUrl = cloud.DeadLetterQueueUrl,
+            Clock = clock,
         };
         var esmTask = Task.Run(() => esm.RunAsync(stop.Token), CancellationToken.None);
         var written = 0;
@@ -155,6 +159,7 @@ public static class ScenarioRunner
         var (queueDepth, dlqDepth) = (0, 0);
         var phase = "traffic";
         var (replayRounds, deadLettersReplayed) = (0, 0);
+        var idlePolls = 0;
         while (true)
         {
             if (ct.IsCancellationRequested)
@@ -208,6 +213,17 @@ public static class ScenarioRunner
                 break;
             }
 
+            // Nothing is left to run: no traffic, no signal or continuation queued or in flight, yet a log group is
+            // behind (its work sits in the DLQ, for example after Lambda stopped a recursive loop). Waiting longer
+            // cannot change the outcome.
+            idlePolls = traffic.IsCompletedSuccessfully && queueDepth == 0 && !progress.All(g => g.Done) ? idlePolls + 1 : 0;
+            if (idlePolls >= 8 && !(options.ReplayDeadLetters && dlqDepth > 0))
+            {
+                var behind = progress.Where(g => !g.Done).Select(g => g.LogGroup);
+                failure = $"nothing left to run (signal queue empty, {dlqDepth} message(s) in the DLQ) while {string.Join(", ", behind)} is behind";
+                break;
+            }
+
             if (now > deadline || (traffic.IsCompleted && now > plan.LastDelivery + options.DrainTimeout))
             {
                 var behind = progress.Where(g => !g.Done)
@@ -223,6 +239,12 @@ public static class ScenarioRunner
         await Task.WhenAll(new[] { esmTask, traffic, foreign, failing }.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
         var simulatedEnd = clock.GetUtcNow();
         onProgress?.Invoke(new ScenarioProgress("verifying", simulatedEnd, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
+
+        if (counters.RecursiveInvocationsDropped > 0)
+        {
+            var stopped = $"Lambda stopped {counters.RecursiveInvocationsDropped} recursive loop invocation(s) of ExportFunction (RecursiveInvocationsDropped; RecursiveLoop {template.RecursiveLoop("ExportFunction")}): {counters.LoopMessagesMoved} record(s) moved to the DLQ";
+            failure = failure is null ? stopped : $"{stopped}; {failure}";
+        }
 
         var lateByDesign = options.Lateness >= settle || interval + (options.DeliveryDelay * 1.5) >= settle;
         if (failure is null && counters.IngestedAfterSettle > 0 && !lateByDesign)

@@ -4,6 +4,7 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using FlowLogEvents.Functions;
 using FlowLogEvents.Local.Faults;
+using FlowLogEvents.Local.Lambda;
 
 namespace FlowLogEvents.Local.Harness;
 
@@ -17,6 +18,18 @@ namespace FlowLogEvents.Local.Harness;
 /// An invocation whose process died gets no response: nothing is deleted, and the whole batch comes
 /// back after the visibility timeout. Faults: a share of succeeded records is not deleted (redelivered
 /// later), and a share of batches is also handed, at the same time, to a second export function.
+/// <para>
+/// Recursive loop detection, as Lambda does it for SQS: each record's <c>AWSTraceHeader</c> (a record without
+/// one starts a fresh trace) says through its <c>Lineage</c> how often this chain already invoked the function.
+/// A record at <see cref="TraceHeader.MaxRecursiveInvocations"/> is not delivered: the invocation is stopped
+/// (<see cref="RunCounters.RecursiveInvocationsDropped"/>) and the record goes to the queue's dead-letter queue
+/// ("Lambda will stop the next invocation and sends the event to a Dead-Letter Queue ... if configured";
+/// whether SQS's redrive moves it after maxReceiveCount or Lambda at once is not documented: it is moved at
+/// once, the harsher timing; without a DLQ it is deleted), unless the function's <c>RecursiveLoop</c> is
+/// <c>Allow</c>. The other records run with the highest count of the batch + 1 in the trace header handed to the
+/// function (<c>Lambda-Runtime-Trace-Id</c>; AWS does not say whose header a batch's invocation carries: the
+/// highest is the harsher reading), which the SDK sends on with every request, so continuations inherit it.
+/// </para>
 /// </summary>
 public sealed class SqsEventSourceMapping(
     IAmazonSQS sqs,
@@ -43,6 +56,18 @@ public sealed class SqsEventSourceMapping(
     public double ConcurrentRate { get; init; }
 
     public int Seed { get; init; }
+
+    /// <summary>The function's name: its key in the trace header's Lineage.</summary>
+    public string FunctionName { get; init; } = "ExportFunction";
+
+    /// <summary>The function's RecursiveLoop setting (<c>Allow</c> or <c>Terminate</c>, Lambda's default).</summary>
+    public string RecursiveLoop { get; init; } = "Terminate";
+
+    /// <summary>The source queue's dead-letter queue (its redrive target), where records of stopped loops go; null: they are deleted.</summary>
+    public Uri? DeadLetterQueueUrl { get; init; }
+
+    /// <summary>The clock fresh trace roots take their epoch from.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>
     /// The queue's visibility timeout (real time). When records of a batch stay undeleted (the process
@@ -162,6 +187,17 @@ public sealed class SqsEventSourceMapping(
                 continue;
             }
 
+            var (traceId, looping) = TraceOf(messages);
+            if (looping.Count > 0)
+            {
+                await StopLoopAsync(looping).ConfigureAwait(false);
+                messages = messages.Except(looping).ToList();
+                if (messages.Count == 0)
+                {
+                    continue;
+                }
+            }
+
             var (data, continuations) = CountKinds(messages);
             counters.ExportInvoked(messages.Count, data, continuations);
             counters.ExportRedelivered(messages.Count(m => m.Attributes is { } a && a.TryGetValue("ApproximateReceiveCount", out var n) && n != "1"));
@@ -176,7 +212,7 @@ public sealed class SqsEventSourceMapping(
                 {
                     try
                     {
-                        await using var ignored = await second.InvokeAsync(payload).ConfigureAwait(false);
+                        await using var ignored = await second.InvokeAsync(payload, TraceHeader.Fresh(Clock).ForInvocationOf(FunctionName).ToString()).ConfigureAwait(false);
                     }
                     catch (Exception ex)
                     {
@@ -190,7 +226,7 @@ public sealed class SqsEventSourceMapping(
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
-                await using var output = await function.InvokeAsync(Event(messages, queueArn)).ConfigureAwait(false);
+                await using var output = await function.InvokeAsync(Event(messages, queueArn), traceId).ConfigureAwait(false);
                 if (output is null)
                 {
                     // The process died: no response; the batch comes back after the visibility timeout.
@@ -255,6 +291,56 @@ public sealed class SqsEventSourceMapping(
                 await ReleaseAfterVisibilityAsync(kept, stop).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The trace header of the batch's invocation, and the records whose loop Lambda stops instead of delivering.</summary>
+    private (string TraceId, List<Message> Looping) TraceOf(IReadOnlyList<Message> messages)
+    {
+        var traces = messages
+            .Select(m => (Message: m, Trace: TraceHeader.Parse(m.Attributes?.GetValueOrDefault("AWSTraceHeader")) ?? TraceHeader.Fresh(Clock)))
+            .ToList();
+        var looping = string.Equals(RecursiveLoop, "Allow", StringComparison.Ordinal)
+            ? []
+            : traces.Where(t => t.Trace.InvocationsOf(FunctionName) >= TraceHeader.MaxRecursiveInvocations).Select(t => t.Message).ToList();
+        var delivered = traces.Where(t => !looping.Contains(t.Message)).Select(t => t.Trace).ToList();
+        var inherited = delivered.Count == 0 ? traces[0].Trace : delivered.MaxBy(t => t.InvocationsOf(FunctionName))!;
+        return (inherited.ForInvocationOf(FunctionName).ToString(), looping);
+    }
+
+    /// <summary>Lambda stops the invocation of looping records: they go to the DLQ (with their attributes and trace header) and leave the queue.</summary>
+    private async Task StopLoopAsync(List<Message> looping)
+    {
+        var moved = 0;
+        foreach (var m in looping)
+        {
+            if (DeadLetterQueueUrl is { } dlq)
+            {
+                var copy = new SendMessageRequest
+                {
+                    QueueUrl = dlq.ToString(),
+                    MessageBody = m.Body,
+                    MessageGroupId = m.Attributes?.GetValueOrDefault("MessageGroupId"),
+                    MessageDeduplicationId = "loop-" + m.MessageId,
+                    MessageAttributes = m.MessageAttributes is { Count: > 0 } attributes ? new Dictionary<string, MessageAttributeValue>(attributes) : null,
+                };
+                if (m.Attributes?.GetValueOrDefault("AWSTraceHeader") is { } header)
+                {
+                    copy.MessageSystemAttributes = new Dictionary<string, MessageSystemAttributeValue>
+                    {
+                        ["AWSTraceHeader"] = new() { DataType = "String", StringValue = header },
+                    };
+                }
+
+                await sqs.SendMessageAsync(copy, CancellationToken.None).ConfigureAwait(false);
+                moved++;
+            }
+
+            await sqs.DeleteMessageAsync(queueUrl.ToString(), m.ReceiptHandle, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        counters.RecursiveInvocationDropped(moved);
+        Note("loop-stopped", looping);
+        problem($"recursive loop detection stopped {FunctionName} on {looping.Count} record(s) ({TraceHeader.MaxRecursiveInvocations} invocations in one trace lineage); {moved} moved to the DLQ");
     }
 
     private async Task ReleaseAfterVisibilityAsync(IReadOnlyList<Message> undeleted, CancellationToken stop)

@@ -42,6 +42,13 @@ public sealed class ServerlessTemplate
     public string DeadLetterTarget(string logicalId) =>
         Properties(logicalId).GetProperty("RedrivePolicy").GetProperty("deadLetterTargetArn").GetProperty("Fn::GetAtt")[0].GetString()!;
 
+    /// <summary>
+    /// The function's <c>RecursiveLoop</c> (<c>Allow</c> or <c>Terminate</c>; Lambda's default, <c>Terminate</c>, when absent):
+    /// whether Lambda stops the function's recursive loops.
+    /// </summary>
+    public string RecursiveLoop(string functionLogicalId) =>
+        Properties(functionLogicalId).TryGetProperty("RecursiveLoop", out var value) ? value.GetString() ?? "Terminate" : "Terminate";
+
     /// <summary>BatchSize of the function's SQS event (10 when absent, as AWS defaults).</summary>
     public int SqsBatchSize(string functionLogicalId)
     {

@@ -80,6 +80,45 @@ public sealed class AwsGatewayTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Relay_FunctionSendMessageWithTraceHeader_BodyCarriesAwsTraceHeader()
+    {
+        await StartAsync();
+        _moto.Respond = r => Write(r, 200, "application/x-amz-json-1.0", "{}");
+        var (request, _) = SqsJson("SendMessage", SignalQueueUrl, accessKeyId: "AKIDEXPORT");
+        request.Headers.TryAddWithoutValidation("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0;Lineage=a87bd80c:2");
+
+        using (request)
+        using (var response = await _client.SendAsync(Retarget(request)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var received = Assert.Single(_moto.Requests);
+        using var json = System.Text.Json.JsonDocument.Parse(received.Body);
+        Assert.Equal("Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0;Lineage=a87bd80c:2", json.RootElement.GetProperty("MessageSystemAttributes").GetProperty("AWSTraceHeader").GetProperty("StringValue").GetString());
+        Assert.Equal("d1", json.RootElement.GetProperty("MessageDeduplicationId").GetString());
+        Assert.Equal("application/x-amz-json-1.0", received.Headers["Content-Type"]);
+        Assert.Equal(1, Gateway.Counters.Get("sqs.trace-header-kept"));
+    }
+
+    [Fact]
+    public async Task Relay_UnknownCallerSendMessageWithTraceHeader_BodyUnchanged()
+    {
+        await StartAsync();
+        _moto.Respond = r => Write(r, 200, "application/x-amz-json-1.0", "{}");
+        var (request, body) = SqsJson("SendMessage", SignalQueueUrl, accessKeyId: "AKIDSOMEONE");
+        request.Headers.TryAddWithoutValidation("X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793");
+
+        using (request)
+        using (var response = await _client.SendAsync(Retarget(request)))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal(body, Assert.Single(_moto.Requests).Body);
+    }
+
+    [Fact]
     public async Task Relay_LogsCredentialScope_GoesToTheLogsFront()
     {
         await StartAsync();

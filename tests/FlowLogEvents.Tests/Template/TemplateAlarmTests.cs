@@ -119,6 +119,7 @@ public sealed partial class TemplateAlarmTests
     [InlineData("ExportFunctionErrorsAlarm", "FILL(errors, 0) + FILL(itemFailures, 0)", "BatchItemFailures,Errors")]
     [InlineData("CheckpointUnusableAlarm", "FILL(quarantined, 0) + FILL(missing, 0)", "CheckpointsMissing,CheckpointsQuarantined")]
     [InlineData("ExportStalledAlarm", "IF(FILL(sent, 0) > 0 AND FILL(completed, 0) == 0, 1, 0)", "ExportsCompleted,SignalsSent")]
+    [InlineData("RecursiveLoopStoppedAlarm", "FILL(signal, 0) + FILL(export, 0)", "RecursiveInvocationsDropped,RecursiveInvocationsDropped")]
     public void MetricMathAlarm_Adds(string id, string expression, string metrics)
     {
         var queries = RepositoryFiles.Properties(id)["Metrics"]!.AsArray();
@@ -133,7 +134,7 @@ public sealed partial class TemplateAlarmTests
         var alarms = RepositoryFiles.ResourcesOfType("AWS::CloudWatch::Alarm");
         var body = (string)RepositoryFiles.Properties("Dashboard")["DashboardBody"]!["Fn::Sub"]![0]!;
 
-        Assert.Equal(11, alarms.Count);
+        Assert.Equal(12, alarms.Count);
         Assert.All(alarms, id =>
         {
             var properties = RepositoryFiles.Properties(id);
@@ -141,6 +142,20 @@ public sealed partial class TemplateAlarmTests
             Assert.Equal(properties["AlarmActions"]!.ToJsonString(), properties["OKActions"]!.ToJsonString());
             Assert.Contains("${" + id + ".Arn}", body, StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public void RecursiveLoopStoppedAlarm_Metrics_RecursiveInvocationsDroppedOfBothFunctions()
+    {
+        var properties = RepositoryFiles.Properties("RecursiveLoopStoppedAlarm");
+        var metrics = properties["Metrics"]!.AsArray().Select(q => q!["MetricStat"]?["Metric"]).OfType<JsonNode>().ToList();
+
+        Assert.All(metrics, m => Assert.Equal(("AWS/Lambda", "RecursiveInvocationsDropped"), ((string?)m["Namespace"], (string?)m["MetricName"])));
+        Assert.Equal(
+            ["""{"Name":"FunctionName","Value":{"Ref":"SignalFunction"}}""", """{"Name":"FunctionName","Value":{"Ref":"ExportFunction"}}"""],
+            metrics.Select(m => Assert.Single(m["Dimensions"]!.AsArray())!.ToJsonString()));
+        Assert.Equal(("GreaterThanThreshold", 0d, "notBreaching"), ((string?)properties["ComparisonOperator"], (double)properties["Threshold"]!, (string?)properties["TreatMissingData"]));
+        Assert.Equal("""{"Fn::Sub":"${AWS::StackName}-recursive-loop-stopped"}""", properties["AlarmName"]!.ToJsonString());
     }
 
     [GeneratedRegex("""\.Metric\(\s*"(?<name>[A-Za-z]+)"(?<rest>[^;]*);""")]
