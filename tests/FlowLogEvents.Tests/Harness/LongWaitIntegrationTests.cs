@@ -15,7 +15,11 @@ public sealed class LongWaitIntegrationTests(MotoServer moto) : IClassFixture<Mo
 {
     private readonly string _output = Path.Combine(Path.GetTempPath(), "flowlogevents-longwait-" + Guid.NewGuid().ToString("N")[..8]);
 
-    public static TheoryData<string> Scenarios() => [.. ReliabilityMatrix.LongWaits().Select(s => s.Name)];
+    /// <summary>
+    /// CI runs the slot held for 90 minutes (more than 16 laps, a few minutes real); the settle and hour-long-task
+    /// waits run with the full matrix (`matrix --only "long wait"`).
+    /// </summary>
+    public static TheoryData<string> Scenarios() => [.. ReliabilityMatrix.LongWaits().Select(s => s.Name).Where(n => n.Contains("slot held", StringComparison.Ordinal))];
 
     public void Dispose()
     {
