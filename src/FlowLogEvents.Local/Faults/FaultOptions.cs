@@ -74,9 +74,21 @@ public sealed record FaultOptions
     /// <summary>Export tasks that end CANCELLED, spread over the traffic.</summary>
     public int CancelledTasks { get; init; }
 
+    /// <summary>
+    /// "Too much data for one task": every export task whose range is longer than this ends FAILED with no output
+    /// (see <see cref="LocalCloud.CloudWatchLogsFront.FailTasksLongerThan"/>), after <see cref="TooLongTaskFailsAfter"/>.
+    /// </summary>
+    public TimeSpan? FailTasksLongerThan { get; init; }
+
+    /// <summary>
+    /// How long a task of <see cref="FailTasksLongerThan"/> runs before it fails: in AWS the 24-hour timeout, here
+    /// compressed so that a run can watch several of them.
+    /// </summary>
+    public TimeSpan TooLongTaskFailsAfter { get; init; } = TimeSpan.FromMinutes(2);
+
     public bool Any =>
         AwsErrorRate > 0 || LostResponseRate > 0 || ConditionalConflictRate > 0 || CrashAt.Count > 0 || DuplicateDeliveryRate > 0 || ForgetDeleteRate > 0
-        || ConcurrentExportRate > 0 || FunctionClockOffset != TimeSpan.Zero || FailedTasks > 0 || CancelledTasks > 0;
+        || ConcurrentExportRate > 0 || FunctionClockOffset != TimeSpan.Zero || FailedTasks > 0 || CancelledTasks > 0 || FailTasksLongerThan is not null;
 
     public void Validate()
     {
@@ -106,6 +118,16 @@ public sealed record FaultOptions
         if (FailedTasks is < 0 or > 100 || CancelledTasks is < 0 or > 100)
         {
             throw new ArgumentException("failed and cancelled tasks must be between 0 and 100");
+        }
+
+        if (FailTasksLongerThan is { } span && (span < TimeSpan.FromMinutes(1) || span > TimeSpan.FromDays(30)))
+        {
+            throw new ArgumentException("the span beyond which tasks fail must be between 1 minute and 30 days");
+        }
+
+        if (TooLongTaskFailsAfter <= TimeSpan.Zero || TooLongTaskFailsAfter > TimeSpan.FromHours(24))
+        {
+            throw new ArgumentException("a too-long task must fail after between 0 and 24 hours");
         }
     }
 
@@ -161,6 +183,11 @@ public sealed record FaultOptions
         if (CancelledTasks > 0)
         {
             parts.Add($"{CancelledTasks} tasks CANCELLED");
+        }
+
+        if (FailTasksLongerThan is { } span)
+        {
+            parts.Add($"tasks longer than {span.TotalHours:0.##} h FAIL after {TooLongTaskFailsAfter.TotalMinutes:0.#} min");
         }
 
         return parts.Count == 0 ? "none" : string.Join(", ", parts);

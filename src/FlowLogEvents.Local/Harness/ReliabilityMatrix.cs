@@ -119,6 +119,7 @@ public static class ReliabilityMatrix
             new("s3-conditional-conflicts", "10 % of conditional checkpoint / marker / quarantine writes answered 409 ConditionalRequestConflict (a racing writer)", b with { Faults = new() { ConditionalConflictRate = 0.1 } }),
             new("slot-held", "3 foreign export tasks hold the account's slot 10 min each", b with { ForeignExports = 3, ForeignExportDuration = TimeSpan.FromMinutes(10) }),
             new("tasks-failed-cancelled", "2 export tasks end FAILED, 2 CANCELLED", b with { Faults = new() { FailedTasks = 2, CancelledTasks = 2 } }),
+            LargeWindowsFail(b),
         };
         list.AddRange(CrashSteps.All.Select(step => new MatrixScenario(
             "crash " + step,
@@ -206,8 +207,30 @@ public static class ReliabilityMatrix
             new("crash around create and checkpoint", "the process dies around CreateExportTask, around checkpoint writes and between log groups (50 %, once each)", b with { Faults = new() { CrashAt = [CrashSteps.ExportAfterCreate, CrashSteps.ExportBeforeCheckpointWrite, CrashSteps.ExportAfterCheckpointWrite, CrashSteps.ExportBetweenLogGroups], CrashRate = 0.5, MaxCrashesPerStep = 1 } }),
             new("mixed", "all faults at once (seeded schedule)", b with { Faults = Mixed }),
             new("late beyond settle, reexport", "20 % of records up to 10 min late (settle delay 5 min), LATE_EVENTS=reexport", b with { LateFraction = 0.2, Lateness = TimeSpan.FromMinutes(10), LateEvents = "reexport" }),
+            LargeWindowsFail(b),
         ];
     }
+
+    /// <summary>The name of the scenario in which every export task longer than 2 hours fails.</summary>
+    public const string LargeWindowsFailName = "large-windows-fail";
+
+    /// <summary>
+    /// A backfill of 6 hours (EXPORT_START before the traffic) while every task longer than 2 hours fails ("too much data
+    /// for one task", a 24-hour timeout compressed to 2 minutes): only windows cut small enough get exported.
+    /// </summary>
+    private static MatrixScenario LargeWindowsFail(ScenarioOptions b) => new(
+        LargeWindowsFailName,
+        "EXPORT_START 6 h before the traffic; every export task longer than 2 h FAILS (too much data for one task)",
+        b with
+        {
+            LateFraction = 0,
+
+            // At least 10 minutes: room for the harness to fall behind while the functions start, with no record late by design.
+            SettleDelay = b.SettleDelay is { } settle && settle < TimeSpan.FromMinutes(10) ? TimeSpan.FromMinutes(10) : b.SettleDelay,
+            ExportStartBeforeTraffic = TimeSpan.FromHours(6),
+            DrainTimeout = TimeSpan.FromMinutes(90),
+            Faults = new() { FailTasksLongerThan = TimeSpan.FromHours(2), TooLongTaskFailsAfter = TimeSpan.FromMinutes(2) },
+        });
 
     /// <summary>Export tasks that finish within a second: a task is done before the SDK retries the call that created it.</summary>
     public static LocalCloud.ExportTaskTiming FastTasks { get; } = new(TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.Zero);

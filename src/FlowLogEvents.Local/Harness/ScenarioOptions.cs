@@ -50,6 +50,12 @@ public sealed record ScenarioOptions
     /// <summary>LATE_EVENTS (<c>report</c> or <c>reexport</c>); null keeps serverless.template's default.</summary>
     public string? LateEvents { get; init; }
 
+    /// <summary>
+    /// EXPORT_START (ExportStart) this long before the traffic starts: every log group's first export is a backfill of
+    /// that span (with no records in it). Null keeps serverless.template's default (first-signal).
+    /// </summary>
+    public TimeSpan? ExportStartBeforeTraffic { get; init; }
+
     /// <summary>DEBOUNCE_SECONDS; null keeps serverless.template's default.</summary>
     public TimeSpan? Debounce { get; init; }
 
@@ -109,6 +115,7 @@ public sealed record ScenarioOptions
         Require(Debounce is null || (Debounce >= TimeSpan.FromSeconds(1) && Debounce <= TimeSpan.FromHours(1)), "debounce must be between 1 and 3600 seconds");
         Require(MinExportWindow is null || (MinExportWindow >= TimeSpan.FromSeconds(1) && MinExportWindow <= TimeSpan.FromHours(24)), "minimum export window must be between 1 and 86400 seconds");
         Require(LateEvents is null or "report" or "reexport", "late events must be 'report' or 'reexport'");
+        Require(ExportStartBeforeTraffic is null || (ExportStartBeforeTraffic >= TimeSpan.Zero && ExportStartBeforeTraffic <= TimeSpan.FromDays(7)), "the export start must be between 0 and 7 days before the traffic");
         Require(ForeignExports is >= 0 and <= 100, "foreign exports must be between 0 and 100");
         Require(ForeignExportDuration > TimeSpan.Zero && ForeignExportDuration <= TimeSpan.FromHours(2), "a foreign export must last between 0 and 120 minutes");
         Require(DrainTimeout > TimeSpan.Zero, "drain timeout must be positive");

@@ -93,6 +93,13 @@ public static class ScenarioRunner
         {
             parameters["ClaimLeaseSeconds"] = ((long)lease.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }
+
+        if (options.ExportStartBeforeTraffic is { } before)
+        {
+            parameters["ExportStart"] = (trafficStart - before).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        }
+
+        cloud.Front.FailTasksLongerThan(options.Faults.FailTasksLongerThan, options.Faults.TooLongTaskFailsAfter);
         await cloud.ProvisionAsync(template, queueTiming, parameters, plan.Groups.Select(g => (g.Name, g.Streams)), ct).ConfigureAwait(false);
 
         var functionLogPath = Path.Combine(output, "functions.jsonl");

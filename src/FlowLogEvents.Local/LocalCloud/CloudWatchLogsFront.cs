@@ -108,6 +108,13 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
     /// <summary>Fault: the next <paramref name="count"/> tasks end <paramref name="statusCode"/> (FAILED or CANCELLED) with no output.</summary>
     public void FailNextTasks(int count, string statusCode) => _book.FailNextTasks(count, statusCode);
 
+    /// <summary>
+    /// Fault, "too much data for one task": every later task whose range is longer than <paramref name="span"/> ends FAILED
+    /// with no output, at the 24-hour timeout (or after <paramref name="failAfter"/>, to compress time); null turns it off.
+    /// Independently of this, any task whose running time would pass 24 hours times out FAILED.
+    /// </summary>
+    public void FailTasksLongerThan(TimeSpan? span, TimeSpan? failAfter = null) => _book.FailTasksLongerThan(span, failAfter);
+
     /// <summary>The events the front saw ingested into a log group, with their ingestion instants.</summary>
     public IReadOnlyList<IngestedEvent> IngestedEvents(string logGroupName) => _ingestion.Events(logGroupName);
 

@@ -76,16 +76,34 @@ internal sealed record DescribePage(IReadOnlyList<ExportTaskView> Tasks, string?
 /// <see cref="ExportTaskTiming.PendingFor"/>, then RUNNING for RunningBase + RunningPerThousandEvents x events/1000;
 /// then it is due: <see cref="TakeDue"/> hands it to whoever writes the output, which reports with <see cref="Finish"/>.
 /// Until then the task stays RUNNING and keeps the slot, as a real task does until its output is written.
+/// A task whose running time would pass <see cref="TaskTimeout"/> after its creation ends FAILED at that instant
+/// with <see cref="TimedOutMessage"/>, having held the slot all that time.
 /// </summary>
 internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing, ExportTaskStats stats, IngestionLog ingestion)
 {
     public const int MaxDescribeLimit = 50;
     public const string DefaultDestinationPrefix = "exportedlogs";
 
+    /// <summary>
+    /// The CloudWatch Logs user guide: "Export tasks time out after 24 hours. If your export tasks are timing out,
+    /// reduce the time range." Counted from creation (PENDING included): the harsher reading.
+    /// </summary>
+    public static readonly TimeSpan TaskTimeout = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// The status message of a timed-out task. AWS documents the timeout but not the message DescribeExportTasks shows;
+    /// this one is modelled on the user guide's wording.
+    /// </summary>
+    public const string TimedOutMessage = "Export task timed out after 24 hours. Reduce the time range of the export.";
+
+    /// <summary>The status message of a task made to fail by <see cref="FailNextTasks"/> or <see cref="FailTasksLongerThan"/> with a shorter failure time.</summary>
+    public const string FailedMessage = "Export task failed";
+
     private readonly Lock _lock = new();
     private readonly List<Entry> _entries = [];
     private readonly Queue<string> _plannedOutcomes = new();
     private long _sequence;
+    private (long SpanMillis, TimeSpan? FailAfter)? _tooMuchData;
 
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -105,9 +123,26 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
             var events = ingestion.Select(spec.LogGroupName, spec.LogStreamNamePrefix, spec.From, spec.To, now);
             var running = timing.RunningBase + (timing.RunningPerThousandEvents * (events.Count / 1000.0));
             var pendingUntil = now + (long)timing.PendingFor.TotalMilliseconds;
-            var entry = new Entry(++_sequence, Guid.NewGuid().ToString(), spec, events, now, pendingUntil, pendingUntil + (long)running.TotalMilliseconds, foreign: false)
+            var runningUntil = pendingUntil + (long)running.TotalMilliseconds;
+            var outcome = _plannedOutcomes.TryDequeue(out var planned) ? planned : ExportTaskStatusCodes.Completed;
+            var message = outcome == ExportTaskStatusCodes.Failed ? FailedMessage : "Cancelled";
+            var timeout = now + (long)TaskTimeout.TotalMilliseconds;
+            if (_tooMuchData is { } tooMuch && spec.To - spec.From + 1 > tooMuch.SpanMillis)
             {
-                Outcome = _plannedOutcomes.TryDequeue(out var outcome) ? outcome : ExportTaskStatusCodes.Completed,
+                // Too much data for one task: it runs until it times out (or, time compressed, fails sooner).
+                (outcome, message) = (ExportTaskStatusCodes.Failed, tooMuch.FailAfter is null ? TimedOutMessage : FailedMessage);
+                runningUntil = tooMuch.FailAfter is { } after ? Math.Min(now + (long)after.TotalMilliseconds, timeout) : timeout;
+            }
+
+            if (runningUntil > timeout)
+            {
+                (outcome, message, runningUntil) = (ExportTaskStatusCodes.Failed, TimedOutMessage, timeout);
+            }
+
+            var entry = new Entry(++_sequence, Guid.NewGuid().ToString(), spec, events, now, pendingUntil, runningUntil, foreign: false)
+            {
+                Outcome = outcome,
+                OutcomeMessage = message,
             };
             _entries.Add(entry);
             stats.TaskCreated();
@@ -133,6 +168,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
             var entry = new Entry(++_sequence, Guid.NewGuid().ToString(), spec, [], now, now, now + (long)duration.TotalMilliseconds, foreign: true)
             {
                 Outcome = ExportTaskStatusCodes.Completed,
+                OutcomeMessage = "Completed successfully",
             };
             _entries.Add(entry);
             return entry.View(now);
@@ -154,6 +190,30 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
             {
                 _plannedOutcomes.Enqueue(statusCode);
             }
+        }
+    }
+
+    /// <summary>
+    /// Models "too much data for one task": every task created from now on whose range (<c>to - from + 1</c> ms) is longer
+    /// than <paramref name="span"/> ends FAILED, writing no output. With <paramref name="failAfter"/> null it runs until the
+    /// 24-hour timeout (<see cref="TimedOutMessage"/>), holding the slot; a shorter <paramref name="failAfter"/> compresses that
+    /// wait for scenarios (<see cref="FailedMessage"/>). Null <paramref name="span"/> turns the rule off.
+    /// </summary>
+    public void FailTasksLongerThan(TimeSpan? span, TimeSpan? failAfter = null)
+    {
+        if (span is { } s && s <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(span), "the span must be positive");
+        }
+
+        if (failAfter is { } f && f <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(failAfter), "the failure time must be positive");
+        }
+
+        lock (_lock)
+        {
+            _tooMuchData = span is { } limit ? ((long)limit.TotalMilliseconds, failAfter) : null;
         }
     }
 
@@ -247,7 +307,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
                 }
                 else
                 {
-                    End(entry, entry.Outcome, entry.Outcome == ExportTaskStatusCodes.Failed ? "Export task failed" : "Cancelled", entry.RunningUntil);
+                    End(entry, entry.Outcome, entry.OutcomeMessage, entry.RunningUntil);
                 }
             }
 
@@ -284,7 +344,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
         }
     }
 
-    /// <summary>Forgets every task (after moto was reset); planned failures are dropped too.</summary>
+    /// <summary>Forgets every task (after moto was reset); planned failures and the too-much-data rule are dropped too.</summary>
     public void Clear()
     {
         lock (_lock)
@@ -296,6 +356,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
 
             _entries.Clear();
             _plannedOutcomes.Clear();
+            _tooMuchData = null;
         }
     }
 
@@ -344,6 +405,9 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
 
         /// <summary>How the task ends when its running time is over: COMPLETED unless a fault was planned.</summary>
         public required string Outcome { get; init; }
+
+        /// <summary>The status message of a task that ends FAILED or CANCELLED by its <see cref="Outcome"/>.</summary>
+        public required string OutcomeMessage { get; init; }
 
         public bool Writing { get; set; }
 

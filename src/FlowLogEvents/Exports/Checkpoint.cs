@@ -31,6 +31,13 @@ public sealed record Checkpoint
     /// </summary>
     public EquatableList<InFlightExport> LateExports { get; init; } = [];
 
+    /// <summary>
+    /// What is left of a window that was cut after repeated failures: windows to export in order after the one in
+    /// flight (the first starts at <c>InFlight.To + 1</c>, each at the previous one's end + 1) before a new window is
+    /// planned. Empty unless a split is under way; absent in checkpoints written before splitting existed.
+    /// </summary>
+    public EquatableList<ExportWindow> RemainingWindows { get; init; } = [];
+
     /// <summary>Keys (<see cref="LateKey"/>) of the most recent late ranges already queued, so a redelivered signal does not queue them twice.</summary>
     public EquatableList<string> LateSeen { get; init; } = [];
 
@@ -59,7 +66,7 @@ public sealed record InFlightExport
 
     public required long To { get; init; }
 
-    /// <summary>1 for the first task of this window, +1 after each FAILED or CANCELLED task.</summary>
+    /// <summary>1 for the first task of this window, +1 after each FAILED or CANCELLED task (a split window's halves start at 1).</summary>
     public required int Attempt { get; init; }
 
     public required DateTimeOffset PlannedAt { get; init; }

@@ -28,6 +28,20 @@ public static class CheckpointJson
                 WriteExport(json, "inFlight", f);
             }
 
+            if (checkpoint.RemainingWindows.Count > 0)
+            {
+                json.WriteStartArray("remainingWindows");
+                foreach (var window in checkpoint.RemainingWindows)
+                {
+                    json.WriteStartObject();
+                    WriteInstant(json, "from", window.From);
+                    WriteInstant(json, "to", window.To);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             if (checkpoint.LateExports.Count > 0)
             {
                 json.WriteStartArray("lateExports");
@@ -162,6 +176,7 @@ public static class CheckpointJson
                 ExportsCompleted = root.OptionalLong("exportsCompleted") ?? 0,
                 InFlight = inFlight,
                 LastCompleted = last,
+                RemainingWindows = new(root.OptionalArrayOfObjects("remainingWindows").Select(w => new ExportWindow(w.Millis("from"), w.Millis("to")))),
                 LateExports = new(root.OptionalArrayOfObjects("lateExports").Select(ReadExport)),
                 LateSeen = new(root.OptionalArrayOfStrings("lateSeen")),
                 UpdatedAt = root.Instant("updatedAt"),
@@ -208,6 +223,24 @@ public static class CheckpointJson
             {
                 throw new CheckpointFormatException($"checkpoint inFlight.attempt {f.Attempt} is not positive");
             }
+        }
+
+        // The rest of a split window follows the window in flight without a gap or an overlap.
+        var previousTo = c.InFlight?.To;
+        for (var i = 0; i < c.RemainingWindows.Count; i++)
+        {
+            var window = c.RemainingWindows[i];
+            if (previousTo is null)
+            {
+                throw new CheckpointFormatException("checkpoint remainingWindows is set but nothing is in flight");
+            }
+
+            if (window.From != previousTo + 1 || window.To < window.From)
+            {
+                throw new CheckpointFormatException($"checkpoint remainingWindows[{i}] is not contiguous (from {window.From} must be {previousTo + 1}, to {window.To} not before from)");
+            }
+
+            previousTo = window.To;
         }
 
         for (var i = 0; i < c.LateExports.Count; i++)

@@ -156,19 +156,7 @@ public sealed class ExportCoordinator
                     return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
                 }
 
-                var planned = checkpoint with
-                {
-                    InFlight = new InFlightExport
-                    {
-                        TaskName = ExportPolicy.TaskName(logGroup, w.From, w.To, 1),
-                        From = w.From,
-                        To = w.To,
-                        Attempt = 1,
-                        PlannedAt = now,
-                        ClaimedAt = now,
-                    },
-                    UpdatedAt = now,
-                };
+                var planned = checkpoint with { InFlight = NewWindow(logGroup, w, now, claimedAt: now), UpdatedAt = now };
                 var plannedEtag = await WriteAsync(planned, etag, "plan", conflicts, ct).ConfigureAwait(false);
                 if (plannedEtag is null)
                 {
@@ -313,10 +301,13 @@ public sealed class ExportCoordinator
 
     private async Task CompleteAsync(Checkpoint checkpoint, string etag, InFlightExport inFlight, ExportTaskInfo task, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
     {
+        // The rest of a split window comes next, in order, in the same write: recorded before its task is created, unclaimed.
+        var next = checkpoint.RemainingWindows.Count > 0 ? checkpoint.RemainingWindows[0] : (ExportWindow?)null;
         var advanced = checkpoint with
         {
             ExportedThrough = inFlight.To,
-            InFlight = null,
+            InFlight = next is { } w ? NewWindow(checkpoint.LogGroup, w, now, claimedAt: null) : null,
+            RemainingWindows = new(checkpoint.RemainingWindows.Skip(1)),
             LastCompleted = new CompletedExport(task.TaskId, inFlight.TaskName, inFlight.From, inFlight.To, now, inFlight.PlannedAt),
             ExportsCompleted = checkpoint.ExportsCompleted + 1,
             UpdatedAt = now,
@@ -326,35 +317,97 @@ public sealed class ExportCoordinator
             return;
         }
 
+        if (advanced.InFlight is { } promoted)
+        {
+            _telemetry.Info("window.planned", ("logGroup", checkpoint.LogGroup), ("from", promoted.From), ("to", promoted.To), ("taskName", promoted.TaskName), ("reason", "rest of a split window"), ("windowsLeft", advanced.RemainingWindows.Count));
+        }
+
         // Also marks checkpoints made before markers existed (and any whose marker a crash prevented).
         await _store.MarkExportedAsync(checkpoint.LogGroup, now, ct).ConfigureAwait(false);
         _telemetry.Info("task.completed", ("logGroup", checkpoint.LogGroup), ("taskId", task.TaskId), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("exportLagMs", now.ToUnixTimeMilliseconds() - inFlight.To));
         _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
     }
 
+    /// <summary>
+    /// A FAILED or CANCELLED window: exported again as is, or after repeated failures cut in two halves (the second
+    /// remembered in <see cref="Checkpoint.RemainingWindows"/>), or at the floor exported again and alarmed on;
+    /// see <see cref="FailedWindowDecision"/>. One compare-and-swap; every next task has a deterministic name.
+    /// </summary>
     private async Task RetryAsync(Checkpoint checkpoint, string etag, InFlightExport inFlight, ExportTaskInfo task, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
     {
-        var attempt = inFlight.Attempt + 1;
-        var retry = checkpoint with
-        {
-            InFlight = new InFlightExport
+        var logGroup = checkpoint.LogGroup;
+        var failed = new ExportWindow(inFlight.From, inFlight.To);
+        var decision = FailedWindowDecision.Decide(failed, inFlight.Attempt, _policy);
+        var retry = decision.SecondHalf is { } second
+            ? checkpoint with
             {
-                TaskName = ExportPolicy.TaskName(checkpoint.LogGroup, inFlight.From, inFlight.To, attempt),
-                From = inFlight.From,
-                To = inFlight.To,
-                Attempt = attempt,
-                PlannedAt = now,
-            },
-            UpdatedAt = now,
-        };
-        if (await WriteAsync(retry, etag, "retry", conflicts, ct).ConfigureAwait(false) is null)
+                InFlight = NewWindow(logGroup, decision.Next, now, claimedAt: null),
+                RemainingWindows = new([second, .. checkpoint.RemainingWindows]),
+                UpdatedAt = now,
+            }
+            : checkpoint with
+            {
+                InFlight = new InFlightExport
+                {
+                    TaskName = ExportPolicy.TaskName(logGroup, inFlight.From, inFlight.To, inFlight.Attempt + 1),
+                    From = inFlight.From,
+                    To = inFlight.To,
+                    Attempt = inFlight.Attempt + 1,
+                    PlannedAt = now,
+                },
+                UpdatedAt = now,
+            };
+        if (await WriteAsync(retry, etag, decision.Action == FailedWindowAction.Split ? "split" : "retry", conflicts, ct).ConfigureAwait(false) is null)
         {
             return;
         }
 
-        _telemetry.Error("task.failed", ("logGroup", checkpoint.LogGroup), ("taskId", task.TaskId), ("taskName", inFlight.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", inFlight.From), ("to", inFlight.To), ("nextAttempt", attempt));
+        var next = retry.InFlight!;
+        _telemetry.Error("task.failed", ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", inFlight.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", inFlight.From), ("to", inFlight.To), ("nextAttempt", next.Attempt));
         _telemetry.Metric("ExportsFailed", 1, MetricUnit.Count);
+        switch (decision.Action)
+        {
+            case FailedWindowAction.Split:
+                _telemetry.Warn(
+                    "window.split",
+                    ("logGroup", logGroup),
+                    ("reason", $"the same range failed {inFlight.Attempt} times (export tasks time out after 24 hours: a smaller range holds less data)"),
+                    ("from", inFlight.From),
+                    ("to", inFlight.To),
+                    ("failures", inFlight.Attempt),
+                    ("firstHalfTo", decision.Next.To),
+                    ("secondHalfFrom", decision.SecondHalf!.Value.From),
+                    ("nextTaskName", next.TaskName),
+                    ("windowsLeft", retry.RemainingWindows.Count));
+                _telemetry.Metric("ExportWindowsSplit", 1, MetricUnit.Count);
+                break;
+
+            case FailedWindowAction.RetryAtFloor:
+                _telemetry.Error(
+                    "window.floor-failed",
+                    ("logGroup", logGroup),
+                    ("reason", "a window at the smallest split size keeps failing: its size is not the cause (bucket or key policy, a deleted log group, a service problem)"),
+                    ("from", inFlight.From),
+                    ("to", inFlight.To),
+                    ("failures", inFlight.Attempt),
+                    ("minSplitWindowSeconds", (long)_policy.MinSplitWindow.TotalSeconds),
+                    ("statusMessage", task.StatusMessage),
+                    ("action", "exported again as is; the checkpoint does not move past it"));
+                _telemetry.Metric("ExportWindowFloorFailures", 1, MetricUnit.Count);
+                break;
+        }
     }
+
+    /// <summary>A window recorded before its task is created: attempt 1, deterministic name.</summary>
+    private static InFlightExport NewWindow(string logGroup, ExportWindow window, DateTimeOffset now, DateTimeOffset? claimedAt) => new()
+    {
+        TaskName = ExportPolicy.TaskName(logGroup, window.From, window.To, 1),
+        From = window.From,
+        To = window.To,
+        Attempt = 1,
+        PlannedAt = now,
+        ClaimedAt = claimedAt,
+    };
 
     private async Task<long> ResolveStartAsync(ExportWork work, CancellationToken ct)
     {

@@ -33,8 +33,30 @@ public sealed record ExportPolicy
     /// <summary>A window shorter than this waits (unless it completes a signal), to keep tasks few.</summary>
     public TimeSpan MinWindow { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>The longest window one task covers (backfills are split into tasks of this size).</summary>
-    public TimeSpan MaxWindow { get; init; } = TimeSpan.FromDays(1);
+    /// <summary>
+    /// The longest window one task covers (backfills are split into tasks of this size). Default 6 hours, a quarter of
+    /// the 24 hours after which an export task times out: a task's time grows with the data in its range, so a window
+    /// holds four times the data rate that would just fit a day-long task before it needs cutting.
+    /// </summary>
+    public TimeSpan MaxWindow { get; init; } = DefaultMaxWindow;
+
+    public static readonly TimeSpan DefaultMaxWindow = TimeSpan.FromHours(6);
+
+    /// <summary>
+    /// A window is cut in two halves when this many of its tasks ended FAILED or CANCELLED (the first failure is
+    /// retried as is: it may be transient). Halves start again at attempt 1.
+    /// </summary>
+    public int FailuresBeforeSplit { get; init; } = DefaultFailuresBeforeSplit;
+
+    public const int DefaultFailuresBeforeSplit = 2;
+
+    /// <summary>
+    /// The floor of splitting: a window is cut only while both halves are at least this long. A window at the floor
+    /// that keeps failing is retried as is and alarmed on (ExportWindowFloorFailures): its size is not the cause.
+    /// </summary>
+    public TimeSpan MinSplitWindow { get; init; } = DefaultMinSplitWindow;
+
+    public static readonly TimeSpan DefaultMinSplitWindow = TimeSpan.FromMinutes(1);
 
     /// <summary>How long a claim to create a task protects it from other runners (>= function timeout).</summary>
     public TimeSpan ClaimLease { get; init; } = TimeSpan.FromMinutes(15);

@@ -28,4 +28,23 @@ public static class WindowPlanner
         var longEnough = to - from + 1 >= (long)policy.MinWindow.TotalMilliseconds;
         return completesTarget || longEnough ? new ExportWindow(from, to) : null;
     }
+
+    /// <summary>
+    /// Cuts a window into two contiguous halves, [From, mid] and [mid + 1, To]: inclusive bounds, so no millisecond is
+    /// left out or exported twice; the first half takes the odd millisecond. Null when the second half would be shorter
+    /// than <paramref name="minSpan"/> (or empty): the window is at the floor and cannot be cut further.
+    /// </summary>
+    public static (ExportWindow First, ExportWindow Second)? Split(ExportWindow window, TimeSpan minSpan)
+    {
+        var length = window.To - window.From + 1;
+        var firstLength = length - (length / 2);
+        var secondLength = length - firstLength;
+        if (secondLength < 1 || secondLength < (long)minSpan.TotalMilliseconds)
+        {
+            return null;
+        }
+
+        var mid = window.From + firstLength - 1;
+        return (new ExportWindow(window.From, mid), new ExportWindow(mid + 1, window.To));
+    }
 }

@@ -24,7 +24,7 @@ public class SettingsTests
         Assert.Equal("flowlogevents/exports", settings.Policy.ExportPrefix);
         Assert.Equal(TimeSpan.FromMinutes(15), settings.Policy.SettleDelay);
         Assert.Equal(TimeSpan.FromMinutes(5), settings.Policy.MinWindow);
-        Assert.Equal(TimeSpan.FromDays(1), settings.Policy.MaxWindow);
+        Assert.Equal(TimeSpan.FromHours(6), settings.Policy.MaxWindow);
         Assert.Equal(TimeSpan.FromMinutes(15), settings.Policy.ClaimLease);
         Assert.Equal(StartMode.FirstSignal, settings.Policy.StartMode);
         Assert.Equal(TimeSpan.FromMinutes(1), settings.Policy.ClockSkewMargin);

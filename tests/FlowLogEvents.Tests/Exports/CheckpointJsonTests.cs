@@ -34,6 +34,59 @@ public sealed class CheckpointJsonTests
     }
 
     [Fact]
+    public void Deserialize_SerializedSplitUnderWay_RoundTripsTheRemainingWindows()
+    {
+        var split = Full with
+        {
+            RemainingWindows = [new ExportWindow(1_795_704_300_001, 1_795_706_000_000), new ExportWindow(1_795_706_000_001, 1_795_708_000_000)],
+        };
+
+        var json = CheckpointJson.Serialize(split);
+
+        Assert.Equal(split, CheckpointJson.Deserialize(json, LogGroup));
+        Assert.Contains("\"remainingWindows\": [", Encoding.UTF8.GetString(json), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deserialize_CheckpointWrittenBeforeSplitting_ReadsWithNoRemainingWindows()
+    {
+        // A checkpoint as the previous version wrote it: no remainingWindows field.
+        const string old = """
+            {
+              "schemaVersion": 1,
+              "logGroup": "/aws/vpc/flow-logs/prod",
+              "startTime": { "epochMillis": 1795600000000, "utc": "2026-11-25T07:06:40.000Z" },
+              "exportedThrough": { "epochMillis": 1795700000000, "utc": "2026-11-26T13:33:20.000Z" },
+              "exportsCompleted": 12,
+              "inFlight": {
+                "taskName": "flowlogevents-3443ccf8d927a276-1795700000001-1795704300000-3",
+                "from": { "epochMillis": 1795700000001, "utc": "2026-11-26T13:33:20.001Z" },
+                "to": { "epochMillis": 1795704300000, "utc": "2026-11-26T14:45:00.000Z" },
+                "attempt": 3,
+                "plannedAt": "2026-11-26T15:00:00.123Z"
+              },
+              "updatedAt": "2026-11-26T15:00:00.999Z"
+            }
+            """;
+
+        var read = CheckpointJson.Deserialize(Encoding.UTF8.GetBytes(old), LogGroup);
+
+        Assert.Empty(read.RemainingWindows);
+        Assert.Equal((1_795_700_000_001, 1_795_704_300_000, 3), (read.InFlight!.From, read.InFlight.To, read.InFlight.Attempt));
+        Assert.DoesNotContain("remainingWindows", Encoding.UTF8.GetString(CheckpointJson.Serialize(read)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deserialize_RemainingWindowOverlapsTheWindowInFlight_ThrowsCheckpointFormat()
+    {
+        var overlapping = Full with { RemainingWindows = [new ExportWindow(1_795_704_300_000, 1_795_706_000_000)] };
+
+        var ex = Assert.Throws<CheckpointFormatException>(() => CheckpointJson.Deserialize(CheckpointJson.Serialize(overlapping), LogGroup));
+
+        Assert.Equal("checkpoint of '/aws/vpc/flow-logs/prod' is unreadable: checkpoint remainingWindows[0] is not contiguous (from 1795704300000 must be 1795704300001, to 1795706000000 not before from)", ex.Message);
+    }
+
+    [Fact]
     public void Deserialize_SerializedStartCheckpoint_RoundTripsWithoutOptionalObjects()
     {
         var start = Checkpoint.Start(LogGroup, 1_795_600_000_000, DateTimeOffset.FromUnixTimeMilliseconds(1_795_705_200_000));

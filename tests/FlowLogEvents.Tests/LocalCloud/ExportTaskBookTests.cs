@@ -280,4 +280,98 @@ public sealed class ExportTaskBookTests
         Assert.Equal((3, 1, 1, 1, 0), (_stats.Created, _stats.Failed, _stats.Cancelled, _stats.Completed, _stats.Active));
         Assert.Throws<ArgumentException>(() => _book.FailNextTasks(1, "COMPLETED"));
     }
+
+    [Fact]
+    public void Create_RunningTimeWouldPass24Hours_EndsFailedAt24HoursWithTheTimeoutMessageHoldingTheSlot()
+    {
+        // 20 s pending + 40 s + 10 h x 2500 events / 1000 = 25 h 1 min: past the timeout.
+        var book = new ExportTaskBook(_clock, Timing with { RunningPerThousandEvents = TimeSpan.FromHours(10) }, _stats, _ingestion);
+        _ingestion.Append(Group, "s", Enumerable.Range(0, 2500).Select(i => (1_000L + i, "m")));
+        var task = book.Create(Spec(1_000, 10_000));
+        var created = _clock.NowMillis;
+
+        _clock.SetUtcNow(DateTimeOffset.FromUnixTimeMilliseconds(created + (long)TimeSpan.FromHours(24).TotalMilliseconds - 1));
+        var beforeTimeout = (book.Describe(task.TaskId, null, null, null).Tasks.Single().StatusCode, book.TakeDue().Count);
+        var refused = Assert.Throws<ExportTaskException>(() => book.Create(Spec()));
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        var atTimeout = book.TakeDue().Count;
+
+        Assert.Equal(("RUNNING", 0), beforeTimeout);
+        Assert.Equal("LimitExceededException", refused.Code);
+        Assert.Equal(0, atTimeout);
+        var view = book.List().Single();
+        Assert.Equal(("FAILED", ExportTaskBook.TimedOutMessage, created + 86_400_000), (view.StatusCode, view.StatusMessage, view.CompletionTime));
+        Assert.Equal((1, 0, 0), (_stats.Failed, _stats.Completed, _stats.Active));
+    }
+
+    [Fact]
+    public void Create_RunningTimeExactly24Hours_Completes()
+    {
+        var book = new ExportTaskBook(_clock, new ExportTaskTiming(TimeSpan.FromMinutes(1), TimeSpan.FromHours(24) - TimeSpan.FromMinutes(1), TimeSpan.Zero), _stats, _ingestion);
+        var task = book.Create(Spec());
+        _clock.Advance(TimeSpan.FromHours(24));
+
+        var due = Assert.Single(book.TakeDue());
+        book.Finish(due.TaskId, null);
+
+        Assert.Equal(("COMPLETED", "Completed successfully"), (book.List().Single().StatusCode, book.List().Single().StatusMessage));
+        Assert.Equal(task.TaskId, due.TaskId);
+    }
+
+    [Fact]
+    public void FailTasksLongerThan_NoFailureTime_LongerRangesRunTheFull24HoursThenFailTimedOut()
+    {
+        _book.FailTasksLongerThan(TimeSpan.FromHours(2));
+        var tooLong = _book.Create(Spec(0, (long)TimeSpan.FromHours(2).TotalMilliseconds));
+        _clock.Advance(TimeSpan.FromHours(23));
+        var afterTheUsualRunningTime = (Status(tooLong.TaskId), _book.TakeDue().Count);
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Empty(_book.TakeDue());
+
+        Assert.Equal(("RUNNING", 0), afterTheUsualRunningTime);
+        var view = _book.List().Single();
+        Assert.Equal(("FAILED", ExportTaskBook.TimedOutMessage, view.CreationTime + 86_400_000), (view.StatusCode, view.StatusMessage, view.CompletionTime));
+        Assert.Equal((1, 0), (_stats.Failed, _stats.Active));
+    }
+
+    [Fact]
+    public void FailTasksLongerThan_WithFailureTime_LongerRangesFailAfterItTheSpanItselfCompletes()
+    {
+        _book.FailTasksLongerThan(TimeSpan.FromHours(2), TimeSpan.FromMinutes(3));
+        var outcomes = new List<(string, string, int)>();
+
+        // Inclusive bounds: [0, 2 h - 1 ms] is exactly 2 h long; [0, 2 h] is 1 ms longer.
+        foreach (var to in new[] { (long)TimeSpan.FromHours(2).TotalMilliseconds, (long)TimeSpan.FromHours(2).TotalMilliseconds - 1 })
+        {
+            var task = _book.Create(Spec(0, to));
+            _clock.Advance(TimeSpan.FromMinutes(3));
+            var written = Complete().Count;
+            var view = _book.Describe(task.TaskId, null, null, null).Tasks.Single();
+            outcomes.Add((view.StatusCode, view.StatusMessage, written));
+        }
+
+        Assert.Equal([("FAILED", ExportTaskBook.FailedMessage, 0), ("COMPLETED", "Completed successfully", 1)], outcomes);
+        Assert.Equal((2, 1, 1, 0), (_stats.Created, _stats.Failed, _stats.Completed, _stats.Active));
+    }
+
+    [Fact]
+    public void FailTasksLongerThan_TurnedOffOrCleared_LongRangesCompleteAgain()
+    {
+        _book.FailTasksLongerThan(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(30));
+        _book.FailTasksLongerThan(null);
+        var afterOff = _book.Create(Spec(0, 10_000_000));
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        Complete();
+        _book.FailTasksLongerThan(TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(30));
+        _book.Clear();
+        var afterClear = _book.Create(Spec(0, 10_000_000));
+        _clock.Advance(TimeSpan.FromMinutes(2));
+        Complete();
+
+        Assert.Equal("COMPLETED", Status(afterClear.TaskId));
+        Assert.Equal(2, _stats.Completed);
+        Assert.NotEqual(afterOff.TaskId, afterClear.TaskId);
+        Assert.Throws<ArgumentOutOfRangeException>(() => _book.FailTasksLongerThan(TimeSpan.Zero));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _book.FailTasksLongerThan(TimeSpan.FromHours(1), TimeSpan.Zero));
+    }
 }

@@ -36,7 +36,9 @@ public sealed partial class TemplateAlarmTests
         Assert.Equal(["Function", "LogGroup"], Emitted.Value["ExportLag"]);
         Assert.Equal(["Function", "LogGroup"], Emitted.Value["LateSignals"]);
         Assert.Equal(["Function"], Emitted.Value["ExportsFailed"]);
-        Assert.Equal(18, Emitted.Value.Count);
+        Assert.Equal(["Function"], Emitted.Value["ExportWindowsSplit"]);
+        Assert.Equal(["Function"], Emitted.Value["ExportWindowFloorFailures"]);
+        Assert.Equal(20, Emitted.Value.Count);
 
         // Every metric the code emits is documented in the README's Observability section.
         var readme = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "README.md"));
@@ -76,7 +78,7 @@ public sealed partial class TemplateAlarmTests
             }
         }
 
-        Assert.Equal(9, checkedMetrics);
+        Assert.Equal(10, checkedMetrics);
     }
 
     [Fact]
@@ -129,12 +131,24 @@ public sealed partial class TemplateAlarmTests
     }
 
     [Fact]
+    public void ExportWindowStuckAlarm_AnyFloorFailureIn5Minutes_Alarms()
+    {
+        var properties = RepositoryFiles.Properties("ExportWindowStuckAlarm");
+        var query = Assert.Single(properties["Metrics"]!.AsArray());
+
+        Assert.Equal("ExportWindowFloorFailures", (string?)query!["MetricStat"]!["Metric"]!["MetricName"]);
+        Assert.True((bool)query["ReturnData"]!);
+        Assert.Equal(("Sum", 300), ((string?)query["MetricStat"]!["Stat"], (int)query["MetricStat"]!["Period"]!));
+        Assert.Equal(("GreaterThanThreshold", 0, "notBreaching"), ((string?)properties["ComparisonOperator"], (int)properties["Threshold"]!, (string?)properties["TreatMissingData"]));
+    }
+
+    [Fact]
     public void Alarms_Every_NotifiesTheOptionalTopicAndIsOnTheDashboard()
     {
         var alarms = RepositoryFiles.ResourcesOfType("AWS::CloudWatch::Alarm");
         var body = (string)RepositoryFiles.Properties("Dashboard")["DashboardBody"]!["Fn::Sub"]![0]!;
 
-        Assert.Equal(12, alarms.Count);
+        Assert.Equal(13, alarms.Count);
         Assert.All(alarms, id =>
         {
             var properties = RepositoryFiles.Properties(id);
