@@ -223,7 +223,7 @@ public sealed class AwsGateway : IAsyncDisposable
         if (!decision.Allowed)
         {
             Counters.Add("denied");
-            await AnswerAsync(context.Response, AccessDeniedResponses.For(request, decision.Message ?? "Access Denied"), request.HttpMethod == "HEAD");
+            await AnswerAsync(context.Response, AccessDeniedResponses.For(request, decision.Message ?? "Access Denied", decision.ErrorType), request.HttpMethod == "HEAD");
             return false;
         }
 

@@ -353,11 +353,30 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
             throw ExportTaskException.InvalidParameter("The given bucket does not exist. Please make sure the bucket is valid.");
         }
 
+        if (Iam.ExportBucketPolicyCheck.Failure(await BucketPolicyAsync(s3, spec.Destination), region, LocalCloudResources.AccountId, spec.LogGroupName, spec.Destination, spec.DestinationPrefix) is { } denied)
+        {
+            throw new ExportTaskException(Iam.ExportBucketPolicyCheck.ErrorType, denied);
+        }
+
         var task = _book.Create(spec);
         _taskRegions[task.TaskId] = region;
         var writeTest = new ExportObject(ExportOutput.WriteTestKey(spec.DestinationPrefix), System.Text.Encoding.UTF8.GetBytes(ExportOutput.WriteTestContent));
         await PutAsync(s3, spec.Destination, writeTest, _stop.Token);
         return LogsWire.CreateExportTaskResult(task.TaskId);
+    }
+
+    /// <summary>The destination bucket's policy as moto holds it (moto does not enforce it); null when it has none.</summary>
+    private async Task<Iam.IamPolicy?> BucketPolicyAsync(AmazonS3Client s3, string bucket)
+    {
+        try
+        {
+            var response = await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, _stop.Token);
+            return string.IsNullOrEmpty(response.Policy) ? null : Iam.IamPolicy.Parse(response.Policy);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucketPolicy")
+        {
+            return null;
+        }
     }
 
     private async Task<byte[]> DescribeExportTasksAsync(byte[] body)

@@ -55,6 +55,7 @@ public sealed partial class CloudWatchLogsFrontTests(MotoServer moto) : IClassFi
         var group = $"/vpc/front-{id}";
         var bucket = $"front-{id}";
         await s3.PutBucketAsync(bucket);
+        await s3.PutBucketPolicyAsync(bucket, LocalCloudResources.ExportBucketPolicy(bucket, "*"));
         await logs.CreateLogGroupAsync(group, CancellationToken.None);
         await logs.CreateLogStreamAsync(group, Stream, CancellationToken.None);
         return new Arranged(front, logs, s3, clock, group, bucket, t0);
@@ -263,6 +264,7 @@ public sealed partial class CloudWatchLogsFrontTests(MotoServer moto) : IClassFi
         using var s3 = AwsTestClients.S3(moto);
         var group = $"/vpc/sim-{id}";
         await s3.PutBucketAsync($"sim-{id}");
+        await s3.PutBucketPolicyAsync($"sim-{id}", LocalCloudResources.ExportBucketPolicy($"sim-{id}", "*"));
         await logs.CreateLogGroupAsync(group, CancellationToken.None);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
         {
