@@ -370,8 +370,11 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
     {
         try
         {
+            // AWSSDK.S3 hands a 404 NoSuchBucketPolicy back as a response whose Policy is the error's XML.
             var response = await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, _stop.Token);
-            return string.IsNullOrEmpty(response.Policy) ? null : Iam.IamPolicy.Parse(response.Policy);
+            return response.HttpStatusCode != HttpStatusCode.OK || string.IsNullOrEmpty(response.Policy) || response.Policy.TrimStart().StartsWith('<')
+                ? null
+                : Iam.IamPolicy.Parse(response.Policy);
         }
         catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucketPolicy")
         {
