@@ -75,6 +75,15 @@ public sealed class FunctionProcesses : IAsyncDisposable
         {
             Denied = denied,
         };
+
+        // The event source mapping polls the signal queue with the export function's role (the harness's
+        // mapping does not pass the gateway, so its three actions are checked here, once).
+        foreach (var operation in new[] { "ReceiveMessage", "DeleteMessage", "GetQueueAttributes" })
+        {
+            authorizer.Authorize(
+                authorizer.Role(ExportFunctionName),
+                new AwsRequestInfo { Service = "sqs", Operation = operation, HttpMethod = "POST", Region = LocalCloudResources.Region, QueueUrl = cloud.SignalQueueUrl.ToString() });
+        }
         var gateway = await AwsGateway.StartAsync(
             cloud.MotoEndpoint,
             cloud.Front.Endpoint,

@@ -126,6 +126,20 @@ public sealed class TemplateRoleAuthorizerTests
         Assert.Equal(1, authorizer.DeniedCount);
     }
 
+    [Theory]
+    [InlineData("ReceiveMessage")]
+    [InlineData("DeleteMessage")]
+    [InlineData("GetQueueAttributes")]
+    public void Authorize_EventSourceMappingPoll_ExportRoleOnTheSignalQueueOnly(string operation)
+    {
+        var authorizer = Authorizer();
+        AwsRequestInfo Poll(string url) => new() { Service = "sqs", Operation = operation, HttpMethod = "POST", Region = "us-east-1", QueueUrl = url };
+
+        Assert.True(authorizer.Authorize(authorizer.Role("ExportFunction"), Poll(SignalQueueUrl)).Allowed);
+        Assert.False(authorizer.Authorize(authorizer.Role("ExportFunction"), Poll(DeadLetterQueueUrl)).Allowed);
+        Assert.False(authorizer.Authorize(authorizer.Role("SignalFunction"), Poll(SignalQueueUrl)).Allowed);
+    }
+
     [Fact]
     public void Authorize_OperationTheTableDoesNotKnow_Denied()
     {
