@@ -16,7 +16,8 @@ namespace FlowLogEvents.Local.Gateway;
 /// </summary>
 public static class AccessDeniedResponses
 {
-    public static GatewayResponse For(AwsRequestInfo request, string message)
+    /// <param name="jsonErrorType">AWS JSON 1.1 services: the error's <c>__type</c> (default AccessDeniedException).</param>
+    public static GatewayResponse For(AwsRequestInfo request, string message, string? jsonErrorType = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var requestId = Guid.NewGuid().ToString();
@@ -36,7 +37,7 @@ public static class AccessDeniedResponses
             _ => new GatewayResponse(
                 HttpStatusCode.BadRequest,
                 "application/x-amz-json-1.1",
-                Json("AccessDeniedException", "message", message),
+                Json(jsonErrorType ?? "AccessDeniedException", "message", message),
                 [new("x-amzn-RequestId", requestId)]),
         };
     }

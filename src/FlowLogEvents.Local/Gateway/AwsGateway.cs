@@ -267,7 +267,7 @@ public sealed class AwsGateway : IAsyncDisposable
         {
             Counters.Add("denied");
             outcome("denied");
-            await AnswerAsync(context.Response, AccessDeniedResponses.For(request, decision.Message ?? "Access Denied"), request.HttpMethod == "HEAD");
+            await AnswerAsync(context.Response, AccessDeniedResponses.For(request, decision.Message ?? "Access Denied", decision.ErrorType), request.HttpMethod == "HEAD");
             return false;
         }
 

@@ -29,6 +29,12 @@ public sealed record AwsRequestInfo
 
     public string? LogGroupName { get; init; }
 
+    /// <summary>CloudWatch Logs CreateExportTask only: the <c>destination</c> bucket.</summary>
+    public string? ExportDestination { get; init; }
+
+    /// <summary>CloudWatch Logs CreateExportTask only: the <c>destinationPrefix</c> as sent (null when absent).</summary>
+    public string? ExportDestinationPrefix { get; init; }
+
     public string? IfMatch { get; init; }
 
     public string? IfNoneMatch { get; init; }
@@ -198,7 +204,13 @@ public sealed record AwsRequestInfo
     }
 
     private static AwsRequestInfo ClassifyLogs(AwsRequestInfo info, string? target, ReadOnlySpan<byte> body) =>
-        target is null ? info : info with { Operation = AfterLastDot(target), LogGroupName = JsonString(body, "logGroupName") };
+        target is null ? info : info with
+        {
+            Operation = AfterLastDot(target),
+            LogGroupName = JsonString(body, "logGroupName"),
+            ExportDestination = JsonString(body, "destination"),
+            ExportDestinationPrefix = JsonString(body, "destinationPrefix"),
+        };
 
     /// <summary>(access key id, region, service) of <c>Credential=AKID/date/region/service/aws4_request</c>, from the header or a presigned URL.</summary>
     private static (string? AccessKeyId, string? Region, string? Service) CredentialScope(string? authorization, Dictionary<string, string> query)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using FlowLogEvents.Local.Faults;
 using FlowLogEvents.Local.Gateway;
+using FlowLogEvents.Local.Iam;
 using FlowLogEvents.Local.Lambda;
 using FlowLogEvents.Local.LocalCloud;
 
@@ -19,9 +20,10 @@ public sealed class FunctionProcesses : IAsyncDisposable
     public const string SignalFunctionName = "SignalFunction";
     public const string ExportFunctionName = "ExportFunction";
 
-    private FunctionProcesses(AwsGateway gateway, LambdaFunction signal, LambdaFunction export)
+    private FunctionProcesses(AwsGateway gateway, TemplateRoleAuthorizer authorizer, LambdaFunction signal, LambdaFunction export)
     {
         Gateway = gateway;
+        Authorizer = authorizer;
         SignalFunction = signal;
         ExportFunction = export;
         Signal = new Invoker(signal);
@@ -29,6 +31,9 @@ public sealed class FunctionProcesses : IAsyncDisposable
     }
 
     public AwsGateway Gateway { get; }
+
+    /// <summary>The IAM evaluation of every function request against its role in serverless.template.</summary>
+    public TemplateRoleAuthorizer Authorizer { get; }
 
     public LambdaFunction SignalFunction { get; }
 
@@ -41,6 +46,7 @@ public sealed class FunctionProcesses : IAsyncDisposable
     public IFunctionInvoker Export { get; }
 
     /// <param name="signalEnvironments">How many environments the signal function may run at once.</param>
+    /// <param name="denied">Called with a description of each request the functions' roles do not allow (answered AccessDenied).</param>
     public static async Task<FunctionProcesses> StartAsync(
         LocalCloudResources cloud,
         ServerlessTemplate template,
@@ -52,6 +58,7 @@ public sealed class FunctionProcesses : IAsyncDisposable
         int seed,
         int signalEnvironments,
         FunctionLog log,
+        Action<string>? denied,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(cloud);
@@ -61,6 +68,22 @@ public sealed class FunctionProcesses : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(log);
         ProcessClock.EnsureInstalled();
         var registry = new EnvironmentRegistry();
+        var authorizer = new TemplateRoleAuthorizer([
+            TemplateRoles.For(template, cloud.Intrinsics, SignalFunctionName),
+            TemplateRoles.For(template, cloud.Intrinsics, ExportFunctionName),
+        ])
+        {
+            Denied = denied,
+        };
+
+        // The event source mapping polls the signal queue with the export function's role (the harness's
+        // mapping does not pass the gateway, so its three actions are checked here, once).
+        foreach (var operation in new[] { "ReceiveMessage", "DeleteMessage", "GetQueueAttributes" })
+        {
+            authorizer.Authorize(
+                authorizer.Role(ExportFunctionName),
+                new AwsRequestInfo { Service = "sqs", Operation = operation, HttpMethod = "POST", Region = LocalCloudResources.Region, QueueUrl = cloud.SignalQueueUrl.ToString() });
+        }
         var gateway = await AwsGateway.StartAsync(
             cloud.MotoEndpoint,
             cloud.Front.Endpoint,
@@ -76,6 +99,7 @@ public sealed class FunctionProcesses : IAsyncDisposable
                 FaultSeed = seed ^ 0x7a0175,
                 Crashes = crashes.Armed ? crashes : null,
                 Trace = line => log.WriteLine("gateway", line),
+                Authorizer = authorizer,
             },
             accessKeyId => registry.TryFindByAccessKey(accessKeyId, out var environment)
                 ? new GatewayCaller(environment.FunctionName, environment.EnvironmentId, environment.Kill, () => environment.CurrentRequestId)
@@ -96,7 +120,7 @@ public sealed class FunctionProcesses : IAsyncDisposable
         // Two environments: the event source mapping's (one batch at a time on the single FIFO group) and a
         // second caller's (someone running the function by hand with the same signals) at the same time.
         var export = new LambdaFunction(Define(template, cloud, package, ExportFunctionName, 2, InvocationType.RequestResponse), host);
-        return new FunctionProcesses(gateway, signal, export);
+        return new FunctionProcesses(gateway, authorizer, signal, export);
     }
 
     public async ValueTask DisposeAsync()

@@ -149,6 +149,7 @@ public static class RunReport
             json.WriteString("functionLog", result.FunctionLogPath);
             json.WriteEndObject();
             json.WriteString("hosting", result.Hosting.Describe());
+            json.WriteNumber("iamDenied", result.Hosting.IamDenied);
             json.WriteStartObject("faults");
             json.WriteString("injected", o.Faults.Describe());
             json.WriteNumber("subscriptionDuplicates", c.SubscriptionDuplicates);

@@ -97,6 +97,9 @@ public sealed record ScenarioOptions
     /// </summary>
     public string? PackageDirectory { get; init; }
 
+    /// <summary>The template the run deploys (its queues, parameters, environments and IAM roles); null: the embedded serverless.template.</summary>
+    public LocalCloud.ServerlessTemplate? Template { get; init; }
+
     public void Validate()
     {
         Require(LogGroups is >= 1 and <= 50, "log groups must be between 1 and 50");

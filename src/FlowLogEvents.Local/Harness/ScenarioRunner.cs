@@ -37,7 +37,7 @@ public static class ScenarioRunner
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var realClock = Stopwatch.StartNew();
-        var template = ServerlessTemplate.Load();
+        var template = options.Template ?? ServerlessTemplate.Load();
         var settle = options.SettleDelay ?? TimeSpan.FromSeconds(double.Parse(template.ParameterDefault("SettleDelaySeconds") ?? "900", CultureInfo.InvariantCulture));
         var debounce = options.Debounce ?? TimeSpan.FromSeconds(double.Parse(template.ParameterDefault("DebounceSeconds") ?? "60", CultureInfo.InvariantCulture));
         var runId = Guid.NewGuid().ToString("N")[..8];
@@ -113,7 +113,7 @@ public static class ScenarioRunner
         TimeProvider functionClock = faults.FunctionClockOffset == TimeSpan.Zero ? clock : new OffsetClock(clock, faults.FunctionClockOffset);
 
         await using var processes = options.PackageDirectory is { } packageDirectory
-            ? await FunctionProcesses.StartAsync(cloud, template, FunctionPackage.Open(packageDirectory, FunctionPackage.HostRuntimeIdentifier), clock, faults, faultCounters, crashes, options.Seed, options.SignalInstances, log, ct).ConfigureAwait(false)
+            ? await FunctionProcesses.StartAsync(cloud, template, FunctionPackage.Open(packageDirectory, FunctionPackage.HostRuntimeIdentifier), clock, faults, faultCounters, crashes, options.Seed, options.SignalInstances, log, Problem, ct).ConfigureAwait(false)
             : null;
         IReadOnlyList<IFunctionInvoker> signalFunctions;
         IFunctionInvoker exportFunction;
@@ -191,6 +191,13 @@ public static class ScenarioRunner
             if (esmTask.IsFaulted)
             {
                 failure = $"event source mapping failed: {esmTask.Exception!.GetBaseException().Message}";
+                break;
+            }
+
+            if (processes is not null && processes.Authorizer.DeniedCount > 0)
+            {
+                // A request the template's roles do not allow fails in AWS on every attempt: the run cannot pass.
+                failure = $"IAM denied {processes.Authorizer.DeniedCount} request(s) of the functions (roles from serverless.template): {processes.Authorizer.Denials[0]}";
                 break;
             }
 

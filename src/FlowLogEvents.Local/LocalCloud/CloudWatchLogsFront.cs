@@ -367,6 +367,11 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
             throw ExportTaskException.InvalidParameter("The given bucket does not exist. Please make sure the bucket is valid.");
         }
 
+        if (Iam.ExportBucketPolicyCheck.Failure(await BucketPolicyAsync(s3, spec.Destination), region, LocalCloudResources.AccountId, spec.LogGroupName, spec.Destination, spec.DestinationPrefix) is { } denied)
+        {
+            throw new ExportTaskException(Iam.ExportBucketPolicyCheck.ErrorType, denied);
+        }
+
         var task = _book.Create(spec);
         _taskRegions[task.TaskId] = region;
         var writeTest = new ExportObject(ExportOutput.WriteTestKey(spec.DestinationPrefix), System.Text.Encoding.UTF8.GetBytes(ExportOutput.WriteTestContent));
@@ -392,6 +397,23 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
         var (logGroupName, filterName) = LogsWire.ParseDeleteSubscriptionFilter(body);
         _subscriptions.Delete(SigningRegion(request), logGroupName, filterName);
         return LogsWire.Empty();
+    }
+
+    /// <summary>The destination bucket's policy as moto holds it (moto does not enforce it); null when it has none.</summary>
+    private async Task<Iam.IamPolicy?> BucketPolicyAsync(AmazonS3Client s3, string bucket)
+    {
+        try
+        {
+            // AWSSDK.S3 hands a 404 NoSuchBucketPolicy back as a response whose Policy is the error's XML.
+            var response = await s3.GetBucketPolicyAsync(new GetBucketPolicyRequest { BucketName = bucket }, _stop.Token);
+            return response.HttpStatusCode != HttpStatusCode.OK || string.IsNullOrEmpty(response.Policy) || response.Policy.TrimStart().StartsWith('<')
+                ? null
+                : Iam.IamPolicy.Parse(response.Policy);
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "NoSuchBucketPolicy")
+        {
+            return null;
+        }
     }
 
     private async Task<byte[]> DescribeExportTasksAsync(byte[] body)

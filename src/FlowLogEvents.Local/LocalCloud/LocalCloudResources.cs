@@ -59,6 +59,9 @@ public sealed class LocalCloudResources : IAsyncDisposable
 
     public ExportSettings ExportSettings { get; private set; } = null!;
 
+    /// <summary>serverless.template's intrinsic functions resolved for this run (parameters, queue URLs and ARNs, bucket, log groups).</summary>
+    public TemplateIntrinsics Intrinsics { get; private set; } = null!;
+
     /// <summary>The environment variables serverless.template gives each function, resolved for this run.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> FunctionEnvironments { get; private set; } = null!;
 
@@ -112,7 +115,8 @@ public sealed class LocalCloudResources : IAsyncDisposable
         SignalQueueUrl = new Uri(queue.QueueUrl);
         SignalQueueArn = (await Sqs.GetQueueAttributesAsync(queue.QueueUrl, ["QueueArn"], ct).ConfigureAwait(false)).QueueARN;
 
-        foreach (var (logGroup, streams) in logGroups)
+        var groupList = logGroups.ToList();
+        foreach (var (logGroup, streams) in groupList)
         {
             await Logs.CreateLogGroupAsync(logGroup, ct).ConfigureAwait(false);
             foreach (var stream in streams)
@@ -121,16 +125,32 @@ public sealed class LocalCloudResources : IAsyncDisposable
             }
         }
 
+        var groups = groupList.Select(g => g.LogGroup).ToList();
         var refs = new Dictionary<string, string>(parameters, StringComparer.Ordinal)
         {
             ["SignalQueue"] = SignalQueueUrl.ToString(),
             ["DeadLetterQueue"] = DeadLetterQueueUrl.ToString(),
             ["ExportBucketName"] = Bucket,
-            // The functions are named by their logical ids here, and Lambda names a function's log group /aws/lambda/<name>.
+            // Lambda names a function's log group /aws/lambda/<name>; the local functions are named by their logical ids.
+            ["SignalFunctionLogGroup"] = "/aws/lambda/SignalFunction",
             ["ExportFunctionLogGroup"] = "/aws/lambda/ExportFunction",
         };
-        var signalEnv = template.Environment("SignalFunction", refs);
-        var exportEnv = template.Environment("ExportFunction", refs);
+
+        // The deployment lists the run's log groups (the template grants CreateExportTask on the listed ones).
+        refs.TryAdd("LogGroupNames", string.Join(",", groups));
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["SignalQueue.Arn"] = SignalQueueArn,
+            ["SignalQueue.QueueName"] = SignalQueueUrl.AbsolutePath.Split('/')[^1],
+            ["DeadLetterQueue.Arn"] = dlqArn,
+            ["DeadLetterQueue.QueueName"] = DeadLetterQueueUrl.AbsolutePath.Split('/')[^1],
+            ["SignalFunctionLogGroup.Arn"] = $"arn:aws:logs:{Region}:{AccountId}:log-group:{refs["SignalFunctionLogGroup"]}:*",
+            ["ExportFunctionLogGroup.Arn"] = $"arn:aws:logs:{Region}:{AccountId}:log-group:{refs["ExportFunctionLogGroup"]}:*",
+            ["ExportBucket.Arn"] = $"arn:aws:s3:::{Bucket}",
+        };
+        Intrinsics = template.Intrinsics(refs, attributes);
+        var signalEnv = template.Environment("SignalFunction", Intrinsics);
+        var exportEnv = template.Environment("ExportFunction", Intrinsics);
         FunctionEnvironments = new Dictionary<string, IReadOnlyDictionary<string, string>>(StringComparer.Ordinal)
         {
             ["SignalFunction"] = signalEnv,
@@ -162,8 +182,11 @@ public sealed class LocalCloudResources : IAsyncDisposable
         Logs.Dispose();
     }
 
-    /// <summary>What CloudWatch Logs needs to write exports (moto does not check it; AWS does).</summary>
-    private static string ExportBucketPolicy(string bucket, string prefix) => $$"""
+    /// <summary>
+    /// What CloudWatch Logs needs to write exports under <paramref name="prefix"/> (the README's statements; moto
+    /// does not check it, the <see cref="CloudWatchLogsFront"/> does, as AWS does). A prefix of <c>*</c> allows any prefix.
+    /// </summary>
+    public static string ExportBucketPolicy(string bucket, string prefix) => $$"""
         {
           "Version": "2012-10-17",
           "Statement": [

@@ -68,62 +68,36 @@ public sealed class ServerlessTemplate
             ? d.ValueKind == JsonValueKind.Number ? d.GetRawText() : d.GetString()
             : null;
 
+    /// <summary>The template's root object (for <see cref="TemplateIntrinsics"/>).</summary>
+    public JsonElement Root => _root;
+
+    /// <summary>A resource as declared (Type, Condition, Properties).</summary>
+    public JsonElement ResourceDefinition(string logicalId) => Resource(logicalId);
+
+    /// <summary>An intrinsic-function resolver over this template with a deployment's values.</summary>
+    public TemplateIntrinsics Intrinsics(IReadOnlyDictionary<string, string> refs, IReadOnlyDictionary<string, string>? attributes = null) =>
+        new(_root, refs, attributes ?? new Dictionary<string, string>(StringComparer.Ordinal));
+
     /// <summary>
-    /// The function's environment variables. <c>{"Ref": X}</c> resolves through <paramref name="refs"/>
-    /// (resources and parameter overrides), then the parameter's default; <c>Fn::If</c> evaluates its
-    /// condition (<c>Fn::Equals</c>, <c>Fn::Not</c> over Refs and literals) the same way.
+    /// The function's environment variables, resolved by <see cref="TemplateIntrinsics"/>: <c>{"Ref": X}</c>
+    /// through <paramref name="refs"/> (resources and parameter overrides), then the parameter's default;
+    /// <c>Fn::If</c> over the template's Conditions the same way.
     /// </summary>
-    public IReadOnlyDictionary<string, string> Environment(string functionLogicalId, IReadOnlyDictionary<string, string> refs)
+    public IReadOnlyDictionary<string, string> Environment(string functionLogicalId, IReadOnlyDictionary<string, string> refs) =>
+        Environment(functionLogicalId, Intrinsics(refs));
+
+    public IReadOnlyDictionary<string, string> Environment(string functionLogicalId, TemplateIntrinsics intrinsics)
     {
-        ArgumentNullException.ThrowIfNull(refs);
+        ArgumentNullException.ThrowIfNull(intrinsics);
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         var variables = Properties(functionLogicalId).GetProperty("Environment").GetProperty("Variables");
         foreach (var variable in variables.EnumerateObject())
         {
-            result[variable.Name] = Resolve(variable.Value, refs)
+            result[variable.Name] = TemplateIntrinsics.Scalar(intrinsics.Resolve(variable.Value))
                 ?? throw new InvalidOperationException($"{functionLogicalId} variable {variable.Name}: unsupported value {variable.Value.GetRawText()}");
         }
 
         return result;
-    }
-
-    private string? Resolve(JsonElement value, IReadOnlyDictionary<string, string> refs)
-    {
-        switch (value.ValueKind)
-        {
-            case JsonValueKind.String:
-                return value.GetString();
-            case JsonValueKind.Number:
-                return value.GetRawText();
-            case JsonValueKind.Object when value.TryGetProperty("Ref", out var r):
-                var name = r.GetString()!;
-                return refs.TryGetValue(name, out var v) ? v
-                    : ParameterDefault(name) ?? throw new InvalidOperationException($"nothing to resolve Ref {name} with");
-            case JsonValueKind.Object when value.TryGetProperty("Fn::If", out var branches) && branches.GetArrayLength() == 3:
-                return Resolve(Condition(branches[0].GetString()!, refs) ? branches[1] : branches[2], refs);
-            default:
-                return null;
-        }
-    }
-
-    private bool Condition(string name, IReadOnlyDictionary<string, string> refs) =>
-        Evaluate(_root.GetProperty("Conditions").GetProperty(name), refs);
-
-    private bool Evaluate(JsonElement condition, IReadOnlyDictionary<string, string> refs)
-    {
-        if (condition.TryGetProperty("Fn::Equals", out var pair))
-        {
-            return Resolve(pair[0], refs) == Resolve(pair[1], refs);
-        }
-
-        if (condition.TryGetProperty("Fn::Not", out var inner))
-        {
-            return !Evaluate(inner[0], refs);
-        }
-
-        return condition.TryGetProperty("Condition", out var named)
-            ? Condition(named.GetString()!, refs)
-            : throw new InvalidOperationException($"unsupported condition {condition.GetRawText()}");
     }
 }
 

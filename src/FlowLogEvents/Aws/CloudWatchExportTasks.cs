@@ -7,9 +7,9 @@ namespace FlowLogEvents.Aws;
 /// <summary>The export coordinator's view of CloudWatch Logs export tasks, over our client.</summary>
 public sealed class CloudWatchExportTasks(ICloudWatchLogsClient logs) : IExportTasks
 {
-    /// <summary>The IAM actions of the operations this adapter calls.</summary>
+    /// <summary>The IAM actions of the operations this adapter calls, and s3:PutObject on the export prefix (see <see cref="IamActions.Implied"/>).</summary>
     public static IReadOnlyList<string> RequiredActions { get; } =
-        [IamActions.LogsCreateExportTask, IamActions.LogsDescribeExportTasks, IamActions.LogsDescribeLogGroups];
+        [IamActions.LogsCreateExportTask, IamActions.LogsDescribeExportTasks, IamActions.LogsDescribeLogGroups, IamActions.S3PutObject];
 
     /// <summary>How many pages of DescribeExportTasks a search by name reads (50 tasks each).</summary>
     public const int MaxSearchPages = 40;

@@ -19,13 +19,18 @@ public static class IamActions
     public const string KmsGenerateDataKey = "kms:GenerateDataKey";
 
     /// <summary>
-    /// Actions the code needs without calling an operation of that name, and why. They are the only
-    /// declared actions a scan or recording of the code's calls does not show.
+    /// Actions the code needs without calling an operation of that name, per adapter, and why. They are the
+    /// only declared actions a scan or recording of that adapter's calls does not show.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> Implied { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        [S3ListBucket] = "GetObject of a missing checkpoint answers 404 (not 403) only with s3:ListBucket on the bucket",
-    };
+    public static IReadOnlyList<ImpliedAction> Implied { get; } =
+    [
+        new(nameof(S3CheckpointStore), S3ListBucket, "GetObject of a missing checkpoint answers 404 (not 403) only with s3:ListBucket on the bucket"),
+        new(nameof(CloudWatchExportTasks), S3PutObject, "CreateExportTask: \"you must use credentials that have permission to write to the S3 bucket that you specify as the destination\" (API reference): s3:PutObject on <bucket>/<ExportPrefix>/*"),
+    ];
+
+    /// <summary>Whether <paramref name="action"/> is one <paramref name="adapter"/> needs without calling it (<see cref="Implied"/>).</summary>
+    public static bool IsImplied(string adapter, string action) =>
+        Implied.Any(i => i.Adapter == adapter && i.Action == action);
 
     /// <summary>
     /// Actions the Service Authorization Reference lists without a resource type: a policy can only
@@ -38,8 +43,9 @@ public static class IamActions
     };
 
     /// <summary>
-    /// Needed only when the state bucket encrypts with a customer-managed KMS key (SSE-KMS): S3 calls
-    /// KMS on the function's behalf when it reads and writes checkpoints.
+    /// Needed only when the bucket encrypts with a customer-managed KMS key (SSE-KMS): S3 calls KMS on the
+    /// function's behalf when it reads and writes checkpoints, and CreateExportTask's caller must be able to
+    /// write to the destination (which under SSE-KMS takes kms:GenerateDataKey on the bucket's key).
     /// </summary>
     public static IReadOnlyList<string> StateBucketKms { get; } = [KmsDecrypt, KmsGenerateDataKey];
 

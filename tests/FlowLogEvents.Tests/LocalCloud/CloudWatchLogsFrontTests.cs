@@ -85,6 +85,7 @@ public sealed partial class CloudWatchLogsFrontTests(MotoServer moto) : IClassFi
         var group = $"/vpc/front-{id}";
         var bucket = $"front-{id}";
         await s3.PutBucketAsync(bucket);
+        await s3.PutBucketPolicyAsync(bucket, LocalCloudResources.ExportBucketPolicy(bucket, "*"));
         await logs.CreateLogGroupAsync(group, CancellationToken.None);
         await logs.CreateLogStreamAsync(group, Stream, CancellationToken.None);
         return new Arranged(front, logs, s3, clock, group, bucket, t0);
@@ -266,6 +267,23 @@ public sealed partial class CloudWatchLogsFrontTests(MotoServer moto) : IClassFi
     }
 
     [Fact]
+    public async Task CreateExportTask_BucketPolicyWithoutCloudWatchLogs_RefusedAsAwsWithoutTakingTheSlot()
+    {
+        await using var env = await ArrangeAsync();
+        await env.S3.DeleteBucketPolicyAsync(env.Bucket);
+
+        var noPolicy = await Assert.ThrowsAsync<CloudWatchLogsException>(() => env.Logs.CreateExportTaskAsync(env.Export(env.T0, env.T0), CancellationToken.None));
+        await env.S3.PutBucketPolicyAsync(env.Bucket, LocalCloudResources.ExportBucketPolicy(env.Bucket, "other"));
+        var otherPrefix = await Assert.ThrowsAsync<CloudWatchLogsException>(() => env.Logs.CreateExportTaskAsync(env.Export(env.T0, env.T0), CancellationToken.None));
+        await env.S3.PutBucketPolicyAsync(env.Bucket, LocalCloudResources.ExportBucketPolicy(env.Bucket, "exports"));
+        var allowed = await env.Logs.CreateExportTaskAsync(env.Export(env.T0, env.T0), CancellationToken.None);
+
+        Assert.Equal(("AccessDeniedException", "GetBucketAcl call on the given bucket failed. Please check if CloudWatch Logs has been granted permission to perform this operation."), (noPolicy.ErrorCode, noPolicy.Message));
+        Assert.Equal(("AccessDeniedException", "PutObject call on the given bucket failed. Please check if CloudWatch Logs has been granted permission to perform this operation."), (otherPrefix.ErrorCode, otherPrefix.Message));
+        Assert.False(string.IsNullOrEmpty(allowed));
+    }
+
+    [Fact]
     public async Task CreateExportTask_InvalidRequests_AreRefusedAsAwsWithoutTakingTheSlot()
     {
         await using var env = await ArrangeAsync();
@@ -293,6 +311,7 @@ public sealed partial class CloudWatchLogsFrontTests(MotoServer moto) : IClassFi
         using var s3 = AwsTestClients.S3(moto);
         var group = $"/vpc/sim-{id}";
         await s3.PutBucketAsync($"sim-{id}");
+        await s3.PutBucketPolicyAsync($"sim-{id}", LocalCloudResources.ExportBucketPolicy($"sim-{id}", "*"));
         await logs.CreateLogGroupAsync(group, CancellationToken.None);
         await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
         {

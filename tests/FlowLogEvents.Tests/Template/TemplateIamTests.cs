@@ -93,7 +93,7 @@ public sealed class TemplateIamTests
             else
             {
                 Assert.All(statement.Resources, r => Assert.True(
-                    !r.Contains('*', StringComparison.Ordinal) || r.EndsWith("${StatePrefix}/*", StringComparison.Ordinal) || r.EndsWith("${Name}:*", StringComparison.Ordinal),
+                    !r.Contains('*', StringComparison.Ordinal) || r.EndsWith("${StatePrefix}/*", StringComparison.Ordinal) || r.EndsWith("${ExportPrefix}/*", StringComparison.Ordinal) || r.EndsWith("${Name}:*", StringComparison.Ordinal),
                     $"{role}/{statement.Sid}: wildcard in resource {r}"));
             }
         }
@@ -121,14 +121,29 @@ public sealed class TemplateIamTests
     [Fact]
     public void CheckpointObjects_ExportFunction_MayOnlyReadAndWriteTheStatePrefix()
     {
-        var objects = Assert.Single(Statements("ExportFunctionRole"), s => s.Actions.Contains(IamActions.S3PutObject));
+        var objects = Assert.Single(Statements("ExportFunctionRole"), s => s.Actions.Contains(IamActions.S3GetObject));
         var list = Assert.Single(Statements("ExportFunctionRole"), s => s.Actions.Contains(IamActions.S3ListBucket));
 
+        Assert.Equal("ReadWriteCheckpoints", objects.Sid);
         Assert.Equal([IamActions.S3GetObject, IamActions.S3PutObject], objects.Actions.Order(StringComparer.Ordinal));
         Assert.Equal(["Sub:arn:${AWS::Partition}:s3:::${Bucket}/${StatePrefix}/*"], objects.Resources);
         Assert.Equal([IamActions.S3ListBucket], list.Actions);
         Assert.Equal(["Sub:arn:${AWS::Partition}:s3:::${Bucket}"], list.Resources);
-        Assert.DoesNotContain(Statements("ExportFunctionRole"), s => s.Resources.Any(r => r.Contains("ExportPrefix", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void ExportPrefix_ExportFunction_MayOnlyPutObjectThereAsCreateExportTasksCaller()
+    {
+        // "When you perform a CreateExportTask operation, you must use credentials that have permission to
+        // write to the S3 bucket that you specify as the destination" (CloudWatch Logs API reference).
+        var onExportPrefix = Statements("ExportFunctionRole").Where(s => s.Resources.Any(r => r.Contains("ExportPrefix", StringComparison.Ordinal))).ToList();
+
+        var write = Assert.Single(onExportPrefix);
+        Assert.Equal("WriteExports", write.Sid);
+        Assert.Equal([IamActions.S3PutObject], write.Actions);
+        Assert.Equal(["Sub:arn:${AWS::Partition}:s3:::${Bucket}/${ExportPrefix}/*"], write.Resources);
+        Assert.Empty(write.Conditions);
+        Assert.True(IamActions.IsImplied(nameof(CloudWatchExportTasks), IamActions.S3PutObject));
     }
 
     [Fact]
