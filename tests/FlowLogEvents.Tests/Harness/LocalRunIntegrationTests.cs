@@ -84,41 +84,4 @@ public sealed class LocalRunIntegrationTests(MotoServer moto) : IClassFixture<Mo
         Assert.True(new FileInfo(result.FunctionLogPath).Length > 0);
         Assert.True(result.Ok);
     }
-
-    [Fact]
-    public async Task ShortScenario_TemplateWithoutTheExportPrefixWrite_FailsWithTheCreateExportTaskCallerDenial()
-    {
-        // Today's template before the fix: the export role may write the state prefix only.
-        var template = Template.RepositoryFiles.Template.DeepClone();
-        var statements = template["Resources"]!["ExportFunctionRole"]!["Properties"]!["Policies"]![0]!["PolicyDocument"]!["Statement"]!.AsArray();
-        statements.Remove(statements.Single(s => (string?)s?["Sid"] == "WriteExports"));
-        using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(template.ToJsonString()));
-        var options = new ScenarioOptions
-        {
-            LogGroups = 1,
-            EnisPerLogGroup = 5,
-            Duration = TimeSpan.FromMinutes(10),
-            RecordsPerEniPerMinute = 2,
-            AggregationMinutes = 1,
-            DeliveryDelay = TimeSpan.FromMinutes(2),
-            Speed = 60,
-            Seed = 12,
-            DrainTimeout = TimeSpan.FromMinutes(30),
-            OutputDirectory = _output,
-            PackageDirectory = (await PublishedPackage.ForHostAsync()).Directory,
-            Template = FlowLogEvents.Local.LocalCloud.ServerlessTemplate.Parse(json),
-        };
-
-        var result = await ScenarioRunner.RunAsync(moto.Endpoint, options, null, CancellationToken.None);
-
-        Assert.False(result.Ok);
-        Assert.StartsWith("IAM denied ", result.Failure, StringComparison.Ordinal);
-        Assert.Contains("ExportFunction logs:CreateExportTask: AccessDeniedException: Please ensure that the CreateExportTask caller has been granted s3:PutObject access to the bucket.", result.Failure, StringComparison.Ordinal);
-        Assert.True(result.Hosting.IamDenied > 0);
-        Assert.Contains(result.Problems, p => p.StartsWith("IAM denied ExportFunction logs:CreateExportTask", StringComparison.Ordinal));
-        Assert.Equal(0, result.Tasks.Created);
-        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(result.ReportPath));
-        Assert.Equal("FAIL", report.RootElement.GetProperty("verdict").GetString());
-        Assert.Equal(result.Hosting.IamDenied, report.RootElement.GetProperty("iamDenied").GetInt32());
-    }
 }
