@@ -200,7 +200,11 @@ public static class ReliabilityMatrix
             ForeignExportDuration = TimeSpan.FromMinutes(2),
             Speed = speed,
             Seed = 7,
-            DrainTimeout = TimeSpan.FromMinutes(45),
+
+            // The functions are processes: each cold start after a crash costs about a real second, a simulated minute at
+            // speed 60, and every died or failed batch waits out the visibility timeout; 45 minutes was not always enough
+            // for the mixed schedule's 4-6 deaths. A run that is done ends at once; this only bounds a stuck one.
+            DrainTimeout = TimeSpan.FromMinutes(120),
         };
         return
         [
