@@ -33,8 +33,12 @@ public sealed record ScenarioOptions
     /// <summary>How many log groups fall silent halfway through the traffic.</summary>
     public int SilentLogGroups { get; init; } = 1;
 
-    /// <summary>Time compression: simulated seconds per real second (1 = real time).</summary>
-    public double Speed { get; init; } = 60;
+    /// <summary>
+    /// Time compression: simulated seconds per real second (1 = real time). 30 for the default run: with the functions
+    /// as processes, 3 log groups x 20 ENIs at speed 60 saturate a 2-core machine (the harness fell 47 simulated
+    /// minutes behind its clock and the run failed); at 30 the run is on schedule and passes in about 3 minutes.
+    /// </summary>
+    public double Speed { get; init; } = 30;
 
     public int Seed { get; init; } = 42;
 
