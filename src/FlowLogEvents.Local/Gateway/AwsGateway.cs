@@ -84,28 +84,12 @@ public sealed class AwsGateway : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(logs);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(resolveCaller);
-        for (var attempt = 0; ; attempt++)
-        {
-            ct.ThrowIfCancellationRequested();
-            var port = FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                // Another process took the port between probing and binding: try another.
-                listener.Close();
-                continue;
-            }
-
-            var gateway = new AwsGateway(listener, new Uri($"http://127.0.0.1:{port}"), moto, logs, options, resolveCaller);
-            gateway._accepting = Task.Run(gateway.AcceptLoopAsync, CancellationToken.None);
-            await Task.Yield();
-            return gateway;
-        }
+        ct.ThrowIfCancellationRequested();
+        var (listener, port) = LocalCloud.LoopbackListener.Start();
+        var gateway = new AwsGateway(listener, new Uri($"http://127.0.0.1:{port}"), moto, logs, options, resolveCaller);
+        gateway._accepting = Task.Run(gateway.AcceptLoopAsync, CancellationToken.None);
+        await Task.Yield();
+        return gateway;
     }
 
     public async ValueTask DisposeAsync()
@@ -136,12 +120,6 @@ public sealed class AwsGateway : IAsyncDisposable
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
     };
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task AcceptLoopAsync()
     {

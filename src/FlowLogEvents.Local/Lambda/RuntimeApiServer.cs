@@ -37,26 +37,10 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
 
     public static RuntimeApiServer Start(IRuntimeApi api)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var port = FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                // Another process took the port between probing and binding: try another.
-                listener.Close();
-                continue;
-            }
-
-            var server = new RuntimeApiServer(listener, port, api);
-            server._accepting = Task.Run(server.AcceptLoopAsync, CancellationToken.None);
-            return server;
-        }
+        var (listener, port) = LocalCloud.LoopbackListener.Start();
+        var server = new RuntimeApiServer(listener, port, api);
+        server._accepting = Task.Run(server.AcceptLoopAsync, CancellationToken.None);
+        return server;
     }
 
     public async ValueTask DisposeAsync()
@@ -68,12 +52,6 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private async Task AcceptLoopAsync()
     {

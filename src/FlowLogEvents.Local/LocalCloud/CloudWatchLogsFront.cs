@@ -77,29 +77,13 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(moto);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(timing);
-        for (var attempt = 0; ; attempt++)
-        {
-            ct.ThrowIfCancellationRequested();
-            var port = FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                listener.Start();
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                // Another process took the port between probing and binding: try another.
-                listener.Close();
-                continue;
-            }
-
-            var front = new CloudWatchLogsFront(listener, new Uri($"http://127.0.0.1:{port}"), moto, clock, timing);
-            front._accepting = Task.Run(front.AcceptLoopAsync, CancellationToken.None);
-            front._ticking = Task.Run(front.TickLoopAsync, CancellationToken.None);
-            await Task.Yield();
-            return front;
-        }
+        ct.ThrowIfCancellationRequested();
+        var (listener, port) = LoopbackListener.Start();
+        var front = new CloudWatchLogsFront(listener, new Uri($"http://127.0.0.1:{port}"), moto, clock, timing);
+        front._accepting = Task.Run(front.AcceptLoopAsync, CancellationToken.None);
+        front._ticking = Task.Run(front.TickLoopAsync, CancellationToken.None);
+        await Task.Yield();
+        return front;
     }
 
     /// <summary>Fault: a task of another tool takes the account's one slot for <paramref name="simulated"/> time (fails if the slot is busy).</summary>
@@ -201,12 +185,6 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
         await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = file.Key, InputStream = content, AutoCloseStream = false }, ct);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private AmazonS3Client S3(string region) => _s3.GetOrAdd(region, r => new AmazonS3Client(MotoCredentials, new AmazonS3Config
     {
