@@ -29,7 +29,7 @@ internal static class Program
         var speed = Opt("--speed", "Time compression: simulated seconds per real second", defaults.Speed);
         var realtime = new Option<bool>("--realtime") { Description = "Run in real time (same as --speed 1)" };
         var seed = Opt("--seed", "Seed of the traffic generator and the instance routing", defaults.Seed);
-        var settle = new Option<int?>("--settle-delay") { Description = "SETTLE_DELAY_SECONDS (default: serverless.template's, 900)" };
+        var settle = new Option<int?>("--settle-delay") { Description = "SETTLE_DELAY_SECONDS (default: serverless.template's, 1260)" };
         var debounce = new Option<int?>("--debounce") { Description = "DEBOUNCE_SECONDS (default: serverless.template's, 60)" };
         var claimLease = new Option<int?>("--claim-lease") { Description = "CLAIM_LEASE_SECONDS (default: serverless.template's, 900)" };
         var minWindow = new Option<int?>("--min-export-window") { Description = "MIN_EXPORT_WINDOW_SECONDS (default: serverless.template's, 300)" };
@@ -37,6 +37,14 @@ internal static class Program
         var foreign = Opt("--foreign-exports", "Export tasks of another tool that take the account's single export slot during the traffic", defaults.ForeignExports);
         var foreignMinutes = Opt("--foreign-export-minutes", "How long each of them holds the slot, simulated minutes", defaults.ForeignExportDuration.TotalMinutes);
         var instances = Opt("--signal-instances", "Warm execution environments of the signal function", defaults.SignalInstances);
+        var taskMinutes = Opt("--task-minutes", "Median export task time (PENDING + RUNNING), simulated minutes; log-normal spread, 3 % of tasks 5-20 times longer, FAILED past 24 h", ExportTaskTiming.DefaultTaskMinutes);
+        taskMinutes.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0 or > 2880)
+            {
+                r.AddError("--task-minutes must be between 0 and 2880");
+            }
+        });
         var drain = Opt("--drain-timeout", "Simulated minutes after the last delivery before the run fails", (int)defaults.DrainTimeout.TotalMinutes);
         var output = new Option<string?>("--output") { Description = "Folder of the report and function log (default artifacts/local-runs/<stamp>)" };
         var keep = new Option<bool>("--keep") { Description = "Leave moto_server running and print how to inspect it with the aws CLI" };
@@ -45,7 +53,7 @@ internal static class Program
 
         var root = new RootCommand("FlowLogEvents local run: the real signal and export functions against moto_server, with a verdict on every flow record.")
         {
-            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, claimLease, minWindow, lateEvents, foreign, foreignMinutes, instances, drain, output, keep, package, inProcess,
+            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, claimLease, minWindow, lateEvents, foreign, foreignMinutes, instances, taskMinutes, drain, output, keep, package, inProcess,
         };
         var quick = new Option<bool>("--quick") { Description = "Only the CI subset, at reduced sizes" };
         var only = new Option<string?>("--only") { Description = "Only scenarios whose name contains this text" };
@@ -90,6 +98,7 @@ internal static class Program
                 ForeignExportDuration = TimeSpan.FromMinutes(parse.GetValue(foreignMinutes)),
                 SignalInstances = parse.GetValue(instances),
                 DrainTimeout = TimeSpan.FromMinutes(parse.GetValue(drain)),
+                ExportTiming = ExportTaskTiming.Typical(TimeSpan.FromMinutes(parse.GetValue(taskMinutes))),
                 OutputDirectory = parse.GetValue(output),
             };
             return RunAsync(options, parse.GetValue(keep), parse.GetValue(package), parse.GetValue(inProcess), ct);

@@ -101,6 +101,7 @@ public static class ReliabilityMatrix
             EnisPerLogGroup = 8,
             Duration = TimeSpan.FromMinutes(30),
             RecordsPerEniPerMinute = 2,
+            AggregationMinutes = 10,
             DeliveryDelay = TimeSpan.FromMinutes(4),
             LateFraction = 0.05,
             Lateness = TimeSpan.FromMinutes(10),
@@ -130,8 +131,8 @@ public static class ReliabilityMatrix
             new("duplicate-deliveries", "20 % of subscription payloads delivered twice", b with { Faults = new() { DuplicateDeliveryRate = 0.2 } }),
             new("esm-redelivery", "the event source mapping does not delete 10 % of succeeded records", b with { Faults = new() { ForgetDeleteRate = 0.1 } }),
             new("concurrent-export", "30 % of batches also run by a second export function at the same time", b with { Faults = new() { ConcurrentExportRate = 0.3 } }),
-            new("late-beyond-settle", "5 % of records up to 25 min late (settle delay 15 min), LATE_EVENTS=report", b with { Lateness = TimeSpan.FromMinutes(25) }),
-            new("late-beyond-settle, reexport", "5 % of records up to 25 min late (settle delay 15 min), LATE_EVENTS=reexport", b with { Lateness = TimeSpan.FromMinutes(25), LateEvents = "reexport" }),
+            new("late-beyond-settle", "5 % of records up to 35 min late (settle delay 21 min), LATE_EVENTS=report", b with { Lateness = TimeSpan.FromMinutes(35) }),
+            new("late-beyond-settle, reexport", "5 % of records up to 35 min late (settle delay 21 min), LATE_EVENTS=reexport", b with { Lateness = TimeSpan.FromMinutes(35), LateEvents = "reexport" }),
             new("clock-skew-ahead", "functions' clock 3 min ahead of the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(3) } }),
             new("clock-skew-behind", "functions' clock 3 min behind the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(-3) } }),
         ]);
@@ -160,11 +161,14 @@ public static class ReliabilityMatrix
         {
             LogGroups = 2,
             EnisPerLogGroup = 3,
-            Duration = TimeSpan.FromMinutes(8),
+            Duration = TimeSpan.FromMinutes(20),
             RecordsPerEniPerMinute = 2,
+            AggregationMinutes = 10,
             DeliveryDelay = TimeSpan.FromMinutes(2),
             LateFraction = 0,
-            SettleDelay = TimeSpan.FromMinutes(5),
+
+            // 10-minute aggregation + up to 3 minutes of delivery + 1 minute of skew, and no more: the waits below are the point.
+            SettleDelay = TimeSpan.FromMinutes(15),
             ClaimLease = TimeSpan.FromMinutes(5),
             SilentLogGroups = 1,
             ForeignExports = 0,
@@ -177,7 +181,7 @@ public static class ReliabilityMatrix
         [
             new("long wait: settle 40 min", "a silent log group's trailing edge waits a 40 min settle delay (about 40 laps of 60 s)", b with { SettleDelay = TimeSpan.FromMinutes(40), ClaimLease = null, Speed = speed / 3 }),
             new("long wait: slot held 90 min", "another tool's export task holds the account's slot for 90 min", b with { ForeignExports = 1, ForeignExportDuration = TimeSpan.FromMinutes(90) }),
-            new("long wait: task runs 1 h", "every export task stays RUNNING for an hour", b with { ExportTiming = new(TimeSpan.FromSeconds(20), TimeSpan.FromHours(1), TimeSpan.Zero), DrainTimeout = TimeSpan.FromHours(5) }),
+            new("long wait: task runs 1 h", "every export task stays RUNNING for an hour", b with { ExportTiming = LocalCloud.ExportTaskTiming.Fixed(TimeSpan.FromSeconds(20), TimeSpan.FromHours(1)), DrainTimeout = TimeSpan.FromHours(5) }),
         ];
     }
 
@@ -188,12 +192,12 @@ public static class ReliabilityMatrix
         {
             LogGroups = 2,
             EnisPerLogGroup = 4,
-            Duration = TimeSpan.FromMinutes(10),
+            Duration = TimeSpan.FromMinutes(20),
             RecordsPerEniPerMinute = 2,
+            AggregationMinutes = 10,
             DeliveryDelay = TimeSpan.FromMinutes(2),
             LateFraction = 0.05,
             Lateness = TimeSpan.FromMinutes(3),
-            SettleDelay = TimeSpan.FromMinutes(5),
             ClaimLease = TimeSpan.FromMinutes(5),
             SilentLogGroups = 1,
             ForeignExports = 1,
@@ -210,7 +214,7 @@ public static class ReliabilityMatrix
         [
             new("crash around create and checkpoint", "the process dies around CreateExportTask, around checkpoint writes and between log groups (50 %, once each)", b with { Faults = new() { CrashAt = [CrashSteps.ExportAfterCreate, CrashSteps.ExportBeforeCheckpointWrite, CrashSteps.ExportAfterCheckpointWrite, CrashSteps.ExportBetweenLogGroups], CrashRate = 0.5, MaxCrashesPerStep = 1 } }),
             new("mixed", "all faults at once (seeded schedule)", b with { Faults = Mixed }),
-            new("late beyond settle, reexport", "20 % of records up to 10 min late (settle delay 5 min), LATE_EVENTS=reexport", b with { LateFraction = 0.2, Lateness = TimeSpan.FromMinutes(10), LateEvents = "reexport" }),
+            new("late beyond settle, reexport", "20 % of records up to 30 min late (settle delay 21 min), LATE_EVENTS=reexport", b with { LateFraction = 0.2, Lateness = TimeSpan.FromMinutes(30), LateEvents = "reexport" }),
             LargeWindowsFail(b),
         ];
     }
@@ -237,7 +241,7 @@ public static class ReliabilityMatrix
         });
 
     /// <summary>Export tasks that finish within a second: a task is done before the SDK retries the call that created it.</summary>
-    public static LocalCloud.ExportTaskTiming FastTasks { get; } = new(TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.Zero);
+    public static LocalCloud.ExportTaskTiming FastTasks { get; } = LocalCloud.ExportTaskTiming.Fixed(TimeSpan.Zero, TimeSpan.FromSeconds(1));
 
     /// <summary>Every fault at once, at rates the harness can keep up with.</summary>
     public static FaultOptions Mixed { get; } = new()

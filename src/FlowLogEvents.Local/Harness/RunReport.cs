@@ -40,6 +40,7 @@ public static class RunReport
             json.WriteNumber("signalInstances", o.SignalInstances);
             json.WriteNumber("foreignExports", o.ForeignExports);
             json.WriteNumber("foreignExportMinutes", o.ForeignExportDuration.TotalMinutes);
+            json.WriteString("exportTaskTiming", o.ExportTiming.Describe());
             json.WriteEndObject();
             json.WriteStartObject("queue");
             json.WriteNumber("delaySeconds", result.QueueTiming.DelaySeconds);
@@ -191,7 +192,7 @@ public static class RunReport
             md.AppendLine();
         }
 
-        md.AppendLine(inv, $"{result.GeneratedRecords} flow records ({result.LateRecords} late) in {result.Options.LogGroups} log groups x {result.Options.EnisPerLogGroup} ENIs, {result.Options.Duration.TotalMinutes:0} simulated minutes at speed {result.Options.Speed:0.##} (settle delay {result.SettleDelay.TotalSeconds:0} s, debounce {result.Debounce.TotalSeconds:0} s), {result.RealDuration.TotalSeconds:0.0} s real.");
+        md.AppendLine(inv, $"{result.GeneratedRecords} flow records ({result.LateRecords} late) in {result.Options.LogGroups} log groups x {result.Options.EnisPerLogGroup} ENIs, {result.Options.Duration.TotalMinutes:0} simulated minutes at speed {result.Options.Speed:0.##} ({result.Options.AggregationMinutes}-minute aggregation, settle delay {result.SettleDelay.TotalSeconds:0} s, debounce {result.Debounce.TotalSeconds:0} s), {result.RealDuration.TotalSeconds:0.0} s real.");
         md.AppendLine();
         md.AppendLine("| Log group | Expected | Exported | Missing | Duplicated | Unexpected |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
@@ -206,7 +207,7 @@ public static class RunReport
         md.AppendLine(inv, $"- Traffic: {c.EventsIngested} events in {c.PutLogEventsCalls} PutLogEvents calls, at most {c.MaxPutLag.TotalSeconds:0} simulated seconds behind schedule; {c.IngestedAfterSettle} records ingested later than the settle delay.");
         md.AppendLine(inv, $"- Subscription: {c.SubscriptionInvocations} signal invocations ({c.SubscriptionErrors} errors, {c.SubscriptionsDropped} dropped); signals sent {c.Event("signal.sent")}, suppressed by warm instances {c.Event("signal.suppressed")}, reached the export function {c.DataSignalsReceived} (the rest deduplicated by SQS FIFO).");
         md.AppendLine(inv, $"- Export function: {c.ExportInvocations} invocations, {c.RecordsReceived} records ({c.ContinuationsReceived} continuations), {c.RecordsReportedFailed} reported failed, {c.ExportInvocationErrors} errors; handler {c.MeanExportHandlerTime.TotalMilliseconds:0} ms mean, {c.MaxExportHandlerTime.TotalMilliseconds:0} ms max (real).");
-        md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}; {c.ForeignExports} tasks of another tool held the slot).");
+        md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front, {result.Options.ExportTiming.Describe()}): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}; {c.ForeignExports} tasks of another tool held the slot).");
         var signals = c.Signals;
         md.AppendLine(inv, $"- Economy: {signals.Windows} (log group, debounce window) pairs with data: {signals.InvocationsPerWindow:0.0} signal invocations and {signals.SendsPerWindow:0.00} SendMessage calls per pair on average (at most {signals.MaxSendsPerWindow} for one pair, at most {signals.MaxSendsPerWindowPerInstance} per warm instance); {TasksPerHour(result):0.0} export tasks per simulated hour; freshness from ingestion to the S3 object p50 {result.Tasks.Freshness(50).TotalSeconds:0} s, p99 {result.Tasks.Freshness(99).TotalSeconds:0} s, max {result.Tasks.Freshness(100).TotalSeconds:0} s (simulated, {result.Tasks.FreshnessMs.Count} records).");
         md.AppendLine(inv, $"- Queue at the end: {result.QueueDepthAtEnd} messages, DLQ {result.DeadLetterDepthAtEnd} ({result.DeadLettersReplayed} replayed from it after the exports were done, then exported). Queue timing: {result.QueueTiming.DelaySeconds} s delay, {result.QueueTiming.VisibilityTimeoutSeconds} s visibility (template values / speed), maxReceiveCount {result.QueueTiming.MaxReceiveCount}.");

@@ -18,8 +18,8 @@ public sealed record ScenarioOptions
     /// <summary>Flow records per ENI per minute of traffic.</summary>
     public int RecordsPerEniPerMinute { get; init; } = 4;
 
-    /// <summary>VPC Flow Logs aggregation interval: 1 or 10 minutes.</summary>
-    public int AggregationMinutes { get; init; } = 1;
+    /// <summary>VPC Flow Logs aggregation interval: 1 or 10 minutes; 10 is AWS's default.</summary>
+    public int AggregationMinutes { get; init; } = 10;
 
     /// <summary>Typical delay between the end of an aggregation interval and its delivery (jittered ±50 %).</summary>
     public TimeSpan DeliveryDelay { get; init; } = TimeSpan.FromMinutes(5);
@@ -126,6 +126,7 @@ public sealed record ScenarioOptions
         Require(ForeignExports is >= 0 and <= 100, "foreign exports must be between 0 and 100");
         Require(ForeignExportDuration > TimeSpan.Zero && ForeignExportDuration <= TimeSpan.FromHours(2), "a foreign export must last between 0 and 120 minutes");
         Require(DrainTimeout > TimeSpan.Zero, "drain timeout must be positive");
+        Require(ExportTiming is not null && ExportTiming.PendingFor >= TimeSpan.Zero && ExportTiming.RunningBase >= TimeSpan.Zero && ExportTiming.RunningBase + ExportTiming.PendingFor <= TimeSpan.FromHours(48), "the export task time must be between 0 and 2880 minutes");
         Require(Faults is not null, "faults must not be null");
         Faults!.Validate();
     }

@@ -72,7 +72,7 @@ public static class ScenarioRunner
             }
         }
 
-        await using var cloud = await LocalCloudResources.StartAsync(moto, clock, options.ExportTiming, runId, ct).ConfigureAwait(false);
+        await using var cloud = await LocalCloudResources.StartAsync(moto, clock, options.ExportTiming with { Seed = options.Seed }, runId, ct).ConfigureAwait(false);
         var queueTiming = QueueTiming.FromTemplate(template, options.Speed);
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -509,12 +509,6 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
     }
 }
 
-/// <summary>How long emulated export tasks stay PENDING and RUNNING, in simulated time.</summary>
-public sealed record ExportTaskTiming(TimeSpan PendingFor, TimeSpan RunningBase, TimeSpan RunningPerThousandEvents)
-{
-    public static ExportTaskTiming Default { get; } = new(TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(10));
-}
-
 /// <summary>Counters of the emulated export tasks (thread-safe).</summary>
 public sealed class ExportTaskStats
 {

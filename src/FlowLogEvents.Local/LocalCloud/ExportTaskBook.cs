@@ -73,7 +73,7 @@ internal sealed record DescribePage(IReadOnlyList<ExportTaskView> Tasks, string?
 /// <summary>
 /// The export-task state machine, without I/O: task records, status by the clock, the one-active-task slot,
 /// DescribeExportTasks filters and paging, cancellation and fault injection. A task is PENDING for
-/// <see cref="ExportTaskTiming.PendingFor"/>, then RUNNING for RunningBase + RunningPerThousandEvents x events/1000;
+/// its drawn PENDING time, then RUNNING for its drawn running time (<see cref="ExportTaskTiming.Draw"/>);
 /// then it is due: <see cref="TakeDue"/> hands it to whoever writes the output, which reports with <see cref="Finish"/>.
 /// Until then the task stays RUNNING and keeps the slot, as a real task does until its output is written.
 /// A task whose running time would pass <see cref="TaskTimeout"/> after its creation ends FAILED at that instant
@@ -102,6 +102,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
     private readonly Lock _lock = new();
     private readonly List<Entry> _entries = [];
     private readonly Queue<string> _plannedOutcomes = new();
+    private readonly Random _random = new(timing.Seed);
     private long _sequence;
     private (long SpanMillis, TimeSpan? FailAfter)? _tooMuchData;
 
@@ -121,8 +122,8 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
             }
 
             var events = ingestion.Select(spec.LogGroupName, spec.LogStreamNamePrefix, spec.From, spec.To, now);
-            var running = timing.RunningBase + (timing.RunningPerThousandEvents * (events.Count / 1000.0));
-            var pendingUntil = now + (long)timing.PendingFor.TotalMilliseconds;
+            var (pending, running) = timing.Draw(_random, events.Count);
+            var pendingUntil = now + (long)pending.TotalMilliseconds;
             var runningUntil = pendingUntil + (long)running.TotalMilliseconds;
             var outcome = _plannedOutcomes.TryDequeue(out var planned) ? planned : ExportTaskStatusCodes.Completed;
             var message = outcome == ExportTaskStatusCodes.Failed ? FailedMessage : "Cancelled";

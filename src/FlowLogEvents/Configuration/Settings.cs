@@ -105,7 +105,7 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
     public const string ClockSkewVariable = "CLOCK_SKEW_SECONDS";
     public const string LateEventsVariable = "LATE_EVENTS";
 
-    public static readonly TimeSpan DefaultSettleDelay = TimeSpan.FromMinutes(15);
+    public static readonly TimeSpan DefaultSettleDelay = ExportPolicy.DefaultSettleDelay;
     public static readonly TimeSpan DefaultClockSkew = TimeSpan.FromMinutes(1);
 
     public static ExportSettings Read(EnvironmentReader env)

@@ -27,8 +27,15 @@ public enum LateEventsMode
 /// <summary>The rules the export coordinator plans windows by.</summary>
 public sealed record ExportPolicy
 {
-    /// <summary>How far behind now a window must end: flow log records arrive 10-15+ minutes late.</summary>
-    public TimeSpan SettleDelay { get; init; } = TimeSpan.FromMinutes(15);
+    /// <summary>
+    /// The default <see cref="SettleDelay"/>, 21 minutes: VPC Flow Logs' default 10-minute aggregation, twice the
+    /// "typically about 5 minutes" delivery to CloudWatch Logs, and the default 1-minute clock skew margin (a record is
+    /// late when it arrives more than settle - skew after its timestamp, which is the record's start).
+    /// </summary>
+    public static readonly TimeSpan DefaultSettleDelay = TimeSpan.FromMinutes(21);
+
+    /// <summary>How far behind now a window must end: VPC flow log records arrive up to 20 minutes after their timestamp with AWS's defaults.</summary>
+    public TimeSpan SettleDelay { get; init; } = DefaultSettleDelay;
 
     /// <summary>A window shorter than this waits (unless it completes a signal), to keep tasks few.</summary>
     public TimeSpan MinWindow { get; init; } = TimeSpan.FromMinutes(5);

@@ -22,7 +22,7 @@ public class SettingsTests
         Assert.Equal("flow-exports", settings.StateBucket);
         Assert.Equal("flowlogevents/state", settings.StatePrefix);
         Assert.Equal("flowlogevents/exports", settings.Policy.ExportPrefix);
-        Assert.Equal(TimeSpan.FromMinutes(15), settings.Policy.SettleDelay);
+        Assert.Equal(TimeSpan.FromMinutes(21), settings.Policy.SettleDelay);
         Assert.Equal(TimeSpan.FromMinutes(5), settings.Policy.MinWindow);
         Assert.Equal(TimeSpan.FromHours(6), settings.Policy.MaxWindow);
         Assert.Equal(TimeSpan.FromMinutes(15), settings.Policy.ClaimLease);
@@ -40,7 +40,7 @@ public class SettingsTests
 
         var policy = ExportSettings.Read(Env(values)).Policy;
 
-        Assert.Equal((expected, TimeSpan.FromMinutes(5), 20 * 60_000L), (policy.LateEvents, policy.ClockSkewMargin, policy.SettledLagMillis));
+        Assert.Equal((expected, TimeSpan.FromMinutes(5), 26 * 60_000L), (policy.LateEvents, policy.ClockSkewMargin, policy.SettledLagMillis));
     }
 
     [Theory]

@@ -29,10 +29,10 @@ public sealed class LocalRunIntegrationTests(MotoServer moto) : IClassFixture<Mo
             EnisPerLogGroup = 20,
             Duration = TimeSpan.FromMinutes(30),
             RecordsPerEniPerMinute = 2,
-            AggregationMinutes = 1,
+            AggregationMinutes = 10, // AWS's default
             DeliveryDelay = TimeSpan.FromMinutes(4),
             LateFraction = 0.1,
-            Lateness = TimeSpan.FromMinutes(10), // inside the template's 15 min settle delay
+            Lateness = TimeSpan.FromMinutes(10), // inside the template's 21 min settle delay
             SilentLogGroups = 1,
             ForeignExports = 2,
             Speed = 60,
@@ -45,8 +45,10 @@ public sealed class LocalRunIntegrationTests(MotoServer moto) : IClassFixture<Mo
         var result = await ScenarioRunner.RunAsync(moto.Endpoint, options, null, CancellationToken.None);
 
         Assert.True(result.Failure is null, RunReport.Markdown(result));
-        Assert.Equal(TimeSpan.FromMinutes(15), result.SettleDelay);
-        Assert.Equal((20 * 30 * 2) + (20 * 15 * 2), result.GeneratedRecords);
+        Assert.Equal(TimeSpan.FromMinutes(21), result.SettleDelay);
+
+        // The silent log group stops after its second 10-minute interval (15 minutes of traffic, rounded up to intervals).
+        Assert.Equal((20 * 30 * 2) + (20 * 20 * 2), result.GeneratedRecords);
         Assert.True(result.LateRecords > 0, "late records were generated");
         var v = result.Verification;
         Assert.Equal(result.GeneratedRecords, v.Expected);
@@ -57,7 +59,7 @@ public sealed class LocalRunIntegrationTests(MotoServer moto) : IClassFixture<Mo
         var silent = Assert.Single(result.Groups, g => g.Silent);
         Assert.True(silent.Done);
         var silentVerdict = Assert.Single(v.LogGroups, g => g.LogGroup == silent.LogGroup);
-        Assert.Equal((20 * 15 * 2, 20 * 15 * 2, 0), (silentVerdict.Expected, silentVerdict.Exported, silentVerdict.Missing));
+        Assert.Equal((20 * 20 * 2, 20 * 20 * 2, 0), (silentVerdict.Expected, silentVerdict.Exported, silentVerdict.Missing));
 
         // Export tasks really went through PENDING and RUNNING; the single slot was contended and handled.
         Assert.True(result.Tasks.SeenPending > 0, "a task was seen PENDING");
