@@ -3,8 +3,8 @@ using FlowLogEvents.Signals;
 
 namespace FlowLogEvents.Exports;
 
-/// <summary>One SQS record as the export function sees it.</summary>
-public sealed record QueueRecord(string MessageId, string? Body);
+/// <summary>One SQS record as the export function sees it; <paramref name="ReceiveCount"/> is its ApproximateReceiveCount.</summary>
+public sealed record QueueRecord(string MessageId, string? Body, int ReceiveCount = 1);
 
 /// <summary>
 /// Processes one SQS FIFO batch: coalesces its signals per log group and runs the export state
@@ -14,10 +14,28 @@ public sealed record QueueRecord(string MessageId, string? Body);
 /// Every record counts as failed until processed; at the first failure, it and every later record
 /// are reported, in order, as FIFO requires.
 /// </summary>
+/// <remarks>
+/// One log group must not hold the others hostage in the single FIFO group:
+/// <list type="bullet">
+/// <item>An error a retry cannot fix (checkpoint unreadable or missing, export refused for good) sets that log group's
+/// work aside in the dead-letter queue at once.</item>
+/// <item>Any other error of a log group (a task CloudWatch Logs does not know, an unknown status, contention, a service
+/// that stays unreachable after the SDK's retries) re-queues each of its records as it was, with
+/// <see cref="Signal.Failures"/> plus one, and the batch goes on; at <see cref="MaxFailures"/> runs in a row the work is
+/// set aside instead. Only when that re-queue itself fails is the record reported failed (with every later one).</item>
+/// <item>A batch that comes back (a record's ApproximateReceiveCount above 1: the last attempt ended without a verdict,
+/// because the function died or timed out) is isolated: every log group's records but the first group's are re-sent as
+/// messages of their own before anything runs, then only the first group runs. A log group whose work kills the
+/// function thus reaches the dead-letter queue (by the queue's redrive policy) alone.</item>
+/// </list>
+/// </remarks>
 public sealed class ExportBatchProcessor
 {
     public const string ErrorAttribute = "flowlogevents-error";
     public const string SourceMessageAttribute = "flowlogevents-source-message-id";
+
+    /// <summary>Runs in a row a log group's work may fail (errors not set aside at once) before it is set aside.</summary>
+    public const int MaxFailures = 3;
 
     private readonly ExportCoordinator _coordinator;
     private readonly IQueueSender _signals;
@@ -41,6 +59,25 @@ public sealed class ExportBatchProcessor
     public async Task<IReadOnlyList<string>> ProcessAsync(IReadOnlyList<QueueRecord> records, CancellationToken ct)
     {
         var units = Plan(records);
+        var first = units.Find(u => u.Work is not null);
+        var others = units.Where(u => u.Work is not null && u != first).ToList();
+        if (others.Count > 0 && records.Max(r => r.ReceiveCount) is var receiveCount and > 1)
+        {
+            try
+            {
+                ct.ThrowIfCancellationRequested();
+                await IsolateAsync(others, receiveCount, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || ct.IsCancellationRequested)
+            {
+                // Nothing ran yet: the whole batch comes back (the re-sent copies, if any, are harmless duplicates).
+                return ReportFailed(records, units[0], ex, "isolating a redelivered batch failed; every record is reported as failed");
+            }
+
+            // Malformed records are still set aside here (cheap, and an empty body cannot be re-sent).
+            units = units.Where(u => u == first || u.Work is null).ToList();
+        }
+
         foreach (var unit in units)
         {
             try
@@ -89,12 +126,75 @@ public sealed class ExportBatchProcessor
         }
         catch (Exception ex) when (ex is CheckpointFormatException or CheckpointMissingException or ExportRejectedException { Permanent: true })
         {
-            var work = unit.Work!;
-            var error = $"{ex.GetType().Name}: {ex.Message}";
-            await SendToDeadLettersAsync(SignalCodec.Encode(work.Merged), error, unit.FirstMessageId, ct).ConfigureAwait(false);
-            _telemetry.Error("work.set-aside", ("logGroup", work.LogGroup), ("messageId", unit.FirstMessageId), ("reason", error), ("action", "moved to the dead-letter queue; replay it once the cause is fixed"));
-            _telemetry.Metric("WorkSetAside", 1, MetricUnit.Count);
+            await SetAsideAsync(unit, $"{ex.GetType().Name}: {ex.Message}", ct).ConfigureAwait(false);
         }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            await RetryLaterAsync(unit, ex, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SetAsideAsync(Unit unit, string error, CancellationToken ct)
+    {
+        var work = unit.Work!;
+        await SendToDeadLettersAsync(SignalCodec.Encode(work.Merged), error, unit.FirstMessageId, ct).ConfigureAwait(false);
+        _telemetry.Error("work.set-aside", ("logGroup", work.LogGroup), ("messageId", unit.FirstMessageId), ("reason", error), ("action", "moved to the dead-letter queue; replay it once the cause is fixed"));
+        _telemetry.Metric("WorkSetAside", 1, MetricUnit.Count);
+    }
+
+    /// <summary>
+    /// A log group's run failed with an error that is not set aside at once: its records go back to the queue, each as
+    /// it was (data ranges and all) with the failure count plus one, so the batch can go on; at <see cref="MaxFailures"/>
+    /// the work is set aside instead. Throws when the queue cannot be reached (the record is then reported failed).
+    /// </summary>
+    private async Task RetryLaterAsync(Unit unit, Exception ex, CancellationToken ct)
+    {
+        var work = unit.Work!;
+        var error = $"{ex.GetType().Name}: {ex.Message}";
+        var failures = work.Merged.Failures + 1;
+        if (failures >= MaxFailures)
+        {
+            await SetAsideAsync(unit, $"{error} (failed {failures} runs in a row)", ct).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var (messageId, signal) in unit.Signals)
+        {
+            // The same record failing the same time again (a redelivered batch) sends the same id: SQS drops the copy.
+            var deduplicationId = $"retry-{SignalPublisher.Hash(work.LogGroup)}-{messageId}-{failures}";
+            await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(signal with { Failures = failures }), SignalPublisher.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
+        }
+
+        _telemetry.Warn(
+            "work.retry-later",
+            ("logGroup", work.LogGroup),
+            ("messageId", unit.FirstMessageId),
+            ("error", error),
+            ("failures", failures),
+            ("maxFailures", MaxFailures),
+            ("records", unit.Signals.Count),
+            ("action", "its records were re-queued with the failure count; the rest of the batch goes on"));
+        _telemetry.Metric("WorkRetried", 1, MetricUnit.Count);
+    }
+
+    /// <summary>Re-sends every record of <paramref name="units"/> unchanged, each as a message of its own.</summary>
+    private async Task IsolateAsync(IReadOnlyList<Unit> units, int receiveCount, CancellationToken ct)
+    {
+        foreach (var unit in units)
+        {
+            foreach (var (messageId, body) in unit.Bodies)
+            {
+                await _signals.SendAsync(new QueueMessage(body!, SignalPublisher.MessageGroupId, $"isolate-{messageId}"), ct).ConfigureAwait(false);
+            }
+        }
+
+        _telemetry.Warn(
+            "batch.isolated",
+            ("receiveCount", receiveCount),
+            ("logGroupsResent", units.Count),
+            ("recordsResent", units.Sum(u => u.Bodies.Count)),
+            ("reason", "the batch came back without a verdict (the function died or timed out): each log group's records but the first's were re-sent as messages of their own"));
+        _telemetry.Metric("BatchesIsolated", 1, MetricUnit.Count);
     }
 
     private async Task ExportAsync(Unit unit, CancellationToken ct)
@@ -156,7 +256,9 @@ public sealed class ExportBatchProcessor
             }
             catch (SignalFormatException ex)
             {
-                units.Add(new Unit(i, records[i].MessageId) { Error = ex.Message, Body = records[i].Body });
+                var malformed = new Unit(i, records[i].MessageId) { Error = ex.Message, Body = records[i].Body };
+                malformed.Bodies.Add((records[i].MessageId, records[i].Body));
+                units.Add(malformed);
                 continue;
             }
 
@@ -171,6 +273,9 @@ public sealed class ExportBatchProcessor
                 byLogGroup.Add(signal.LogGroup, unit);
                 units.Add(unit);
             }
+
+            unit.Signals.Add((records[i].MessageId, signal));
+            unit.Bodies.Add((records[i].MessageId, records[i].Body));
         }
 
         return units;
@@ -186,6 +291,12 @@ public sealed class ExportBatchProcessor
         public List<string> MessageIds { get; } = [firstMessageId];
 
         public ExportWork? Work { get; set; }
+
+        /// <summary>Each record's signal as it came, in batch order (empty for a malformed record).</summary>
+        public List<(string MessageId, Signal Signal)> Signals { get; } = [];
+
+        /// <summary>Each record's body as it came, in batch order.</summary>
+        public List<(string MessageId, string? Body)> Bodies { get; } = [];
 
         public string? Error { get; init; }
 
