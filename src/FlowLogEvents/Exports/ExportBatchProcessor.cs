@@ -40,7 +40,7 @@ public sealed class ExportBatchProcessor
     /// </remarks>
     public async Task<IReadOnlyList<string>> ProcessAsync(IReadOnlyList<QueueRecord> records, CancellationToken ct)
     {
-        var units = Plan(records);
+        var units = Plan(records, _coordinator.Clock.GetUtcNow().ToUnixTimeMilliseconds());
         foreach (var unit in units)
         {
             try
@@ -142,8 +142,11 @@ public sealed class ExportBatchProcessor
         return _deadLetters.SendAsync(new QueueMessage(body, SignalPublisher.MessageGroupId, messageId, attributes), ct);
     }
 
-    /// <summary>Malformed records stay where they are; signals merge into their log group's first unit.</summary>
-    private static List<Unit> Plan(IReadOnlyList<QueueRecord> records)
+    /// <summary>
+    /// Malformed records (including signals whose times are outside <see cref="SignalLimits"/> at
+    /// <paramref name="now"/>) stay where they are; signals merge into their log group's first unit.
+    /// </summary>
+    private static List<Unit> Plan(IReadOnlyList<QueueRecord> records, long now)
     {
         var units = new List<Unit>();
         var byLogGroup = new Dictionary<string, Unit>(StringComparer.Ordinal);
@@ -152,7 +155,7 @@ public sealed class ExportBatchProcessor
             Signal signal;
             try
             {
-                signal = SignalCodec.Decode(records[i].Body);
+                signal = SignalCodec.Decode(records[i].Body, now);
             }
             catch (SignalFormatException ex)
             {

@@ -15,6 +15,7 @@ public sealed class SignalFunction
     private readonly SignalPublisher _publisher;
     private readonly Telemetry _telemetry;
     private readonly HashSet<string> _ownLogGroups;
+    private readonly TimeProvider _time;
 
     /// <summary>Used by the Lambda runtime: real clients, built once per execution environment.</summary>
     public SignalFunction()
@@ -35,6 +36,7 @@ public sealed class SignalFunction
     public SignalFunction(IQueueSender queue, SignalSettings settings, TimeProvider time, Telemetry telemetry)
     {
         _telemetry = telemetry;
+        _time = time;
         _ownLogGroups = new HashSet<string>(settings.OwnLogGroups ?? [], StringComparer.Ordinal);
         _publisher = new SignalPublisher(queue, settings.Debounce, time, telemetry, settings.LateAfter);
     }
@@ -55,9 +57,7 @@ public sealed class SignalFunction
         }
         catch (PayloadFormatException ex)
         {
-            _telemetry.Error("payload.malformed", ("reason", ex.Message), ("action", "dropped: a retry cannot fix it"));
-            _telemetry.Metric("MalformedPayloads", 1, MetricUnit.Count);
-            return Respond(new SignalResponse { Result = "malformed", Error = ex.Message });
+            return Malformed(ex.Message);
         }
 
         if (delivery.LogGroup is { } logGroup && _ownLogGroups.Contains(logGroup))
@@ -70,8 +70,23 @@ public sealed class SignalFunction
             return Respond(new SignalResponse { Result = "refused", LogGroup = logGroup });
         }
 
+        // Events CloudWatch Logs could not have accepted (older than 14 days, more than 2 hours ahead) are not a
+        // delivery of its: a signal for them would start a backfill from 1970 or ask for times no checkpoint holds.
+        if (!delivery.IsControlMessage && delivery.EventCount > 0
+            && SignalLimits.DeliveryViolation(delivery.FirstEventTime, delivery.LastEventTime, _time.GetUtcNow().ToUnixTimeMilliseconds()) is { } violation)
+        {
+            return Malformed(violation);
+        }
+
         var result = await _publisher.PublishAsync(delivery, ct).ConfigureAwait(false);
         return Respond(new SignalResponse { Result = result.ToString(), LogGroup = delivery.LogGroup });
+    }
+
+    private MemoryStream Malformed(string reason)
+    {
+        _telemetry.Error("payload.malformed", ("reason", reason), ("action", "dropped: a retry cannot fix it"));
+        _telemetry.Metric("MalformedPayloads", 1, MetricUnit.Count);
+        return Respond(new SignalResponse { Result = "malformed", Error = reason });
     }
 
     private static MemoryStream Respond(SignalResponse response) =>
