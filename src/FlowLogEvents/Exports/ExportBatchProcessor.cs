@@ -16,8 +16,16 @@ public sealed record QueueRecord(string MessageId, string? Body);
 /// </summary>
 public sealed class ExportBatchProcessor
 {
+    /// <summary>On a malformed record in the dead-letter queue: what is wrong with it (a replay leaves it there).</summary>
     public const string ErrorAttribute = "flowlogevents-error";
+
+    /// <summary>On a record whose work was set aside: the error that stopped it (a replay, once the cause is fixed, brings it back).</summary>
+    public const string SetAsideAttribute = "flowlogevents-set-aside";
+
     public const string SourceMessageAttribute = "flowlogevents-source-message-id";
+
+    /// <summary>SQS's limit on MessageDeduplicationId.</summary>
+    private const int MaxDeduplicationIdLength = 128;
 
     private readonly ExportCoordinator _coordinator;
     private readonly IQueueSender _signals;
@@ -80,6 +88,16 @@ public sealed class ExportBatchProcessor
     /// unreadable or was deleted, or CloudWatch Logs refuses the export for good) move its work to the dead-letter
     /// queue instead of blocking the single FIFO group for every other log group; the checkpoint is
     /// left untouched, never overwritten by a guess.
+    /// <para>
+    /// Every record of the unit goes to the dead-letter queue as it came (its own body, its message id as the
+    /// deduplication id), not the merged work: a replay then asks for exactly what the originals asked for, every
+    /// stream's range with its window, and a redelivered batch that carries one more record sets that record aside
+    /// too (SQS drops only the copies of records already sent). A body is at most <see cref="SignalCodec.MaxBodyChars"/>
+    /// characters (longer ones are malformed), far below SQS's 256 KiB, and a batch has at most 10 records, so
+    /// nothing has to be cut. If a send fails midway the unit is reported failed and redelivered; the records sent
+    /// already are dropped as copies within SQS's 5-minute deduplication interval, and a later copy only replays
+    /// the same idempotent work twice.
+    /// </para>
     /// </summary>
     private async Task ExportOrSetAsideAsync(Unit unit, CancellationToken ct)
     {
@@ -91,8 +109,19 @@ public sealed class ExportBatchProcessor
         {
             var work = unit.Work!;
             var error = $"{ex.GetType().Name}: {ex.Message}";
-            await SendToDeadLettersAsync(SignalCodec.Encode(work.Merged), error, unit.FirstMessageId, ct).ConfigureAwait(false);
-            _telemetry.Error("work.set-aside", ("logGroup", work.LogGroup), ("messageId", unit.FirstMessageId), ("reason", error), ("action", "moved to the dead-letter queue; replay it once the cause is fixed"));
+            foreach (var record in unit.Records)
+            {
+                await SendToDeadLettersAsync(record.Body!, SetAsideAttribute, error, record.MessageId, ct).ConfigureAwait(false);
+            }
+
+            _telemetry.Error(
+                "work.set-aside",
+                ("logGroup", work.LogGroup),
+                ("messageId", unit.FirstMessageId),
+                ("records", unit.Records.Count),
+                ("dataRanges", work.DataRanges.Count),
+                ("reason", error),
+                ("action", "each record moved to the dead-letter queue as it came; replay them once the cause is fixed"));
             _telemetry.Metric("WorkSetAside", 1, MetricUnit.Count);
         }
     }
@@ -127,19 +156,24 @@ public sealed class ExportBatchProcessor
 
     private async Task SetAsideMalformedAsync(Unit unit, CancellationToken ct)
     {
-        await SendToDeadLettersAsync(string.IsNullOrEmpty(unit.Body) ? "(empty)" : unit.Body, unit.Error!, unit.FirstMessageId, ct).ConfigureAwait(false);
+        await SendToDeadLettersAsync(string.IsNullOrEmpty(unit.Body) ? "(empty)" : unit.Body, ErrorAttribute, unit.Error!, unit.FirstMessageId, ct).ConfigureAwait(false);
         _telemetry.Error("signal.malformed", ("messageId", unit.FirstMessageId), ("reason", unit.Error), ("action", "moved to the dead-letter queue"));
         _telemetry.Metric("MalformedSignals", 1, MetricUnit.Count);
     }
 
-    private Task SendToDeadLettersAsync(string body, string error, string messageId, CancellationToken ct)
+    /// <remarks>
+    /// The deduplication id is the source record's message id: a record has one body, so the same id means the same
+    /// message. SQS message ids are 36 characters; one past SQS's 128-character limit is replaced by its digest.
+    /// </remarks>
+    private Task SendToDeadLettersAsync(string body, string reasonAttribute, string reason, string messageId, CancellationToken ct)
     {
         var attributes = new Dictionary<string, string>
         {
-            [ErrorAttribute] = error,
+            [reasonAttribute] = reason,
             [SourceMessageAttribute] = messageId,
         };
-        return _deadLetters.SendAsync(new QueueMessage(body, SignalPublisher.MessageGroupId, messageId, attributes), ct);
+        var deduplicationId = messageId.Length <= MaxDeduplicationIdLength ? messageId : "digest-" + SignalPublisher.Hash(messageId);
+        return _deadLetters.SendAsync(new QueueMessage(body, SignalPublisher.MessageGroupId, deduplicationId, attributes), ct);
     }
 
     /// <summary>
@@ -166,11 +200,12 @@ public sealed class ExportBatchProcessor
             if (byLogGroup.TryGetValue(signal.LogGroup, out var unit))
             {
                 unit.Work = unit.Work!.Merge(signal);
-                unit.MessageIds.Add(records[i].MessageId);
+                unit.Records.Add(records[i]);
             }
             else
             {
                 unit = new Unit(i, records[i].MessageId) { Work = ExportWork.From(signal) };
+                unit.Records.Add(records[i]);
                 byLogGroup.Add(signal.LogGroup, unit);
                 units.Add(unit);
             }
@@ -185,8 +220,11 @@ public sealed class ExportBatchProcessor
 
         public string FirstMessageId { get; } = firstMessageId;
 
+        /// <summary>Every record merged into this unit, in batch order (none for a malformed record's unit).</summary>
+        public List<QueueRecord> Records { get; } = [];
+
         /// <summary>The ids of every record merged into this unit, in batch order.</summary>
-        public List<string> MessageIds { get; } = [firstMessageId];
+        public List<string> MessageIds => Records.Count == 0 ? [FirstMessageId] : Records.ConvertAll(r => r.MessageId);
 
         public ExportWork? Work { get; set; }
 
