@@ -86,13 +86,20 @@ public sealed record FaultOptions
     /// </summary>
     public TimeSpan TooLongTaskFailsAfter { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Share of data deliveries whose signal invocation fails on all three attempts (Lambda then gives up on it).</summary>
+    public double SignalFailureRate { get; init; }
+
+    /// <summary>How many of each log group's last deliveries fail on all three attempts (the trailing edge before silence).</summary>
+    public int SignalFailureLastDeliveries { get; init; }
+
     public bool Any =>
         AwsErrorRate > 0 || LostResponseRate > 0 || ConditionalConflictRate > 0 || CrashAt.Count > 0 || DuplicateDeliveryRate > 0 || ForgetDeleteRate > 0
-        || ConcurrentExportRate > 0 || FunctionClockOffset != TimeSpan.Zero || FailedTasks > 0 || CancelledTasks > 0 || FailTasksLongerThan is not null;
+        || ConcurrentExportRate > 0 || FunctionClockOffset != TimeSpan.Zero || FailedTasks > 0 || CancelledTasks > 0 || FailTasksLongerThan is not null
+        || SignalFailureRate > 0 || SignalFailureLastDeliveries > 0;
 
     public void Validate()
     {
-        foreach (var (name, rate) in new[] { ("AWS error rate", AwsErrorRate), ("lost response rate", LostResponseRate), ("conditional conflict rate", ConditionalConflictRate), ("crash rate", CrashRate), ("duplicate delivery rate", DuplicateDeliveryRate), ("forget delete rate", ForgetDeleteRate), ("concurrent export rate", ConcurrentExportRate) })
+        foreach (var (name, rate) in new[] { ("AWS error rate", AwsErrorRate), ("lost response rate", LostResponseRate), ("conditional conflict rate", ConditionalConflictRate), ("crash rate", CrashRate), ("duplicate delivery rate", DuplicateDeliveryRate), ("forget delete rate", ForgetDeleteRate), ("concurrent export rate", ConcurrentExportRate), ("signal failure rate", SignalFailureRate) })
         {
             if (rate is < 0 or > 1)
             {
@@ -125,6 +132,11 @@ public sealed record FaultOptions
             throw new ArgumentException("the span beyond which tasks fail must be between 1 minute and 30 days");
         }
 
+        if (SignalFailureLastDeliveries is < 0 or > 100)
+        {
+            throw new ArgumentException("the failing last deliveries per log group must be between 0 and 100");
+        }
+
         if (TooLongTaskFailsAfter <= TimeSpan.Zero || TooLongTaskFailsAfter > TimeSpan.FromHours(24))
         {
             throw new ArgumentException("a too-long task must fail after between 0 and 24 hours");
@@ -153,6 +165,11 @@ public sealed record FaultOptions
         if (CrashAt.Count > 0)
         {
             parts.Add(CrashAt.Count == CrashSteps.All.Count ? $"crashes at every point ({CrashRate:P0}, max {MaxCrashesPerStep} each)" : $"crash {string.Join("+", CrashAt)} ({CrashRate:P0}, max {MaxCrashesPerStep})");
+        }
+
+        if (SignalFailureRate > 0 || SignalFailureLastDeliveries > 0)
+        {
+            parts.Add($"signal invocations failing all 3 attempts: {SignalFailureRate:P0} of deliveries + each log group's last {SignalFailureLastDeliveries}");
         }
 
         if (DuplicateDeliveryRate > 0)

@@ -92,6 +92,9 @@ public sealed record MatrixRow(
 /// </summary>
 public static class ReliabilityMatrix
 {
+    /// <summary>Deliveries Lambda gives up on (all three attempts fail), the trailing ones before a log group falls silent.</summary>
+    public const string SignalRetriesExhausted = "signal retries exhausted, then silence";
+
     /// <summary>The full matrix. Sizes fit a 2-core machine at speed 60.</summary>
     public static IReadOnlyList<MatrixScenario> Full(double speed = 60)
     {
@@ -135,6 +138,7 @@ public static class ReliabilityMatrix
             new("late-beyond-settle, reexport", "5 % of records up to 35 min late (settle delay 21 min), LATE_EVENTS=reexport", b with { Lateness = TimeSpan.FromMinutes(35), LateEvents = "reexport" }),
             new("clock-skew-ahead", "functions' clock 3 min ahead of the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(3) } }),
             new("clock-skew-behind", "functions' clock 3 min behind the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(-3) } }),
+            new(SignalRetriesExhausted, "each log group's last 3 deliveries and 5 % of the others fail all three signal attempts (Lambda gives up on them); the silent log group sends nothing after", b with { Faults = new() { SignalFailureLastDeliveries = 3, SignalFailureRate = 0.05 } }),
         ]);
         list.AddRange(LongWaits(speed));
         for (var seed = 1; seed <= 3; seed++)

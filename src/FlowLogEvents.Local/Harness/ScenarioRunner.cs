@@ -132,7 +132,14 @@ public static class ScenarioRunner
 
         var checkpoints = new S3CheckpointStore(cloud.S3, exportSettings.StateBucket, exportSettings.StatePrefix);
 
-        var delivery = new SubscriptionDelivery(signalFunctions, options.Seed, clock, counters, Problem, faults.DuplicateDeliveryRate);
+        var failureQueueUrl = cloud.SignalFailureQueueUrl;
+        var delivery = new SubscriptionDelivery(signalFunctions, options.Seed, clock, counters, Problem, faults.DuplicateDeliveryRate)
+        {
+            // Lambda's on-failure destination of the signal function, where the template configures one.
+            OnFailureDestination = failureQueueUrl is null ? null : (record, token) => cloud.Sqs.SendMessageAsync(failureQueueUrl.ToString(), record, token),
+            FunctionArn = $"arn:aws:lambda:{LocalCloudResources.Region}:{LocalCloudResources.AccountId}:function:{FunctionProcesses.SignalFunctionName}:$LATEST",
+            FailureRate = faults.SignalFailureRate,
+        };
         foreach (var group in plan.Groups)
         {
             // CloudWatch Logs checks a new subscription's destination with a control message.
@@ -154,10 +161,26 @@ public static class ScenarioRunner
             Clock = clock,
         };
         var esmTask = Task.Run(() => esm.RunAsync(stop.Token), CancellationToken.None);
+
+        // The event source mappings the template gives the signal function (its on-failure destination's queue).
+        var failureMappings = template.SqsEventSources(FunctionProcesses.SignalFunctionName)
+            .Where(source => source.Queue == cloud.SignalFailureQueueLogicalId && failureQueueUrl is not null)
+            .Select(source => new SqsEventSourceMapping(cloud.Sqs, failureQueueUrl!, cloud.SignalFailureQueueArn!, source.BatchSize, signalFunctions[0], new RunCounters(), Problem)
+            {
+                Seed = options.Seed,
+                Trace = log.OpenStream("esm-signal-failures"),
+                VisibilityTimeout = TimeSpan.FromSeconds(cloud.QueueTiming.VisibilityTimeoutSeconds),
+                FunctionName = FunctionProcesses.SignalFunctionName,
+                RecursiveLoop = template.RecursiveLoop(FunctionProcesses.SignalFunctionName),
+                Clock = clock,
+            })
+            .ToList();
+        var failureTasks = failureMappings.Select(m => Task.Run(() => m.RunAsync(stop.Token), CancellationToken.None)).ToList();
         var written = 0;
         var lateBeyondSettle = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         var reexport = string.Equals(options.LateEvents, "reexport", StringComparison.Ordinal);
-        var traffic = Task.Run(() => WriteTrafficAsync(plan, cloud, clock, settle, delivery, counters, () => Interlocked.Increment(ref written), m => lateBeyondSettle.TryAdd(m, 0), stop.Token), CancellationToken.None);
+        var failingBatches = LastBatches(plan, faults.SignalFailureLastDeliveries);
+        var traffic = Task.Run(() => WriteTrafficAsync(plan, cloud, clock, settle, delivery, failingBatches, counters, () => Interlocked.Increment(ref written), m => lateBeyondSettle.TryAdd(m, 0), stop.Token), CancellationToken.None);
         var foreign = Task.Run(() => HoldSlotsAsync(options, trafficStart, cloud.Front, clock, counters, stop.Token), CancellationToken.None);
         var failing = Task.Run(() => FailTasksAsync(options, trafficStart, cloud.Front, clock, stop.Token), CancellationToken.None);
 
@@ -204,6 +227,7 @@ public static class ScenarioRunner
             progress = await GroupProgressAsync(plan, checkpoints, ct).ConfigureAwait(false);
             queueDepth = await cloud.DepthAsync(cloud.SignalQueueUrl, ct).ConfigureAwait(false);
             dlqDepth = await cloud.DepthAsync(cloud.DeadLetterQueueUrl, ct).ConfigureAwait(false);
+            var failureDepth = failureQueueUrl is null ? 0 : await cloud.DepthAsync(failureQueueUrl, ct).ConfigureAwait(false);
             phase = !traffic.IsCompleted ? "traffic" : replayRounds > 0 ? "draining DLQ replay" : "draining exports";
             onProgress?.Invoke(new ScenarioProgress(phase, now, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
 
@@ -230,7 +254,7 @@ public static class ScenarioRunner
             // Nothing is left to run: no traffic, no signal or continuation queued or in flight, yet a log group is
             // behind (its work sits in the DLQ, for example after Lambda stopped a recursive loop). Waiting longer
             // cannot change the outcome.
-            idlePolls = traffic.IsCompletedSuccessfully && queueDepth == 0 && !progress.All(g => g.Done) ? idlePolls + 1 : 0;
+            idlePolls = traffic.IsCompletedSuccessfully && queueDepth == 0 && failureDepth == 0 && !progress.All(g => g.Done) ? idlePolls + 1 : 0;
             if (idlePolls >= 8 && !(options.ReplayDeadLetters && dlqDepth > 0))
             {
                 var behind = progress.Where(g => !g.Done).Select(g => g.LogGroup);
@@ -250,7 +274,7 @@ public static class ScenarioRunner
         }
 
         await stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(new[] { esmTask, traffic, foreign, failing }.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+        await Task.WhenAll(new[] { esmTask, traffic, foreign, failing }.Concat(failureTasks).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
         var simulatedEnd = clock.GetUtcNow();
         onProgress?.Invoke(new ScenarioProgress("verifying", simulatedEnd, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
 
@@ -366,7 +390,13 @@ public static class ScenarioRunner
         return (signalFunctions, ExportHost("export-1"), faults.ConcurrentExportRate > 0 ? ExportHost("export-backfill") : null);
     }
 
-    private static async Task WriteTrafficAsync(TrafficPlan plan, LocalCloudResources cloud, SimulatedClock clock, TimeSpan settle, SubscriptionDelivery delivery, RunCounters counters, Action written, Action<string> ingestedLate, CancellationToken ct)
+    /// <summary>Each log group's last <paramref name="count"/> batches (by delivery time): the trailing edge before it falls silent.</summary>
+    private static HashSet<TrafficBatch> LastBatches(TrafficPlan plan, int count) =>
+        count <= 0
+            ? []
+            : plan.Batches.GroupBy(b => b.LogGroup, StringComparer.Ordinal).SelectMany(g => g.OrderBy(b => b.DeliverAt).TakeLast(count)).ToHashSet(ReferenceEqualityComparer.Instance as IEqualityComparer<TrafficBatch>);
+
+    private static async Task WriteTrafficAsync(TrafficPlan plan, LocalCloudResources cloud, SimulatedClock clock, TimeSpan settle, SubscriptionDelivery delivery, HashSet<TrafficBatch> failing, RunCounters counters, Action written, Action<string> ingestedLate, CancellationToken ct)
     {
         using var gate = new SemaphoreSlim(PutConcurrency);
         var puts = new List<Task>();
@@ -399,7 +429,7 @@ public static class ScenarioRunner
                             .Select(r => new SubscriptionEvent(SubscriptionEncoder.EventId(r.Timestamp, Interlocked.Increment(ref sequence)), r.Timestamp, r.Message))
                             .ToList();
                         var invocation = SubscriptionEncoder.DataMessage(FlowLogTraffic.AccountId, batch.LogGroup, batch.LogStream, events);
-                        deliveries.Add(delivery.DeliverAsync(invocation, $"{batch.LogGroup}/{batch.LogStream}", ct));
+                        deliveries.Add(delivery.DeliverAsync(invocation, $"{batch.LogGroup}/{batch.LogStream}", failing.Contains(batch), ct));
                         counters.BatchDelivered();
                         written();
                     }

@@ -31,11 +31,19 @@ public sealed record QueueRecord(string MessageId, string? Body, int ReceiveCoun
 /// </remarks>
 public sealed class ExportBatchProcessor
 {
+    /// <summary>On a malformed record in the dead-letter queue: what is wrong with it (a replay leaves it there).</summary>
     public const string ErrorAttribute = "flowlogevents-error";
+
+    /// <summary>On a record whose work was set aside: the error that stopped it (a replay, once the cause is fixed, brings it back).</summary>
+    public const string SetAsideAttribute = "flowlogevents-set-aside";
+
     public const string SourceMessageAttribute = "flowlogevents-source-message-id";
 
     /// <summary>Runs in a row a log group's work may fail (errors not set aside at once) before it is set aside.</summary>
     public const int MaxFailures = 3;
+
+    /// <summary>SQS's limit on MessageDeduplicationId.</summary>
+    private const int MaxDeduplicationIdLength = 128;
 
     private readonly ExportCoordinator _coordinator;
     private readonly IQueueSender _signals;
@@ -58,7 +66,7 @@ public sealed class ExportBatchProcessor
     /// </remarks>
     public async Task<IReadOnlyList<string>> ProcessAsync(IReadOnlyList<QueueRecord> records, CancellationToken ct)
     {
-        var units = Plan(records);
+        var units = Plan(records, _coordinator.Clock.GetUtcNow().ToUnixTimeMilliseconds());
         var first = units.Find(u => u.Work is not null);
         var others = units.Where(u => u.Work is not null && u != first).ToList();
         if (others.Count > 0 && records.Max(r => r.ReceiveCount) is var receiveCount and > 1)
@@ -117,6 +125,16 @@ public sealed class ExportBatchProcessor
     /// unreadable or was deleted, or CloudWatch Logs refuses the export for good) move its work to the dead-letter
     /// queue instead of blocking the single FIFO group for every other log group; the checkpoint is
     /// left untouched, never overwritten by a guess.
+    /// <para>
+    /// Every record of the unit goes to the dead-letter queue as it came (its own body, its message id as the
+    /// deduplication id), not the merged work: a replay then asks for exactly what the originals asked for, every
+    /// stream's range with its window, and a redelivered batch that carries one more record sets that record aside
+    /// too (SQS drops only the copies of records already sent). A body is at most <see cref="SignalCodec.MaxBodyChars"/>
+    /// characters (longer ones are malformed), far below SQS's 256 KiB, and a batch has at most 10 records, so
+    /// nothing has to be cut. If a send fails midway the unit is reported failed and redelivered; the records sent
+    /// already are dropped as copies within SQS's 5-minute deduplication interval, and a later copy only replays
+    /// the same idempotent work twice.
+    /// </para>
     /// </summary>
     private async Task ExportOrSetAsideAsync(Unit unit, CancellationToken ct)
     {
@@ -134,11 +152,27 @@ public sealed class ExportBatchProcessor
         }
     }
 
+    /// <summary>
+    /// Each record of the unit goes to the dead-letter queue as it came (its own body, its own message id as the
+    /// deduplication id), with the error; a failure count is cleared, so a replay after the fix starts afresh.
+    /// </summary>
     private async Task SetAsideAsync(Unit unit, string error, CancellationToken ct)
     {
         var work = unit.Work!;
-        await SendToDeadLettersAsync(SignalCodec.Encode(work.Merged), error, unit.FirstMessageId, ct).ConfigureAwait(false);
-        _telemetry.Error("work.set-aside", ("logGroup", work.LogGroup), ("messageId", unit.FirstMessageId), ("reason", error), ("action", "moved to the dead-letter queue; replay it once the cause is fixed"));
+        foreach (var (record, signal) in unit.Records.Zip(unit.Signals, (r, s) => (r, s.Signal)))
+        {
+            var body = signal.Failures == 0 ? record.Body! : SignalCodec.Encode(signal with { Failures = 0 });
+            await SendToDeadLettersAsync(body, SetAsideAttribute, error, record.MessageId, ct).ConfigureAwait(false);
+        }
+
+        _telemetry.Error(
+            "work.set-aside",
+            ("logGroup", work.LogGroup),
+            ("messageId", unit.FirstMessageId),
+            ("records", unit.Records.Count),
+            ("dataRanges", work.DataRanges.Count),
+            ("reason", error),
+            ("action", "each record moved to the dead-letter queue as it came; replay them once the cause is fixed"));
         _telemetry.Metric("WorkSetAside", 1, MetricUnit.Count);
     }
 
@@ -161,7 +195,7 @@ public sealed class ExportBatchProcessor
         foreach (var (messageId, signal) in unit.Signals)
         {
             // The same record failing the same time again (a redelivered batch) sends the same id: SQS drops the copy.
-            var deduplicationId = $"retry-{SignalPublisher.Hash(work.LogGroup)}-{messageId}-{failures}";
+            var deduplicationId = DeduplicationId($"retry-{SignalPublisher.Hash(work.LogGroup)}-{messageId}-{failures}");
             await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(signal with { Failures = failures }), SignalPublisher.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
         }
 
@@ -182,9 +216,9 @@ public sealed class ExportBatchProcessor
     {
         foreach (var unit in units)
         {
-            foreach (var (messageId, body) in unit.Bodies)
+            foreach (var record in unit.Records)
             {
-                await _signals.SendAsync(new QueueMessage(body!, SignalPublisher.MessageGroupId, $"isolate-{messageId}"), ct).ConfigureAwait(false);
+                await _signals.SendAsync(new QueueMessage(record.Body!, SignalPublisher.MessageGroupId, DeduplicationId($"isolate-{record.MessageId}")), ct).ConfigureAwait(false);
             }
         }
 
@@ -192,7 +226,7 @@ public sealed class ExportBatchProcessor
             "batch.isolated",
             ("receiveCount", receiveCount),
             ("logGroupsResent", units.Count),
-            ("recordsResent", units.Sum(u => u.Bodies.Count)),
+            ("recordsResent", units.Sum(u => u.Records.Count)),
             ("reason", "the batch came back without a verdict (the function died or timed out): each log group's records but the first's were re-sent as messages of their own"));
         _telemetry.Metric("BatchesIsolated", 1, MetricUnit.Count);
     }
@@ -227,23 +261,33 @@ public sealed class ExportBatchProcessor
 
     private async Task SetAsideMalformedAsync(Unit unit, CancellationToken ct)
     {
-        await SendToDeadLettersAsync(string.IsNullOrEmpty(unit.Body) ? "(empty)" : unit.Body, unit.Error!, unit.FirstMessageId, ct).ConfigureAwait(false);
+        await SendToDeadLettersAsync(string.IsNullOrEmpty(unit.Body) ? "(empty)" : unit.Body, ErrorAttribute, unit.Error!, unit.FirstMessageId, ct).ConfigureAwait(false);
         _telemetry.Error("signal.malformed", ("messageId", unit.FirstMessageId), ("reason", unit.Error), ("action", "moved to the dead-letter queue"));
         _telemetry.Metric("MalformedSignals", 1, MetricUnit.Count);
     }
 
-    private Task SendToDeadLettersAsync(string body, string error, string messageId, CancellationToken ct)
+    /// <remarks>
+    /// The deduplication id is the source record's message id: a record has one body, so the same id means the same
+    /// message. SQS message ids are 36 characters; one past SQS's 128-character limit is replaced by its digest.
+    /// </remarks>
+    private Task SendToDeadLettersAsync(string body, string reasonAttribute, string reason, string messageId, CancellationToken ct)
     {
         var attributes = new Dictionary<string, string>
         {
-            [ErrorAttribute] = error,
+            [reasonAttribute] = reason,
             [SourceMessageAttribute] = messageId,
         };
-        return _deadLetters.SendAsync(new QueueMessage(body, SignalPublisher.MessageGroupId, messageId, attributes), ct);
+        return _deadLetters.SendAsync(new QueueMessage(body, SignalPublisher.MessageGroupId, DeduplicationId(messageId), attributes), ct);
     }
 
-    /// <summary>Malformed records stay where they are; signals merge into their log group's first unit.</summary>
-    private static List<Unit> Plan(IReadOnlyList<QueueRecord> records)
+    /// <summary>An id within SQS's 128-character limit on MessageDeduplicationId: itself, or its digest.</summary>
+    private static string DeduplicationId(string id) => id.Length <= MaxDeduplicationIdLength ? id : "digest-" + SignalPublisher.Hash(id);
+
+    /// <summary>
+    /// Malformed records (including signals whose times are outside <see cref="SignalLimits"/> at
+    /// <paramref name="now"/>) stay where they are; signals merge into their log group's first unit.
+    /// </summary>
+    private static List<Unit> Plan(IReadOnlyList<QueueRecord> records, long now)
     {
         var units = new List<Unit>();
         var byLogGroup = new Dictionary<string, Unit>(StringComparer.Ordinal);
@@ -252,12 +296,11 @@ public sealed class ExportBatchProcessor
             Signal signal;
             try
             {
-                signal = SignalCodec.Decode(records[i].Body);
+                signal = SignalCodec.Decode(records[i].Body, now);
             }
             catch (SignalFormatException ex)
             {
                 var malformed = new Unit(i, records[i].MessageId) { Error = ex.Message, Body = records[i].Body };
-                malformed.Bodies.Add((records[i].MessageId, records[i].Body));
                 units.Add(malformed);
                 continue;
             }
@@ -265,17 +308,17 @@ public sealed class ExportBatchProcessor
             if (byLogGroup.TryGetValue(signal.LogGroup, out var unit))
             {
                 unit.Work = unit.Work!.Merge(signal);
-                unit.MessageIds.Add(records[i].MessageId);
+                unit.Records.Add(records[i]);
             }
             else
             {
                 unit = new Unit(i, records[i].MessageId) { Work = ExportWork.From(signal) };
+                unit.Records.Add(records[i]);
                 byLogGroup.Add(signal.LogGroup, unit);
                 units.Add(unit);
             }
 
             unit.Signals.Add((records[i].MessageId, signal));
-            unit.Bodies.Add((records[i].MessageId, records[i].Body));
         }
 
         return units;
@@ -287,16 +330,16 @@ public sealed class ExportBatchProcessor
 
         public string FirstMessageId { get; } = firstMessageId;
 
+        /// <summary>Every record merged into this unit, in batch order (none for a malformed record's unit).</summary>
+        public List<QueueRecord> Records { get; } = [];
+
         /// <summary>The ids of every record merged into this unit, in batch order.</summary>
-        public List<string> MessageIds { get; } = [firstMessageId];
+        public List<string> MessageIds => Records.Count == 0 ? [FirstMessageId] : Records.ConvertAll(r => r.MessageId);
 
         public ExportWork? Work { get; set; }
 
         /// <summary>Each record's signal as it came, in batch order (empty for a malformed record).</summary>
         public List<(string MessageId, Signal Signal)> Signals { get; } = [];
-
-        /// <summary>Each record's body as it came, in batch order.</summary>
-        public List<(string MessageId, string? Body)> Bodies { get; } = [];
 
         public string? Error { get; init; }
 

@@ -42,6 +42,9 @@ public sealed class ExportCoordinator
         _telemetry = telemetry;
     }
 
+    /// <summary>The clock this coordinator decides on (the batch's signal limits are judged on it too).</summary>
+    public TimeProvider Clock => _time;
+
     /// <summary>Runs the state machine for one log group and reports its export lag (now minus checkpoint).</summary>
     public async Task<ExportOutcome> RunAsync(ExportWork work, CancellationToken ct)
     {

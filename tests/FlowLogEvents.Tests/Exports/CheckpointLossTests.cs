@@ -61,7 +61,7 @@ public sealed class CheckpointLossTests : IDisposable
         Assert.Null(_h.Store.RawOf(LogGroup));
         var dead = Assert.Single(_deadLetters.Sent);
         Assert.Equal(SignalCodec.Encode(Data()), dead.Body);
-        Assert.Equal($"CheckpointMissingException: checkpoint of '{LogGroup}' was deleted while in use (If-Match \"2\" answered 404 NoSuchKey)", dead.Attributes![ExportBatchProcessor.ErrorAttribute]);
+        Assert.Equal($"CheckpointMissingException: checkpoint of '{LogGroup}' was deleted while in use (If-Match \"2\" answered 404 NoSuchKey)", dead.Attributes![ExportBatchProcessor.SetAsideAttribute]);
         Assert.Equal([1.0], _h.Telemetry.MetricValues("WorkSetAside"));
         Assert.Empty(_signals.Sent);
     }
@@ -98,7 +98,7 @@ public sealed class CheckpointLossTests : IDisposable
         Assert.Empty(failed);
         Assert.Null(_h.Store.RawOf(LogGroup));
         Assert.Equal(0, _h.Store.WriteAttempts);
-        Assert.Equal($"CheckpointMissingException: checkpoint of '{LogGroup}' is missing, but this work is a continuation of a run that had one", Assert.Single(_deadLetters.Sent).Attributes![ExportBatchProcessor.ErrorAttribute]);
+        Assert.Equal($"CheckpointMissingException: checkpoint of '{LogGroup}' is missing, but this work is a continuation of a run that had one", Assert.Single(_deadLetters.Sent).Attributes![ExportBatchProcessor.SetAsideAttribute]);
         Assert.Equal([1.0], _h.Telemetry.MetricValues("CheckpointsMissing"));
     }
 
@@ -137,7 +137,7 @@ public sealed class CheckpointLossTests : IDisposable
         Assert.Equal(writes, _h.Store.WriteAttempts);
         Assert.Equal(
             $"CheckpointMissingException: checkpoint of '{LogGroup}' is missing, but the log group was exported before ({InMemoryCheckpointStore.MarkerKeyOf(LogGroup)}); restore the checkpoint, or delete the marker too to start over",
-            Assert.Single(_deadLetters.Sent).Attributes![ExportBatchProcessor.ErrorAttribute]);
+            Assert.Single(_deadLetters.Sent).Attributes![ExportBatchProcessor.SetAsideAttribute]);
     }
 
     [Fact]

@@ -102,7 +102,7 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         }
 
         var dead = Assert.Single(await DeadLettersAsync(rig));
-        Assert.StartsWith($"CheckpointMissingException: checkpoint of '{logGroup}' at s3://{rig.Bucket}/{StatePrefix}/%2Fvpc%2Fdeleted-while-in-use.json was deleted while in use (If-Match ", dead.MessageAttributes[ExportBatchProcessor.ErrorAttribute].StringValue, StringComparison.Ordinal);
+        Assert.StartsWith($"CheckpointMissingException: checkpoint of '{logGroup}' at s3://{rig.Bucket}/{StatePrefix}/%2Fvpc%2Fdeleted-while-in-use.json was deleted while in use (If-Match ", dead.MessageAttributes[ExportBatchProcessor.SetAsideAttribute].StringValue, StringComparison.Ordinal);
         Assert.Equal(logGroup, SignalCodec.Decode(dead.Body).LogGroup);
         // Not recreated from a guess: the key stays absent until someone restores it.
         Assert.Empty(await KeysAsync(rig));
@@ -128,7 +128,7 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         Assert.Equal([rig.Checkpoints.MarkerKeyOf(logGroup)], await KeysAsync(rig));
         Assert.Single(rig.Telemetry.Events("task.created"));
         var dead = Assert.Single(await DeadLettersAsync(rig));
-        Assert.Equal($"CheckpointMissingException: checkpoint of '{logGroup}' is missing, but the log group was exported before (s3://{rig.Bucket}/{rig.Checkpoints.MarkerKeyOf(logGroup)}); restore the checkpoint, or delete the marker too to start over", dead.MessageAttributes[ExportBatchProcessor.ErrorAttribute].StringValue);
+        Assert.Equal($"CheckpointMissingException: checkpoint of '{logGroup}' is missing, but the log group was exported before (s3://{rig.Bucket}/{rig.Checkpoints.MarkerKeyOf(logGroup)}); restore the checkpoint, or delete the marker too to start over", dead.MessageAttributes[ExportBatchProcessor.SetAsideAttribute].StringValue);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         (await rig.Function.HandleAsync(SqsEvent("55555555-5555-5555-5555-555555555555", Body(logGroup, SignalKind.Continuation)))).Dispose();
 
         var dead = Assert.Single(await DeadLettersAsync(rig));
-        Assert.Equal($"CheckpointMissingException: checkpoint of '{logGroup}' is missing, but this work is a continuation of a run that had one", dead.MessageAttributes[ExportBatchProcessor.ErrorAttribute].StringValue);
+        Assert.Equal($"CheckpointMissingException: checkpoint of '{logGroup}' is missing, but this work is a continuation of a run that had one", dead.MessageAttributes[ExportBatchProcessor.SetAsideAttribute].StringValue);
         Assert.Empty(await KeysAsync(rig));
     }
 
@@ -164,7 +164,7 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         Assert.Equal(bytes, await ReadAsync(s3, rig.Bucket, quarantineKey));
         var dead = await DeadLettersAsync(rig);
         Assert.Equal(2, dead.Count);
-        Assert.All(dead, m => Assert.EndsWith($"(copy kept at s3://{rig.Bucket}/{quarantineKey})", m.MessageAttributes[ExportBatchProcessor.ErrorAttribute].StringValue, StringComparison.Ordinal));
+        Assert.All(dead, m => Assert.EndsWith($"(copy kept at s3://{rig.Bucket}/{quarantineKey})", m.MessageAttributes[ExportBatchProcessor.SetAsideAttribute].StringValue, StringComparison.Ordinal));
         Assert.Equal([1.0, 1.0], rig.Telemetry.MetricValues("CheckpointsQuarantined"));
     }
 
@@ -187,7 +187,7 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
 
         var dead = Assert.Single(await DeadLettersAsync(rig));
         Assert.Equal(signalled.Body, dead.Body);
-        Assert.Equal("ExportRejectedException: ResourceNotFoundException: The specified log group does not exist.", dead.MessageAttributes[ExportBatchProcessor.ErrorAttribute].StringValue);
+        Assert.Equal("ExportRejectedException: ResourceNotFoundException: The specified log group does not exist.", dead.MessageAttributes[ExportBatchProcessor.SetAsideAttribute].StringValue);
         Assert.Equal([1.0], rig.Telemetry.MetricValues("ExportsRejected"));
         Assert.Equal([1.0], rig.Telemetry.MetricValues("WorkSetAside"));
     }
