@@ -135,6 +135,11 @@ public static class ReliabilityMatrix
             new("late-beyond-settle, reexport", "5 % of records up to 35 min late (settle delay 21 min), LATE_EVENTS=reexport", b with { Lateness = TimeSpan.FromMinutes(35), LateEvents = "reexport" }),
             new("clock-skew-ahead", "functions' clock 3 min ahead of the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(3) } }),
             new("clock-skew-behind", "functions' clock 3 min behind the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(-3) } }),
+            new(
+                "task-history 3000",
+                "the account already holds 3,000 other tasks; the process dies right after CreateExportTask (50 % of the times, at most 3), so windows are found again by name",
+                b with { TaskHistory = 3_000, Faults = new() { CrashAt = [CrashSteps.ExportAfterCreate], CrashRate = 0.5, MaxCrashesPerStep = 3 } }),
+            new("describe-lag", "DescribeExportTasks shows a new task only 30 s after its creation (no read-after-create)", b with { DescribeLag = TimeSpan.FromSeconds(30) }),
         ]);
         list.AddRange(LongWaits(speed));
         for (var seed = 1; seed <= 3; seed++)

@@ -10,6 +10,7 @@ public class SettingsTests
         ["SIGNAL_QUEUE_URL"] = "https://sqs.us-east-1.amazonaws.com/123456789012/flowlogevents-signals.fifo",
         ["DEAD_LETTER_QUEUE_URL"] = "https://sqs.us-east-1.amazonaws.com/123456789012/flowlogevents-dlq.fifo",
         ["EXPORT_BUCKET"] = "flow-exports",
+        ["STACK_NAME"] = "flowlogevents-prod",
     };
 
     private static EnvironmentReader Env(Dictionary<string, string> values) => new(name => values.GetValueOrDefault(name));
@@ -29,6 +30,7 @@ public class SettingsTests
         Assert.Equal(StartMode.FirstSignal, settings.Policy.StartMode);
         Assert.Equal(TimeSpan.FromMinutes(1), settings.Policy.ClockSkewMargin);
         Assert.Equal(LateEventsMode.Report, settings.Policy.LateEvents);
+        Assert.Equal("flowlogevents-prod", settings.Policy.Deployment);
     }
 
     [Theory]
@@ -57,6 +59,7 @@ public class SettingsTests
     [InlineData("SIGNAL_QUEUE_URL")]
     [InlineData("DEAD_LETTER_QUEUE_URL")]
     [InlineData("EXPORT_BUCKET")]
+    [InlineData("STACK_NAME")]
     public void ExportSettingsRead_RequiredVariableMissing_ThrowsNamingIt(string variable)
     {
         var values = new Dictionary<string, string>(ExportMinimum);

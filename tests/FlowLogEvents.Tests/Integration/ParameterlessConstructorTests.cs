@@ -74,6 +74,7 @@ public sealed class ParameterlessConstructorTests(MotoServer moto) : IClassFixtu
         variables["SIGNAL_QUEUE_URL"] = await CreateFifoQueueAsync($"env-q-{id}");
         variables["DEAD_LETTER_QUEUE_URL"] = await CreateFifoQueueAsync($"env-dlq-{id}");
         variables["EXPORT_BUCKET"] = bucket;
+        variables["STACK_NAME"] = $"env-stack-{id}";
         variables["EXPORT_START"] = DateTimeOffset.FromUnixTimeMilliseconds(t0).ToString("O");
         using var environment = new EnvironmentScope(variables);
         var signal = SignalCodec.Encode(new Signal
