@@ -219,4 +219,38 @@ public sealed class AdoptionTests
         Assert.Equal(new CompletedExport(ours.TaskId, name, From, To, At(T0), At(T0 - (20 * Minute))), h.Checkpoint!.LastCompleted);
         Assert.Equal(ours.TaskId, Assert.Single(h.Telemetry.Events("task.adopted")).GetProperty("taskId").GetString());
     }
+
+    // ---- late re-exports: the same rules ------------------------------------------------------
+
+    private const string Stream = "eni-0a1b2c3d4e5f6000a-all";
+
+    private static ExportWork LateWork() =>
+        ExportWork.From(DataSignal(T0 - (25 * Minute), T0 - (2 * Minute), T0 - Minute, T0) with { LogStream = Stream });
+
+    [Fact]
+    public async Task RunAsync_QueuedLateRange_CreatedWithoutSearchingByName()
+    {
+        using var h = new CoordinatorHarness(DefaultPolicy with { LateEvents = LateEventsMode.Reexport });
+        h.Tasks.SeedHistory(3_000);
+        h.SeedExportedThrough(T0 - (20 * Minute));
+
+        await h.RunAsync(LateWork());
+
+        var task = Assert.Single(h.Tasks.Tasks);
+        Assert.Equal((Stream, Destination + "/late"), (task.Spec.LogStreamPrefix, task.Spec.Prefix));
+        Assert.Equal((0, 0), (h.Tasks.FindByNameCalls, h.Tasks.DescribePages));
+    }
+
+    [Fact]
+    public async Task RunAsync_LateTaskNotYetVisibleRightAfterCreate_Waits()
+    {
+        using var h = new CoordinatorHarness(DefaultPolicy with { LateEvents = LateEventsMode.Reexport });
+        h.Tasks.HiddenAfterCreate = TimeSpan.FromSeconds(30);
+        h.SeedExportedThrough(T0 - (20 * Minute));
+
+        var outcome = await h.RunAsync(LateWork());
+
+        Assert.Equal(new ExportOutcome(ExportState.Waiting, "export task not visible in DescribeExportTasks yet", T0 - (20 * Minute), "task-0001"), outcome);
+        Assert.Equal(("task-0001", At(T0)), (h.Checkpoint!.LateExports[0].TaskId, h.Checkpoint.LateExports[0].TaskRecordedAt));
+    }
 }
