@@ -139,6 +139,11 @@ public static class ReliabilityMatrix
             new("clock-skew-ahead", "functions' clock 3 min ahead of the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(3) } }),
             new("clock-skew-behind", "functions' clock 3 min behind the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(-3) } }),
             new(SignalRetriesExhausted, "each log group's last 3 deliveries and 5 % of the others fail all three signal attempts (Lambda gives up on them); the silent log group sends nothing after", b with { Faults = new() { SignalFailureLastDeliveries = 3, SignalFailureRate = 0.05 } }),
+            new(
+                "task-history 3000",
+                "the account already holds 3,000 other tasks; the process dies right before and right after CreateExportTask (50 % of the times, at most 3 each) and 2 foreign tasks hold the slot 10 min each, so windows are searched by name, found or never created",
+                b with { TaskHistory = 3_000, ForeignExports = 2, ForeignExportDuration = TimeSpan.FromMinutes(10), Faults = new() { CrashAt = [CrashSteps.ExportBeforeCreate, CrashSteps.ExportAfterCreate], CrashRate = 0.5, MaxCrashesPerStep = 3 } }),
+            new("describe-lag", "DescribeExportTasks shows a new task only 30 s after its creation (no read-after-create)", b with { DescribeLag = TimeSpan.FromSeconds(30) }),
         ]);
         list.AddRange(LongWaits(speed));
         for (var seed = 1; seed <= 3; seed++)

@@ -100,6 +100,8 @@ public static class ScenarioRunner
         }
 
         cloud.Front.FailTasksLongerThan(options.Faults.FailTasksLongerThan, options.Faults.TooLongTaskFailsAfter);
+        cloud.Front.SeedTaskHistory(options.TaskHistory);
+        cloud.Front.HideNewTasksFor(options.DescribeLag);
         await cloud.ProvisionAsync(template, queueTiming, parameters, plan.Groups.Select(g => (g.Name, g.Streams)), ct).ConfigureAwait(false);
 
         var functionLogPath = Path.Combine(output, "functions.jsonl");

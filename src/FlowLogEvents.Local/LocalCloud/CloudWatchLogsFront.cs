@@ -92,6 +92,12 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
     /// <summary>Fault: the next <paramref name="count"/> tasks end <paramref name="statusCode"/> (FAILED or CANCELLED) with no output.</summary>
     public void FailNextTasks(int count, string statusCode) => _book.FailNextTasks(count, statusCode);
 
+    /// <summary>The account already holds <paramref name="count"/> COMPLETED tasks of another tool, one a minute before now (see <see cref="ExportTaskBook.SeedHistory"/>).</summary>
+    public void SeedTaskHistory(int count) => _book.SeedHistory(count, TimeSpan.FromMinutes(1));
+
+    /// <summary>DescribeExportTasks does not show a new task until <paramref name="lag"/> after its creation (see <see cref="ExportTaskBook.HideNewTasksFor"/>).</summary>
+    public void HideNewTasksFor(TimeSpan lag) => _book.HideNewTasksFor(lag);
+
     /// <summary>
     /// Fault, "too much data for one task": every later task whose range is longer than <paramref name="span"/> ends FAILED
     /// with no output, at the 24-hour timeout (or after <paramref name="failAfter"/>, to compress time); null turns it off.

@@ -114,6 +114,9 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
     /// <summary>Lambda's largest function timeout.</summary>
     public static readonly TimeSpan LambdaMaxTimeout = TimeSpan.FromMinutes(15);
 
+    /// <summary>The stack's name (the template sets it from AWS::StackName): hashed into task names, see <see cref="ExportPolicy.Deployment"/>.</summary>
+    public const string StackNameVariable = "STACK_NAME";
+
     public static readonly TimeSpan DefaultSettleDelay = ExportPolicy.DefaultSettleDelay;
     public static readonly TimeSpan DefaultClockSkew = TimeSpan.FromMinutes(1);
 
@@ -125,6 +128,7 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
         {
             ExportBucket = exportBucket,
             ExportPrefix = env.Optional(ExportPrefixVariable, "flowlogevents/exports"),
+            Deployment = env.Required(StackNameVariable),
             SettleDelay = env.Seconds(SettleDelayVariable, DefaultSettleDelay, TimeSpan.Zero, TimeSpan.FromHours(24)),
             ClockSkewMargin = env.Seconds(ClockSkewVariable, DefaultClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(15)),
             LateEvents = ParseLateEvents(env.Optional(LateEventsVariable, "report")),

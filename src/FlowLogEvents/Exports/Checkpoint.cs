@@ -75,6 +75,22 @@ public sealed record InFlightExport
     public string? TaskId { get; init; }
 
     /// <summary>
+    /// When <see cref="TaskId"/> was recorded. DescribeExportTasks may not show a task right after its creation (AWS
+    /// promises no read-after-create): an id it does not know is waited for until <see cref="ExportPolicy.UnknownTaskGrace"/>
+    /// after this instant (or after <see cref="ClaimedAt"/> when this is absent). Optional in schema-1 objects.
+    /// </summary>
+    public DateTimeOffset? TaskRecordedAt { get; init; }
+
+    /// <summary>
+    /// True while no CreateExportTask can have been sent for <see cref="TaskName"/>: a window recorded unclaimed (the rest
+    /// of a split, a retry's next attempt, a queued late range), or a claim released because the service answered that it
+    /// created nothing and no earlier request had been sent. Such a name is never searched for: it cannot exist. Cleared
+    /// by the claim, before the request is sent. Absent (false: may have been sent, searched) in objects written before it
+    /// was kept.
+    /// </summary>
+    public bool Unsent { get; init; }
+
+    /// <summary>
     /// Set by the runner that won the compare-and-swap to create the task; only that runner calls
     /// CreateExportTask. Cleared when the service definitely did not create it.
     /// </summary>

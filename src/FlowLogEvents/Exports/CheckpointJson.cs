@@ -112,9 +112,19 @@ public static class CheckpointJson
             json.WriteString("taskId", f.TaskId);
         }
 
+        if (f.TaskRecordedAt is { } recorded)
+        {
+            json.WriteString("taskRecordedAt", Iso(recorded));
+        }
+
         if (f.ClaimedAt is { } claimed)
         {
             json.WriteString("claimedAt", Iso(claimed));
+        }
+
+        if (f.Unsent)
+        {
+            json.WriteBoolean("unsent", true);
         }
 
         json.WriteEndObject();
@@ -129,7 +139,9 @@ public static class CheckpointJson
         Attempt = f.Int("attempt"),
         PlannedAt = f.Instant("plannedAt"),
         TaskId = f.OptionalString("taskId"),
+        TaskRecordedAt = f.OptionalInstant("taskRecordedAt"),
         ClaimedAt = f.OptionalInstant("claimedAt"),
+        Unsent = f.OptionalBool("unsent") ?? false,
     };
 
     public static Checkpoint Deserialize(ReadOnlySpan<byte> utf8, string expectedLogGroup)
@@ -223,6 +235,8 @@ public static class CheckpointJson
             {
                 throw new CheckpointFormatException($"checkpoint inFlight.attempt {f.Attempt} is not positive");
             }
+
+            ValidateSent(f, "inFlight");
         }
 
         // The rest of a split window follows the window in flight without a gap or an overlap.
@@ -250,6 +264,22 @@ public static class CheckpointJson
             {
                 throw new CheckpointFormatException($"checkpoint lateExports[{i}] is not a valid late re-export (logStream set, to >= from, attempt >= 1)");
             }
+
+            ValidateSent(late, $"lateExports[{i}]");
+        }
+    }
+
+    /// <summary>A name no request was sent for has no task id and no claim; a recording time needs the id it dates.</summary>
+    private static void ValidateSent(InFlightExport f, string path)
+    {
+        if (f.Unsent && (f.TaskId is not null || f.ClaimedAt is not null))
+        {
+            throw new CheckpointFormatException($"checkpoint {path}.unsent is true but a taskId or claimedAt is set (a claim clears it before the request is sent)");
+        }
+
+        if (f.TaskRecordedAt is not null && f.TaskId is null)
+        {
+            throw new CheckpointFormatException($"checkpoint {path}.taskRecordedAt is set without a taskId");
         }
     }
 
@@ -277,6 +307,10 @@ public static class CheckpointJson
             : throw (Get(name) is null ? Missing(name) : Wrong(name, "a 32-bit integer"));
 
         public long Long(string name) => OptionalLong(name) ?? throw Missing(name);
+
+        public bool? OptionalBool(string name) => Get(name) is { } v
+            ? v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw Wrong(name, "a boolean")
+            : null;
 
         public long? OptionalLong(string name) => Get(name) is { } v
             ? v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : throw Wrong(name, "an integer")

@@ -167,7 +167,7 @@ public sealed class ExportCoordinator
                 }
 
                 _telemetry.Info("window.planned", ("logGroup", logGroup), ("from", w.From), ("to", w.To), ("taskName", planned.InFlight.TaskName), ("target", target));
-                if (await CreateAsync(planned, plannedEtag, conflicts, ct).ConfigureAwait(false) is { } waiting)
+                if (await CreateAsync(planned, plannedEtag, unsentBefore: true, conflicts, ct).ConfigureAwait(false) is { } waiting)
                 {
                     return waiting;
                 }
@@ -179,12 +179,18 @@ public sealed class ExportCoordinator
             ExportTaskInfo? task;
             if (inFlight.TaskId is not null)
             {
-                task = await _tasks.DescribeAsync(inFlight.TaskId, ct).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"export task {inFlight.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
+                task = await _tasks.DescribeAsync(inFlight.TaskId, ct).ConfigureAwait(false);
+                if (task is null)
+                {
+                    return NotVisibleYet(checkpoint, inFlight, now)
+                        ?? throw new InvalidOperationException($"export task {inFlight.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
+                }
             }
             else
             {
-                task = await _tasks.FindByNameAsync(logGroup, inFlight.TaskName, ct).ConfigureAwait(false);
+                var destination = _policy.DestinationPrefix(logGroup);
+                var found = await SearchAsync(logGroup, inFlight, destination, ct).ConfigureAwait(false);
+                task = found.Ours;
                 if (task is null)
                 {
                     if (inFlight.ClaimedAt is { } claimedAt && now - claimedAt < _policy.ClaimLease)
@@ -194,14 +200,16 @@ public sealed class ExportCoordinator
                         return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
                     }
 
-                    var claimed = checkpoint with { InFlight = inFlight with { ClaimedAt = now }, UpdatedAt = now };
+                    var toClaim = Renamed(inFlight, found.Foreign, _policy.TaskName(logGroup, inFlight.From, inFlight.To, inFlight.Attempt));
+                    var claimed = checkpoint with { InFlight = toClaim with { ClaimedAt = now, Unsent = false }, UpdatedAt = now };
                     var claimedEtag = await WriteAsync(claimed, etag, "claim", conflicts, ct).ConfigureAwait(false);
                     if (claimedEtag is null)
                     {
                         continue;
                     }
 
-                    if (await CreateAsync(claimed, claimedEtag, conflicts, ct).ConfigureAwait(false) is { } waiting)
+                    ReportNameTaken(logGroup, inFlight, found.Foreign, toClaim.TaskName, destination);
+                    if (await CreateAsync(claimed, claimedEtag, toClaim.Unsent, conflicts, ct).ConfigureAwait(false) is { } waiting)
                     {
                         return waiting;
                     }
@@ -209,7 +217,7 @@ public sealed class ExportCoordinator
                     continue;
                 }
 
-                var adopted = checkpoint with { InFlight = inFlight with { TaskId = task.TaskId }, UpdatedAt = now };
+                var adopted = checkpoint with { InFlight = inFlight with { TaskId = task.TaskId, TaskRecordedAt = now }, UpdatedAt = now };
                 if (await WriteAsync(adopted, etag, "adopt", conflicts, ct).ConfigureAwait(false) is null)
                 {
                     continue;
@@ -266,8 +274,73 @@ public sealed class ExportCoordinator
         }
     }
 
-    /// <summary>Creates the task of a window this runner has just claimed; returns an outcome only when it must wait.</summary>
-    private async Task<ExportOutcome?> CreateAsync(Checkpoint claimed, string etag, ConflictCount conflicts, CancellationToken ct)
+    /// <summary>
+    /// Searches for a window's (or late range's) task by name, among tasks created since it was planned (minus the clock
+    /// skew margin and <see cref="ExportPolicy.NameSearchSlack"/>: a name cannot exist before its window was planned), and only when a CreateExportTask may have been
+    /// sent for the name (<see cref="InFlightExport.Unsent"/> false). Ours exports to <paramref name="destinationPrefix"/>
+    /// in our bucket; tasks with the name and another destination are another deployment's and are never adopted.
+    /// </summary>
+    private async Task<NameSearch> SearchAsync(string logGroup, InFlightExport export, string destinationPrefix, CancellationToken ct)
+    {
+        if (export.Unsent)
+        {
+            return new NameSearch(null, []);
+        }
+
+        var found = await _tasks.FindByNameAsync(logGroup, export.TaskName, _policy.NameExistsSince(export.PlannedAt), ct).ConfigureAwait(false);
+        var ours = found.FirstOrDefault(t => t.ExportsTo(_policy.ExportBucket, destinationPrefix));
+        return new NameSearch(ours, ours is null ? found : []);
+    }
+
+    /// <summary>The window to claim: renamed (never sent under its new name) when tasks of another destination hold its name.</summary>
+    private static InFlightExport Renamed(InFlightExport export, IReadOnlyList<ExportTaskInfo> foreign, string fresh) =>
+        foreign.Count == 0 ? export : export with { TaskName = ExportPolicy.FreshTaskName(export.TaskName, fresh, foreign[0].TaskId), Unsent = true };
+
+    private void ReportNameTaken(string logGroup, InFlightExport export, IReadOnlyList<ExportTaskInfo> foreign, string nextTaskName, string destinationPrefix)
+    {
+        foreach (var task in foreign)
+        {
+            _telemetry.Error(
+                "task.name-taken",
+                ("logGroup", logGroup),
+                ("logStream", export.LogStream),
+                ("taskName", export.TaskName),
+                ("taskId", task.TaskId),
+                ("status", task.Status.ToString()),
+                ("foundDestination", $"s3://{task.Destination}/{task.DestinationPrefix}"),
+                ("expectedDestination", $"s3://{_policy.ExportBucket}/{destinationPrefix}"),
+                ("nextTaskName", nextTaskName),
+                ("reason", "a task with this window's name exports elsewhere (another stack in the account, or a name from before names carried the destination)"),
+                ("action", "not adopted; the window is exported under a fresh name"));
+        }
+    }
+
+    /// <summary>
+    /// A recorded task id DescribeExportTasks does not know: within <see cref="ExportPolicy.UnknownTaskGrace"/> of its
+    /// recording (AWS promises no read-after-create) the window waits; after that null (the caller throws).
+    /// </summary>
+    private ExportOutcome? NotVisibleYet(Checkpoint checkpoint, InFlightExport export, DateTimeOffset now)
+    {
+        if ((export.TaskRecordedAt ?? export.ClaimedAt) is not { } recordedAt || now - recordedAt >= ExportPolicy.UnknownTaskGrace)
+        {
+            return null;
+        }
+
+        const string reason = "export task not visible in DescribeExportTasks yet";
+        _telemetry.Info("export.deferred", ("logGroup", checkpoint.LogGroup), ("logStream", export.LogStream), ("reason", reason), ("taskId", export.TaskId), ("taskRecordedAt", recordedAt), ("graceSeconds", (long)ExportPolicy.UnknownTaskGrace.TotalSeconds));
+        return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough, export.TaskId);
+    }
+
+    /// <summary>What a search by name found: our task, or (when none is ours) the tasks of another destination holding the name.</summary>
+    private readonly record struct NameSearch(ExportTaskInfo? Ours, IReadOnlyList<ExportTaskInfo> Foreign);
+
+    /// <summary>
+    /// Creates the task of a window this runner has just claimed; returns an outcome only when it must wait.
+    /// <paramref name="unsentBefore"/>: whether no request had been sent for the name before this claim; a release after
+    /// the service answered that it created nothing restores it (the release is sound only because CreateExportTask is
+    /// never retried after an ambiguous failure: a LimitExceeded answer then speaks for the only request sent).
+    /// </summary>
+    private async Task<ExportOutcome?> CreateAsync(Checkpoint claimed, string etag, bool unsentBefore, ConflictCount conflicts, CancellationToken ct)
     {
         var inFlight = claimed.InFlight!;
         var spec = new ExportTaskSpec(inFlight.TaskName, claimed.LogGroup, inFlight.From, inFlight.To, _policy.ExportBucket, _policy.DestinationPrefix(claimed.LogGroup));
@@ -279,7 +352,7 @@ public sealed class ExportCoordinator
         catch (ExportSlotBusyException ex)
         {
             // Definitely not created: release the claim so the next run need not wait out the lease.
-            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null } }, etag, "release", conflicts, ct).ConfigureAwait(false);
+            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null, Unsent = unsentBefore } }, etag, "release", conflicts, ct).ConfigureAwait(false);
             const string reason = "another export task holds the account's single export slot";
             _telemetry.Info("export.deferred", ("logGroup", claimed.LogGroup), ("reason", reason), ("taskName", inFlight.TaskName), ("error", ex.Message));
             _telemetry.Metric("ExportSlotBusy", 1, MetricUnit.Count);
@@ -287,7 +360,7 @@ public sealed class ExportCoordinator
         }
         catch (ExportRejectedException ex)
         {
-            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null } }, etag, "release", conflicts, ct).ConfigureAwait(false);
+            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null, Unsent = unsentBefore } }, etag, "release", conflicts, ct).ConfigureAwait(false);
             _telemetry.Error("task.rejected", ("logGroup", claimed.LogGroup), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("error", ex.Message));
             _telemetry.Metric("ExportsRejected", 1, MetricUnit.Count);
             throw;
@@ -298,7 +371,7 @@ public sealed class ExportCoordinator
 
         // On a conflict the next step re-reads and adopts the task by its name.
         var now = _time.GetUtcNow();
-        await WriteAsync(claimed with { InFlight = inFlight with { TaskId = taskId }, UpdatedAt = now }, etag, "record-task", conflicts, ct).ConfigureAwait(false);
+        await WriteAsync(claimed with { InFlight = inFlight with { TaskId = taskId, TaskRecordedAt = now }, UpdatedAt = now }, etag, "record-task", conflicts, ct).ConfigureAwait(false);
         return null;
     }
 
@@ -352,11 +425,12 @@ public sealed class ExportCoordinator
             {
                 InFlight = new InFlightExport
                 {
-                    TaskName = ExportPolicy.TaskName(logGroup, inFlight.From, inFlight.To, inFlight.Attempt + 1),
+                    TaskName = _policy.TaskName(logGroup, inFlight.From, inFlight.To, inFlight.Attempt + 1),
                     From = inFlight.From,
                     To = inFlight.To,
                     Attempt = inFlight.Attempt + 1,
                     PlannedAt = now,
+                    Unsent = true,
                 },
                 UpdatedAt = now,
             };
@@ -401,15 +475,16 @@ public sealed class ExportCoordinator
         }
     }
 
-    /// <summary>A window recorded before its task is created: attempt 1, deterministic name.</summary>
-    private static InFlightExport NewWindow(string logGroup, ExportWindow window, DateTimeOffset now, DateTimeOffset? claimedAt) => new()
+    /// <summary>A window recorded before its task is created: attempt 1, deterministic name; unsent unless claimed in the same write.</summary>
+    private InFlightExport NewWindow(string logGroup, ExportWindow window, DateTimeOffset now, DateTimeOffset? claimedAt) => new()
     {
-        TaskName = ExportPolicy.TaskName(logGroup, window.From, window.To, 1),
+        TaskName = _policy.TaskName(logGroup, window.From, window.To, 1),
         From = window.From,
         To = window.To,
         Attempt = 1,
         PlannedAt = now,
         ClaimedAt = claimedAt,
+        Unsent = claimedAt is null,
     };
 
     private async Task<long> ResolveStartAsync(ExportWork work, CancellationToken ct)
@@ -502,7 +577,7 @@ public sealed class ExportCoordinator
     }
 
     /// <summary>The checkpoint with the late ranges not queued before added, or null when there are none.</summary>
-    private static Checkpoint? QueueLate(Checkpoint checkpoint, IReadOnlyList<LateRange> late, DateTimeOffset now)
+    private Checkpoint? QueueLate(Checkpoint checkpoint, IReadOnlyList<LateRange> late, DateTimeOffset now)
     {
         var seen = new HashSet<string>(checkpoint.LateSeen, StringComparer.Ordinal);
         var added = new List<InFlightExport>();
@@ -516,11 +591,12 @@ public sealed class ExportCoordinator
             added.Add(new InFlightExport
             {
                 LogStream = range.LogStream,
-                TaskName = ExportPolicy.LateTaskName(checkpoint.LogGroup, range.LogStream, range.From, range.To, 1),
+                TaskName = _policy.LateTaskName(checkpoint.LogGroup, range.LogStream, range.From, range.To, 1),
                 From = range.From,
                 To = range.To,
                 Attempt = 1,
                 PlannedAt = now,
+                Unsent = true,
             });
         }
 
@@ -549,10 +625,11 @@ public sealed class ExportCoordinator
         var late = checkpoint.LateExports[0];
         if (late.TaskId is null)
         {
-            var found = await _tasks.FindByNameAsync(logGroup, late.TaskName, ct).ConfigureAwait(false);
-            if (found is not null)
+            var lateDestination = _policy.LateDestinationPrefix(logGroup);
+            var search = await SearchAsync(logGroup, late, lateDestination, ct).ConfigureAwait(false);
+            if (search.Ours is { } found)
             {
-                if (await WriteAsync(WithFirstLate(checkpoint, late with { TaskId = found.TaskId }, now), etag, "adopt-late", conflicts, ct).ConfigureAwait(false) is not null)
+                if (await WriteAsync(WithFirstLate(checkpoint, late with { TaskId = found.TaskId, TaskRecordedAt = now }, now), etag, "adopt-late", conflicts, ct).ConfigureAwait(false) is not null)
                 {
                     _telemetry.Info("task.adopted", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", found.TaskId), ("taskName", found.TaskName), ("status", found.Status.ToString()), ("late", true));
                 }
@@ -567,13 +644,16 @@ public sealed class ExportCoordinator
                 return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
             }
 
-            var claimed = WithFirstLate(checkpoint, late with { ClaimedAt = now }, now);
+            var toClaim = Renamed(late, search.Foreign, _policy.LateTaskName(logGroup, late.LogStream!, late.From, late.To, late.Attempt));
+            var claimed = WithFirstLate(checkpoint, toClaim with { ClaimedAt = now, Unsent = false }, now);
             var claimedEtag = await WriteAsync(claimed, etag, "claim-late", conflicts, ct).ConfigureAwait(false);
             if (claimedEtag is null)
             {
                 return null;
             }
 
+            ReportNameTaken(logGroup, late, search.Foreign, toClaim.TaskName, lateDestination);
+            late = toClaim;
             var spec = new ExportTaskSpec(late.TaskName, logGroup, late.From, late.To, _policy.ExportBucket, _policy.LateDestinationPrefix(logGroup), late.LogStream);
             string taskId;
             try
@@ -582,7 +662,7 @@ public sealed class ExportCoordinator
             }
             catch (ExportSlotBusyException ex)
             {
-                await WriteAsync(checkpoint with { UpdatedAt = now }, claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
+                await WriteAsync(WithFirstLate(checkpoint, late with { ClaimedAt = null }, now), claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
                 const string reason = "another export task holds the account's single export slot";
                 _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", late.TaskName), ("error", ex.Message));
                 _telemetry.Metric("ExportSlotBusy", 1, MetricUnit.Count);
@@ -590,7 +670,7 @@ public sealed class ExportCoordinator
             }
             catch (ExportRejectedException ex)
             {
-                await WriteAsync(checkpoint with { UpdatedAt = now }, claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
+                await WriteAsync(WithFirstLate(checkpoint, late with { ClaimedAt = null }, now), claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
                 _telemetry.Error("task.rejected", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("error", ex.Message), ("late", true));
                 _telemetry.Metric("ExportsRejected", 1, MetricUnit.Count);
                 throw;
@@ -598,12 +678,18 @@ public sealed class ExportCoordinator
 
             _telemetry.Info("task.created", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", taskId), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("attempt", late.Attempt), ("destination", $"s3://{spec.Bucket}/{spec.Prefix}"), ("late", true));
             _telemetry.Metric("ExportsCreated", 1, MetricUnit.Count);
-            await WriteAsync(WithFirstLate(claimed, late with { ClaimedAt = now, TaskId = taskId }, _time.GetUtcNow()), claimedEtag, "record-late-task", conflicts, ct).ConfigureAwait(false);
+            var recordedAt = _time.GetUtcNow();
+            await WriteAsync(WithFirstLate(claimed, late with { ClaimedAt = now, Unsent = false, TaskId = taskId, TaskRecordedAt = recordedAt }, recordedAt), claimedEtag, "record-late-task", conflicts, ct).ConfigureAwait(false);
             return null;
         }
 
-        var task = await _tasks.DescribeAsync(late.TaskId, ct).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"late re-export task {late.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
+        var task = await _tasks.DescribeAsync(late.TaskId, ct).ConfigureAwait(false);
+        if (task is null)
+        {
+            return NotVisibleYet(checkpoint, late, now)
+                ?? throw new InvalidOperationException($"late re-export task {late.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
+        }
+
         switch (task.Status)
         {
             case ExportTaskStatus.Pending or ExportTaskStatus.Running or ExportTaskStatus.PendingCancel:
@@ -624,11 +710,12 @@ public sealed class ExportCoordinator
                 var retry = new InFlightExport
                 {
                     LogStream = late.LogStream,
-                    TaskName = ExportPolicy.LateTaskName(logGroup, late.LogStream!, late.From, late.To, attempt),
+                    TaskName = _policy.LateTaskName(logGroup, late.LogStream!, late.From, late.To, attempt),
                     From = late.From,
                     To = late.To,
                     Attempt = attempt,
                     PlannedAt = now,
+                    Unsent = true,
                 };
                 if (await WriteAsync(WithFirstLate(checkpoint, retry, now), etag, "retry-late", conflicts, ct).ConfigureAwait(false) is not null)
                 {

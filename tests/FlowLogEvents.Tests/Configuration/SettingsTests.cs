@@ -11,6 +11,7 @@ public class SettingsTests
         ["DEAD_LETTER_QUEUE_URL"] = "https://sqs.us-east-1.amazonaws.com/123456789012/flowlogevents-dlq.fifo",
         ["EXPORT_BUCKET"] = "flow-exports",
         ["FUNCTION_TIMEOUT_SECONDS"] = "60",
+        ["STACK_NAME"] = "flowlogevents-prod",
     };
 
     private static EnvironmentReader Env(Dictionary<string, string> values) => new(name => values.GetValueOrDefault(name));
@@ -30,6 +31,7 @@ public class SettingsTests
         Assert.Equal(StartMode.FirstSignal, settings.Policy.StartMode);
         Assert.Equal(TimeSpan.FromMinutes(1), settings.Policy.ClockSkewMargin);
         Assert.Equal(LateEventsMode.Report, settings.Policy.LateEvents);
+        Assert.Equal("flowlogevents-prod", settings.Policy.Deployment);
     }
 
     [Theory]
@@ -59,6 +61,7 @@ public class SettingsTests
     [InlineData("DEAD_LETTER_QUEUE_URL")]
     [InlineData("EXPORT_BUCKET")]
     [InlineData("FUNCTION_TIMEOUT_SECONDS")]
+    [InlineData("STACK_NAME")]
     public void ExportSettingsRead_RequiredVariableMissing_ThrowsNamingIt(string variable)
     {
         var values = new Dictionary<string, string>(ExportMinimum);

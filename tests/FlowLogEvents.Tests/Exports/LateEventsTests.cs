@@ -100,7 +100,7 @@ public sealed class LateEventsTests
 
         var first = await h.RunAsync(work);
 
-        var lateName = ExportPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (20 * Minute), 1);
+        var lateName = DefaultPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (20 * Minute), 1);
         var task = Assert.Single(h.Tasks.Tasks);
         Assert.Equal(new ExportTaskSpec(lateName, LogGroup, T0 - (25 * Minute), T0 - (20 * Minute), Bucket, LateDestination, StreamA), task.Spec);
         Assert.Equal(new ExportOutcome(ExportState.Waiting, "late re-export task still active", T0 - (20 * Minute), "task-0001"), first);
@@ -215,7 +215,7 @@ public sealed class LateEventsTests
         await h.RunAsync(ExportWork.From(work.Continuation()));
 
         Assert.Equal(2, h.Tasks.Tasks.Count);
-        Assert.Equal(ExportPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (20 * Minute), 2), h.Tasks.Tasks[1].TaskName);
+        Assert.Equal(DefaultPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (20 * Minute), 2), h.Tasks.Tasks[1].TaskName);
         Assert.Equal((2, "task-0002"), (h.Checkpoint!.LateExports[0].Attempt, h.Checkpoint.LateExports[0].TaskId));
         Assert.Equal([1.0], h.Telemetry.MetricValues("ExportsFailed"));
     }

@@ -75,6 +75,7 @@ public sealed class ParameterlessConstructorTests(MotoServer moto) : IClassFixtu
         variables["DEAD_LETTER_QUEUE_URL"] = await CreateFifoQueueAsync($"env-dlq-{id}");
         variables["EXPORT_BUCKET"] = bucket;
         variables["FUNCTION_TIMEOUT_SECONDS"] = "60";
+        variables["STACK_NAME"] = $"env-stack-{id}";
         variables["EXPORT_START"] = DateTimeOffset.FromUnixTimeMilliseconds(t0).ToString("O");
         using var environment = new EnvironmentScope(variables);
         var signal = SignalCodec.Encode(new Signal
