@@ -237,6 +237,128 @@ public sealed class LateEventsTests
     }
 
     [Fact]
+    public async Task RunAsync_SettleDelayRaisedSinceAnOlderWindowWasPlanned_JudgesItsLateEventsByTheDelayItWasPlannedUnder()
+    {
+        using var h = new CoordinatorHarness();
+        h.Tasks.InitialStatus = ExportTaskStatus.Completed;
+        h.SeedExportedThrough(T0 - (3 * Hour));
+        await h.RunAsync(Work(first: T0 - (3 * Hour) + 1));
+        Assert.Equal((T0 - (3 * Hour) + 1, T0 - (15 * Minute)), (h.Checkpoint!.LastCompleted!.From, h.Checkpoint.LastCompleted.To));
+        h.Advance(10 * Minute);
+        await h.RunAsync(ExportWork.From(DataSignal(T0 - (14 * Minute), T0 + (8 * Minute), T0 + (9 * Minute), T0 + (10 * Minute))));
+        Assert.Equal(T0 - (5 * Minute), h.Checkpoint!.ExportedThrough);
+        h.Advance(5 * Minute);
+
+        // SETTLE_DELAY_SECONDS raised from 15 to 150 minutes. The window [T0 - 3 h, T0 - 15 min] was planned at T0 under
+        // 15 minutes; events of T0 - 2 h ingested by T0 + 5 min arrived after it, so they are not in its export.
+        var raised = new ExportCoordinator(h.Store, h.Tasks, h.Policy with { SettleDelay = TimeSpan.FromMinutes(150) }, h.Time, h.Telemetry.Telemetry);
+        await raised.RunAsync(ExportWork.From(DataSignal(T0 - (2 * Hour), T0 - (2 * Hour) + Minute, T0 + (4 * Minute), T0 + (5 * Minute)) with { LogStream = StreamA }), CancellationToken.None);
+
+        Assert.Empty(h.Telemetry.Events("signal.covered"));
+        var late = Assert.Single(h.Telemetry.Events("events.late"));
+        Assert.Equal((StreamA, T0 - (2 * Hour)), (late.GetProperty("logStream").GetString(), late.GetProperty("firstEventTime").GetInt64()));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportSecondDeliveryOfTheSameStreamAndFirstTime_ReexportsItAgain()
+    {
+        // Flow-log timestamps are whole seconds: a second delivery of the same stream often starts at the same second.
+        using var h = new CoordinatorHarness(Reexport);
+        h.Tasks.InitialStatus = ExportTaskStatus.Completed;
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        await h.RunAsync(ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (23 * Minute))));
+        h.Advance(10 * Minute);
+
+        // Ingested after the first re-export's task was created: only a second task holds these records.
+        await h.RunAsync(ExportWork.From(DataSignal(T0 - (25 * Minute), T0 - (23 * Minute), T0 + (9 * Minute), T0 + (10 * Minute)) with { LogStream = StreamA }));
+
+        var reexports = h.Tasks.Tasks.Where(t => t.Spec.LogStreamPrefix == StreamA).ToList();
+        Assert.Equal(2, reexports.Count);
+        Assert.NotEqual(reexports[0].TaskName, reexports[1].TaskName);
+        Assert.All(reexports, t => Assert.Equal(new ExportWindow(T0 - (25 * Minute), T0 - (23 * Minute)), t.Window));
+        Assert.Equal(2, h.Telemetry.Events("late.queued").Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportSameSignalRedelivered_SaysTheReexportWasQueuedBefore()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.Tasks.InitialStatus = ExportTaskStatus.Completed;
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
+        await h.RunAsync(work);
+        h.Advance(10 * Minute);
+
+        await h.RunAsync(work);
+
+        Assert.Equal(
+            ["re-export of the stream's late range queued (LATE_EVENTS=reexport)", "not queued again: this signal's re-export was queued before (a redelivered or replayed signal)"],
+            h.Telemetry.Events("events.late").Select(e => e.GetProperty("action").GetString()));
+    }
+
+    [Fact]
+    public async Task RunAsync_LateRangeQueuedAndARegularWindowReady_TheyTakeTurnsRegularFirst()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - Hour);
+        var work = ExportWork.From(Late(StreamA, T0 - (70 * Minute), T0 - (65 * Minute)));
+
+        await h.RunAsync(work);
+
+        Assert.Equal((null, new ExportWindow(T0 - Hour + 1, T0 - (15 * Minute))), (h.Tasks.Tasks[0].Spec.LogStreamPrefix, h.Tasks.Tasks[0].Window));
+        h.Tasks.CompleteAllActive();
+        h.Advance(10 * Minute);
+
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+
+        // The next regular window [T0 - 15 min, T0 - 5 min] is ready too, but the late range has waited one turn.
+        Assert.Equal(2, h.Tasks.Tasks.Count);
+        Assert.Equal((StreamA, new ExportWindow(T0 - (70 * Minute), T0 - (65 * Minute))), (h.Tasks.Tasks[1].Spec.LogStreamPrefix, h.Tasks.Tasks[1].Window));
+    }
+
+    [Fact]
+    public async Task RunAsync_LateTaskFailedAndARegularWindowReady_TheWindowGoesBeforeTheRetry()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - (16 * Minute));
+        var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
+        await h.RunAsync(work);
+        Assert.Equal(StreamA, Assert.Single(h.Tasks.Tasks).Spec.LogStreamPrefix);
+        h.Tasks.SetStatus("task-0001", ExportTaskStatus.Failed, "bucket unreachable");
+        h.Advance(10 * Minute);
+
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+
+        Assert.Equal(2, h.Tasks.Tasks.Count);
+        Assert.Equal((null, new ExportWindow(T0 - (16 * Minute) + 1, T0 - (5 * Minute))), (h.Tasks.Tasks[1].Spec.LogStreamPrefix, h.Tasks.Tasks[1].Window));
+        var retry = Assert.Single(h.Checkpoint!.LateExports);
+        Assert.Equal((2, (string?)null), (retry.Attempt, retry.TaskId));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportTaskFailedTwice_ExportsTheLateRangeInHalves()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - (16 * Minute));
+        var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
+        await h.RunAsync(work);
+        h.Tasks.SetStatus("task-0001", ExportTaskStatus.Failed, "timed out");
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+        h.Tasks.SetStatus("task-0002", ExportTaskStatus.Failed, "timed out");
+
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+
+        // [T0 - 25 min, T0 - 16 min] is 540,001 ms: halves of 270,001 and 270,000 ms, each from attempt 1.
+        var mid = T0 - (25 * Minute) + 270_000;
+        Assert.Equal(3, h.Tasks.Tasks.Count);
+        Assert.Equal((StreamA, new ExportWindow(T0 - (25 * Minute), mid)), (h.Tasks.Tasks[2].Spec.LogStreamPrefix, h.Tasks.Tasks[2].Window));
+        Assert.Equal(
+            [(T0 - (25 * Minute), mid, 1, "task-0003"), (mid + 1, T0 - (16 * Minute), 1, null)],
+            h.Checkpoint!.LateExports.Select(l => (l.From, l.To, l.Attempt, l.TaskId)));
+        Assert.Single(h.Telemetry.Events("window.split"));
+    }
+
+    [Fact]
     public void CreateExportTaskRequest_LateReexport_SerializesTheStreamPrefix()
     {
         var request = new FlowLogEvents.Aws.CloudWatchLogs.CreateExportTaskRequest
