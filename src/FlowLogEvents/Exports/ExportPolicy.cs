@@ -105,4 +105,9 @@ public sealed record ExportPolicy
     /// <summary>Deterministic name of a late range's re-export task (stream hashed: names allow few characters).</summary>
     public static string LateTaskName(string logGroup, string logStream, long from, long to, int attempt) =>
         $"flowlogevents-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-{attempt}";
+
+    /// <summary>As above, with the ingestion bound of the signal that brought the range: two deliveries of one range get two names.</summary>
+    public static string LateTaskName(string logGroup, string logStream, long from, long to, long? ingestedBy, int attempt) => ingestedBy is { } i
+        ? $"flowlogevents-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-i{i}-{attempt}"
+        : LateTaskName(logGroup, logStream, from, to, attempt);
 }

@@ -94,28 +94,30 @@ public sealed class LateEventsTests
     [Fact]
     public async Task RunAsync_Reexport_QueuesTheLateRangeThenExportsItForItsStreamIntoTheLatePrefix()
     {
+        // No regular window is ready (the next one would be 1 minute long): the late range has the slot.
         using var h = new CoordinatorHarness(Reexport);
-        h.SeedExportedThrough(T0 - (20 * Minute));
+        h.SeedExportedThrough(T0 - (16 * Minute));
         var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
 
         var first = await h.RunAsync(work);
 
-        var lateName = ExportPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (20 * Minute), 1);
+        var lateName = ExportPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (16 * Minute), T0, 1);
         var task = Assert.Single(h.Tasks.Tasks);
-        Assert.Equal(new ExportTaskSpec(lateName, LogGroup, T0 - (25 * Minute), T0 - (20 * Minute), Bucket, LateDestination, StreamA), task.Spec);
-        Assert.Equal(new ExportOutcome(ExportState.Waiting, "late re-export task still active", T0 - (20 * Minute), "task-0001"), first);
+        Assert.Equal(new ExportTaskSpec(lateName, LogGroup, T0 - (25 * Minute), T0 - (16 * Minute), Bucket, LateDestination, StreamA), task.Spec);
+        Assert.Equal(new ExportOutcome(ExportState.Waiting, "late re-export task still active", T0 - (16 * Minute), "task-0001"), first);
         var queued = Assert.Single(h.Checkpoint!.LateExports);
-        Assert.Equal((StreamA, "task-0001", T0 - (20 * Minute)), (queued.LogStream, queued.TaskId, h.Checkpoint.ExportedThrough));
-        Assert.Equal([Checkpoint.LateKey(StreamA, T0 - (25 * Minute))], h.Checkpoint.LateSeen);
+        Assert.Equal((StreamA, "task-0001", T0 - (16 * Minute), (long?)T0), (queued.LogStream, queued.TaskId, h.Checkpoint.ExportedThrough, queued.IngestedBy));
+        Assert.Equal([Checkpoint.LateKey(StreamA, T0 - (25 * Minute), T0 - (2 * Minute), T0)], h.Checkpoint.LateSeen);
         Assert.Equal("re-export of the stream's late range queued (LATE_EVENTS=reexport)", Assert.Single(h.Telemetry.Events("events.late")).GetProperty("action").GetString());
 
         h.Tasks.CompleteAllActive();
+        h.Advance(5 * Minute);
         await h.RunAsync(ExportWork.From(work.Continuation()));
 
         // The late task is done and dropped; the regular window after the checkpoint follows, unchanged.
         Assert.Empty(h.Checkpoint!.LateExports);
         Assert.Equal(2, h.Tasks.Tasks.Count);
-        Assert.Equal(new ExportTaskSpec(TaskName(T0 - (20 * Minute) + 1, T0 - (15 * Minute), 1), LogGroup, T0 - (20 * Minute) + 1, T0 - (15 * Minute), Bucket, Destination), h.Tasks.Tasks[1].Spec);
+        Assert.Equal(new ExportTaskSpec(TaskName(T0 - (16 * Minute) + 1, T0 - (10 * Minute), 1), LogGroup, T0 - (16 * Minute) + 1, T0 - (10 * Minute), Bucket, Destination), h.Tasks.Tasks[1].Spec);
         Assert.Single(h.Telemetry.Events("task.completed"), e => e.TryGetProperty("late", out var l) && l.GetBoolean());
     }
 
@@ -176,7 +178,7 @@ public sealed class LateEventsTests
     public async Task RunAsync_ReexportCrashAfterCreateBeforeRecording_AdoptsTheTaskByNameInsteadOfCreatingAnother()
     {
         using var h = new CoordinatorHarness(Reexport);
-        h.SeedExportedThrough(T0 - (20 * Minute));
+        h.SeedExportedThrough(T0 - (16 * Minute));
         var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
         // Writes: queue-late (1), claim-late (2), record-late-task (3): the process dies before the third lands.
         h.Store.FailOnWrite(3);
@@ -207,7 +209,7 @@ public sealed class LateEventsTests
     public async Task RunAsync_ReexportTaskFailed_ExportsTheSameRangeAgainAsAttemptTwo()
     {
         using var h = new CoordinatorHarness(Reexport);
-        h.SeedExportedThrough(T0 - (20 * Minute));
+        h.SeedExportedThrough(T0 - (16 * Minute));
         var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
         await h.RunAsync(work);
         h.Tasks.SetStatus("task-0001", ExportTaskStatus.Failed, "bucket unreachable");
@@ -215,7 +217,7 @@ public sealed class LateEventsTests
         await h.RunAsync(ExportWork.From(work.Continuation()));
 
         Assert.Equal(2, h.Tasks.Tasks.Count);
-        Assert.Equal(ExportPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (20 * Minute), 2), h.Tasks.Tasks[1].TaskName);
+        Assert.Equal(ExportPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (16 * Minute), T0, 2), h.Tasks.Tasks[1].TaskName);
         Assert.Equal((2, "task-0002"), (h.Checkpoint!.LateExports[0].Attempt, h.Checkpoint.LateExports[0].TaskId));
         Assert.Equal([1.0], h.Telemetry.MetricValues("ExportsFailed"));
     }
@@ -359,6 +361,24 @@ public sealed class LateEventsTests
     }
 
     [Fact]
+    public async Task RunAsync_ReexportSecondDeliveryWhileTheFirstReexportIsNotStarted_CoveredByItAndSaysSo()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - (16 * Minute));
+        h.Tasks.SlotHeldElsewhere = true;
+        await h.RunAsync(ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute))));
+        h.Advance(2 * Minute);
+
+        await h.RunAsync(ExportWork.From(DataSignal(T0 - (25 * Minute), T0 - (20 * Minute), T0 + Minute, T0 + (2 * Minute)) with { LogStream = StreamA }));
+
+        // The queued re-export's task is created after now, so it reads the second delivery's records too.
+        var queued = Assert.Single(h.Checkpoint!.LateExports);
+        Assert.Equal(new ExportWindow(T0 - (25 * Minute), T0 - (16 * Minute)), new ExportWindow(queued.From, queued.To));
+        Assert.Equal(2, h.Checkpoint.LateSeen.Count);
+        Assert.Equal("not queued again: a queued re-export of this stream, not started yet, covers the range", h.Telemetry.Events("events.late")[1].GetProperty("action").GetString());
+    }
+
+    [Fact]
     public void CreateExportTaskRequest_LateReexport_SerializesTheStreamPrefix()
     {
         var request = new FlowLogEvents.Aws.CloudWatchLogs.CreateExportTaskRequest
@@ -383,8 +403,14 @@ public sealed class LateEventsTests
         var checkpoint = Checkpoint.Start(LogGroup, T0 - Day, DateTimeOffset.FromUnixTimeMilliseconds(T0)) with
         {
             ExportedThrough = T0 - Hour,
-            LateExports = [new InFlightExport { LogStream = StreamA, TaskName = "n", From = T0 - (2 * Hour), To = T0 - Hour, Attempt = 1, PlannedAt = DateTimeOffset.FromUnixTimeMilliseconds(T0), TaskId = "t" }],
-            LateSeen = [Checkpoint.LateKey(StreamA, T0 - (2 * Hour))],
+            LateExports =
+            [
+                new InFlightExport { LogStream = StreamA, TaskName = "n", From = T0 - (2 * Hour), To = T0 - Hour, Attempt = 1, PlannedAt = DateTimeOffset.FromUnixTimeMilliseconds(T0), TaskId = "t", IngestedBy = T0 },
+                new InFlightExport { TaskName = "before-start", From = T0 - Day, To = T0 - Day + Hour, Attempt = 2, PlannedAt = DateTimeOffset.FromUnixTimeMilliseconds(T0) },
+            ],
+            SettledLagFloorMillis = 15 * Minute,
+            LastTaskEnded = ExportKind.Late,
+            LateSeen = [Checkpoint.LateKey(StreamA, T0 - (2 * Hour), T0 - (2 * Hour) + Minute, T0)],
         };
 
         Assert.Equal(checkpoint, CheckpointJson.Deserialize(CheckpointJson.Serialize(checkpoint), LogGroup));
