@@ -641,8 +641,10 @@ public sealed class ExportCoordinator
     }
 
     /// <summary>
-    /// The checkpoint with its start moved back to the earliest event this work's data signals can stand for, or null
-    /// when none is before the start (or EXPORT_START is a fixed instant). No export covers a range before the start.
+    /// The checkpoint with its start moved back to the earliest event this work can stand for (as the first signal's
+    /// start is resolved), or null when that is not before the start (or EXPORT_START is a fixed instant). No export
+    /// covers a range before the start. A continuation counts too: after a start-over it carries a range the old
+    /// checkpoint had not exported yet, which no data signal asks for again.
     /// While nothing is exported or in flight, the start and exportedThrough move back together and the first window
     /// starts there; otherwise the range [earliest, start - 1] is queued for the whole log group into the regular
     /// prefix, under a regular window's deterministic name. Either way one compare-and-swap moves the start, so the
@@ -650,14 +652,13 @@ public sealed class ExportCoordinator
     /// </summary>
     private Checkpoint? EarlierStart(ExportWork work, Checkpoint checkpoint, DateTimeOffset now)
     {
-        if (_policy.StartMode == StartMode.Fixed || work.DataRanges.Count == 0)
+        if (_policy.StartMode == StartMode.Fixed)
         {
             return null;
         }
 
-        // As the first signal's start is resolved (ResolveStartAsync); at the log group's creation, events only.
-        var settle = _policy.SettleDelay + _policy.ClockSkewMargin;
-        var earliest = work.DataRanges.Min(r => _policy.StartMode == StartMode.FirstSignal ? r.EarliestStart(settle) : r.First);
+        // As ResolveStartAsync resolves the first signal's start; at the log group's creation, by events only.
+        var earliest = _policy.StartMode == StartMode.FirstSignal ? work.EarliestStart(_policy.SettleDelay + _policy.ClockSkewMargin) : work.Merged.FirstEventTime;
         if (earliest >= checkpoint.StartTime)
         {
             return null;

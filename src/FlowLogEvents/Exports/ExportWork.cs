@@ -5,15 +5,8 @@ namespace FlowLogEvents.Exports;
 /// <summary>
 /// The events one fresh data signal stands for: one log stream's [First, Last], ingested no later than
 /// <paramref name="IngestedBy"/> (the end of the signal's debounce window, on the signal function's clock).
-/// <paramref name="WindowStart"/> is the start of that debounce window (null: unknown), which bounds the deliveries the
-/// signal stands for without naming them (collapsed into it).
 /// </summary>
-public readonly record struct DataRange(string? LogStream, long First, long Last, long IngestedBy, long? WindowStart = null)
-{
-    /// <summary>The earliest event this signal can stand for, as <see cref="ExportWork.EarliestStart"/> judges it for one signal.</summary>
-    public long EarliestStart(TimeSpan settleDelay) =>
-        WindowStart is { } start ? Math.Min(First, start - (long)settleDelay.TotalMilliseconds) : First;
-}
+public readonly record struct DataRange(string? LogStream, long First, long Last, long IngestedBy);
 
 /// <summary>
 /// The signals of one batch for one log group, coalesced: one work item asks for everything the
@@ -38,7 +31,7 @@ public sealed record ExportWork(Signal Merged, long? FirstDataEventTime, IReadOn
         Math.Max(Merged.WindowEnd - 1 + (long)clockSkew.TotalMilliseconds, Merged.LastEventTime);
 
     public static ExportWork From(Signal signal) => signal.Kind == SignalKind.Data
-        ? new(signal, signal.FirstEventTime, [new DataRange(signal.LogStream, signal.FirstEventTime, signal.LastEventTime, signal.WindowEnd, signal.WindowStart)])
+        ? new(signal, signal.FirstEventTime, [new DataRange(signal.LogStream, signal.FirstEventTime, signal.LastEventTime, signal.WindowEnd)])
         : new(signal, null, []);
 
     public ExportWork Merge(Signal other)
@@ -55,7 +48,7 @@ public sealed record ExportWork(Signal Merged, long? FirstDataEventTime, IReadOn
             Continuations = Math.Max(Merged.Continuations, other.Continuations),
         };
         return other.Kind == SignalKind.Data
-            ? new ExportWork(merged, Math.Min(FirstDataEventTime ?? long.MaxValue, other.FirstEventTime), [.. DataRanges, new DataRange(other.LogStream, other.FirstEventTime, other.LastEventTime, other.WindowEnd, other.WindowStart)])
+            ? new ExportWork(merged, Math.Min(FirstDataEventTime ?? long.MaxValue, other.FirstEventTime), [.. DataRanges, new DataRange(other.LogStream, other.FirstEventTime, other.LastEventTime, other.WindowEnd)])
             : new ExportWork(merged, FirstDataEventTime, DataRanges);
     }
 

@@ -62,6 +62,21 @@ public sealed class BeforeStartTests
     }
 
     [Fact]
+    public async Task RunAsync_ContinuationFromBeforeAStartOver_MovesTheStartBackToItsRange()
+    {
+        // After a start-over, a continuation set aside while the checkpoint was missing carries a range the old
+        // checkpoint had not exported yet; no data signal asks for it again.
+        using var h = new CoordinatorHarness();
+        await h.RunAsync(Later());
+
+        await h.RunAsync(ExportWork.From(Earlier().Continuation()));
+
+        Assert.Equal((T0 - (46 * Minute), T0 - (46 * Minute) - 1), (h.Checkpoint!.StartTime, h.Checkpoint.ExportedThrough));
+        var moved = Assert.Single(h.Telemetry.Events("start.moved"));
+        Assert.Equal((T0 - (46 * Minute), T0 - (16 * Minute)), (moved.GetProperty("startTime").GetInt64(), moved.GetProperty("previousStartTime").GetInt64()));
+    }
+
+    [Fact]
     public async Task RunAsync_EventsBeforeAFixedExportStart_ReportedAsBeforeTheStartNotAsCovered()
     {
         var start = T0 - (20 * Minute);
