@@ -43,7 +43,7 @@ public sealed record MatrixRow(
     /// <summary>Missing records not explained by the late-record policy.</summary>
     public int MissingUnexplained => Missing - MissingExplained;
 
-    /// <summary>Extra copies not explained by a re-export of a late range.</summary>
+    /// <summary>Extra copies not explained by a re-export of a late range or by a deliberate start-over (see <see cref="LogGroupVerdict.DuplicatedByStartOver"/>).</summary>
     public int DuplicatedUnexplained => Duplicated - DuplicatedExplained;
 
     public bool Pass => Failure is null && MissingUnexplained == 0 && DuplicatedUnexplained == 0 && Unexpected == 0;
@@ -64,7 +64,7 @@ public sealed record MatrixRow(
             v.Missing,
             v.MissingLateBeyondSettle,
             v.Duplicated,
-            v.DuplicatedByLateReexport,
+            v.DuplicatedByLateReexport + v.DuplicatedByStartOver,
             v.Unexpected,
             r.Faults.SdkRetries,
             r.Faults.AwsErrors,
@@ -135,6 +135,7 @@ public static class ReliabilityMatrix
             new("late-beyond-settle, reexport", "5 % of records up to 35 min late (settle delay 21 min), LATE_EVENTS=reexport", b with { Lateness = TimeSpan.FromMinutes(35), LateEvents = "reexport" }),
             new("clock-skew-ahead", "functions' clock 3 min ahead of the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(3) } }),
             new("clock-skew-behind", "functions' clock 3 min behind the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(-3) } }),
+            new(StartOverName, "a log group's checkpoint deleted 12 min into the traffic, its marker 5 min later (a start-over); the work set aside meanwhile is replayed from the DLQ", b with { Faults = new() { StartOverAt = TimeSpan.FromMinutes(12), StartOverMarkerAfter = TimeSpan.FromMinutes(5) } }),
         ]);
         list.AddRange(LongWaits(speed));
         for (var seed = 1; seed <= 3; seed++)
@@ -219,6 +220,13 @@ public static class ReliabilityMatrix
         ];
     }
 
+    /// <summary>
+    /// The name of the start-over scenario. Its verdict counts apart, as explained, one extra copy of a record exported
+    /// before the start-over and again after it (the new checkpoint starts at the earliest event the replayed work stands
+    /// for, which the old one had exported in part); a second copy from either side alone is a failure.
+    /// </summary>
+    public const string StartOverName = "start-over with DLQ replay";
+
     /// <summary>The name of the scenario in which every export task longer than 2 hours fails.</summary>
     public const string LargeWindowsFailName = "large-windows-fail";
 
@@ -288,7 +296,7 @@ public static class ReliabilityMatrix
         ArgumentNullException.ThrowIfNull(rows);
         var inv = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        md.AppendLine("| Scenario | Faults | Records | Ingested later than settle | Late signals | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Duplicated, late re-export (policy) | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ: replayed / left | Loops stopped | Wall | Verdict |");
+        md.AppendLine("| Scenario | Faults | Records | Ingested later than settle | Late signals | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Duplicated, late re-export or start-over (policy) | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ: replayed / left | Loops stopped | Wall | Verdict |");
         md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in rows)
         {
