@@ -2,8 +2,9 @@ namespace FlowLogEvents.Exports;
 
 /// <summary>
 /// The export state of one log group, stored as one JSON object (see <see cref="CheckpointJson"/>).
-/// Everything at or before <see cref="ExportedThrough"/> has been exported by a COMPLETED task
-/// (or lies before the configured start). At most one window is in flight.
+/// Everything from <see cref="StartTime"/> through <see cref="ExportedThrough"/> has been exported by a COMPLETED task,
+/// or is queued in <see cref="LateExports"/> as a range before an earlier start (an entry without a stream). At most one
+/// window is in flight.
 /// </summary>
 public sealed record Checkpoint
 {
