@@ -135,7 +135,7 @@ public static class ReliabilityMatrix
             new("late-beyond-settle, reexport", "5 % of records up to 35 min late (settle delay 21 min), LATE_EVENTS=reexport", b with { Lateness = TimeSpan.FromMinutes(35), LateEvents = "reexport" }),
             new("clock-skew-ahead", "functions' clock 3 min ahead of the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(3) } }),
             new("clock-skew-behind", "functions' clock 3 min behind the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(-3) } }),
-            new(StartOverName, "a log group's checkpoint deleted 12 min into the traffic, its marker 5 min later (a start-over); the work set aside meanwhile is replayed from the DLQ", b with { Faults = new() { StartOverAt = TimeSpan.FromMinutes(12), StartOverMarkerAfter = TimeSpan.FromMinutes(5) } }),
+            new(StartOverName, "60 min of traffic; a log group's checkpoint deleted after its first completed export (30 min or later), its marker 5 min later (a start-over); the work set aside meanwhile is replayed from the DLQ", b with { Duration = TimeSpan.FromMinutes(60), Faults = new() { StartOverAt = TimeSpan.FromMinutes(30), StartOverMarkerAfter = TimeSpan.FromMinutes(5) } }),
         ]);
         list.AddRange(LongWaits(speed));
         for (var seed = 1; seed <= 3; seed++)

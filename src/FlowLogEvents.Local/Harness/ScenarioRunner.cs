@@ -216,8 +216,8 @@ public static class ScenarioRunner
 
             // Late records carry old timestamps: under LATE_EVENTS=reexport their signals may still be on the queue
             // while every checkpoint already looks done, so that run also waits for an empty queue, as does a
-            // run that replayed its dead letters.
-            var waitForQueue = reexport || replayRounds > 0;
+            // run that replayed its dead letters or is to replay them (the replay waits for an empty queue).
+            var waitForQueue = reexport || replayRounds > 0 || (options.ReplayDeadLetters && dlqDepth > 0 && replayRounds < MaxReplayRounds);
             if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done) && (!waitForQueue || queueDepth == 0))
             {
                 if (options.ReplayDeadLetters && dlqDepth > 0 && queueDepth == 0 && replayRounds < MaxReplayRounds)
@@ -485,6 +485,12 @@ public static class ScenarioRunner
         if (trafficStart + at > clock.GetUtcNow())
         {
             await clock.DelayAsync(trafficStart + at - clock.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+
+        // A start-over of a log group that has exported something: the new checkpoint must not be a first one in disguise.
+        while ((await checkpoints.LoadAsync(group, ct).ConfigureAwait(false))?.Value.ExportsCompleted is not > 0)
+        {
+            await clock.DelayAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         }
 
         await cloud.S3.DeleteObjectAsync(stateBucket, checkpoints.KeyOf(group), ct).ConfigureAwait(false);
