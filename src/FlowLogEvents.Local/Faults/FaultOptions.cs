@@ -92,10 +92,22 @@ public sealed record FaultOptions
     /// <summary>How many of each log group's last deliveries fail on all three attempts (the trailing edge before silence).</summary>
     public int SignalFailureLastDeliveries { get; init; }
 
+    /// <summary>
+    /// A start-over mid-run, done the README's way ("A deleted checkpoint"): this long after the traffic starts, and
+    /// once its checkpoint has completed an export, the checkpoint of the first log group with traffic is deleted (its work, data signals and continuations, is set
+    /// aside in the DLQ while its marker remains), and <see cref="StartOverMarkerAfter"/> later its marker too, so its
+    /// next signal starts it afresh; the run's DLQ replay then brings back what was set aside. Null: no start-over.
+    /// </summary>
+    public TimeSpan? StartOverAt { get; init; }
+
+    /// <summary>How long after the checkpoint the marker of a start-over is deleted (<see cref="StartOverAt"/>).</summary>
+    public TimeSpan StartOverMarkerAfter { get; init; } = TimeSpan.FromMinutes(5);
+
     public bool Any =>
         AwsErrorRate > 0 || LostResponseRate > 0 || ConditionalConflictRate > 0 || CrashAt.Count > 0 || DuplicateDeliveryRate > 0 || ForgetDeleteRate > 0
         || ConcurrentExportRate > 0 || FunctionClockOffset != TimeSpan.Zero || FailedTasks > 0 || CancelledTasks > 0 || FailTasksLongerThan is not null
-        || SignalFailureRate > 0 || SignalFailureLastDeliveries > 0;
+        || SignalFailureRate > 0 || SignalFailureLastDeliveries > 0
+        || StartOverAt is not null;
 
     public void Validate()
     {
@@ -140,6 +152,16 @@ public sealed record FaultOptions
         if (TooLongTaskFailsAfter <= TimeSpan.Zero || TooLongTaskFailsAfter > TimeSpan.FromHours(24))
         {
             throw new ArgumentException("a too-long task must fail after between 0 and 24 hours");
+        }
+
+        if (StartOverAt is { } at && (at < TimeSpan.Zero || at > TimeSpan.FromDays(2)))
+        {
+            throw new ArgumentException("the start-over must be between 0 and 2880 minutes after the traffic starts");
+        }
+
+        if (StartOverMarkerAfter < TimeSpan.Zero || StartOverMarkerAfter > TimeSpan.FromHours(2))
+        {
+            throw new ArgumentException("a start-over's marker must be deleted between 0 and 120 minutes after its checkpoint");
         }
     }
 
@@ -205,6 +227,11 @@ public sealed record FaultOptions
         if (FailTasksLongerThan is { } span)
         {
             parts.Add($"tasks longer than {span.TotalHours:0.##} h FAIL after {TooLongTaskFailsAfter.TotalMinutes:0.#} min");
+        }
+
+        if (StartOverAt is { } startOver)
+        {
+            parts.Add($"start-over at {startOver.TotalMinutes:0.#} min (marker {StartOverMarkerAfter.TotalMinutes:0.#} min later)");
         }
 
         return parts.Count == 0 ? "none" : string.Join(", ", parts);

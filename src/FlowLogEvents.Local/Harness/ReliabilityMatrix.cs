@@ -43,7 +43,7 @@ public sealed record MatrixRow(
     /// <summary>Missing records not explained by the late-record policy.</summary>
     public int MissingUnexplained => Missing - MissingExplained;
 
-    /// <summary>Extra copies not explained by a re-export of a late range.</summary>
+    /// <summary>Extra copies not explained by a re-export of a late range or by a deliberate start-over (see <see cref="LogGroupVerdict.DuplicatedByStartOver"/>).</summary>
     public int DuplicatedUnexplained => Duplicated - DuplicatedExplained;
 
     public bool Pass => Failure is null && MissingUnexplained == 0 && DuplicatedUnexplained == 0 && Unexpected == 0;
@@ -64,7 +64,7 @@ public sealed record MatrixRow(
             v.Missing,
             v.MissingLateBeyondSettle,
             v.Duplicated,
-            v.DuplicatedByLateReexport,
+            v.DuplicatedByLateReexport + v.DuplicatedByStartOver,
             v.Unexpected,
             r.Faults.SdkRetries,
             r.Faults.AwsErrors,
@@ -144,6 +144,7 @@ public static class ReliabilityMatrix
                 "the account already holds 3,000 other tasks; the process dies right before and right after CreateExportTask (50 % of the times, at most 3 each) and 2 foreign tasks hold the slot 10 min each, so windows are searched by name, found or never created",
                 b with { TaskHistory = 3_000, ForeignExports = 2, ForeignExportDuration = TimeSpan.FromMinutes(10), Faults = new() { CrashAt = [CrashSteps.ExportBeforeCreate, CrashSteps.ExportAfterCreate], CrashRate = 0.5, MaxCrashesPerStep = 3 } }),
             new("describe-lag", "DescribeExportTasks shows a new task only 30 s after its creation (no read-after-create)", b with { DescribeLag = TimeSpan.FromSeconds(30) }),
+            new(StartOverName, "60 min of traffic; a log group's checkpoint deleted after its first completed export (30 min or later), its marker 5 min later (a start-over); the work set aside meanwhile is replayed from the DLQ", b with { Duration = TimeSpan.FromMinutes(60), Faults = new() { StartOverAt = TimeSpan.FromMinutes(30), StartOverMarkerAfter = TimeSpan.FromMinutes(5) } }),
         ]);
         list.AddRange(LongWaits(speed));
         for (var seed = 1; seed <= 3; seed++)
@@ -228,6 +229,13 @@ public static class ReliabilityMatrix
         ];
     }
 
+    /// <summary>
+    /// The name of the start-over scenario. Its verdict counts apart, as explained, one extra copy of a record exported
+    /// before the start-over and again after it (the new checkpoint starts at the earliest event the replayed work stands
+    /// for, which the old one had exported in part); a second copy from either side alone is a failure.
+    /// </summary>
+    public const string StartOverName = "start-over with DLQ replay";
+
     /// <summary>The name of the scenario in which every export task longer than 2 hours fails.</summary>
     public const string LargeWindowsFailName = "large-windows-fail";
 
@@ -297,7 +305,7 @@ public static class ReliabilityMatrix
         ArgumentNullException.ThrowIfNull(rows);
         var inv = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        md.AppendLine("| Scenario | Faults | Records | Ingested later than settle | Late signals | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Duplicated, late re-export (policy) | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ: replayed / left | Loops stopped | Wall | Verdict |");
+        md.AppendLine("| Scenario | Faults | Records | Ingested later than settle | Late signals | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Duplicated, late re-export or start-over (policy) | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ: replayed / left | Loops stopped | Wall | Verdict |");
         md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in rows)
         {

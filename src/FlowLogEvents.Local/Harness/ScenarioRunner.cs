@@ -185,6 +185,7 @@ public static class ScenarioRunner
         var traffic = Task.Run(() => WriteTrafficAsync(plan, cloud, clock, settle, delivery, failingBatches, counters, () => Interlocked.Increment(ref written), m => lateBeyondSettle.TryAdd(m, 0), stop.Token), CancellationToken.None);
         var foreign = Task.Run(() => HoldSlotsAsync(options, trafficStart, cloud.Front, clock, counters, stop.Token), CancellationToken.None);
         var failing = Task.Run(() => FailTasksAsync(options, trafficStart, cloud.Front, clock, stop.Token), CancellationToken.None);
+        var startingOver = Task.Run(() => StartOverAsync(options, trafficStart, plan, cloud, exportSettings.StateBucket, checkpoints, clock, stop.Token), CancellationToken.None);
 
         string? failure = null;
         var progress = Array.Empty<GroupProgress>() as IReadOnlyList<GroupProgress>;
@@ -213,6 +214,12 @@ public static class ScenarioRunner
                 break;
             }
 
+            if (startingOver.IsFaulted)
+            {
+                failure = $"start-over failed: {startingOver.Exception!.GetBaseException().Message}";
+                break;
+            }
+
             if (esmTask.IsFaulted)
             {
                 failure = $"event source mapping failed: {esmTask.Exception!.GetBaseException().Message}";
@@ -235,8 +242,8 @@ public static class ScenarioRunner
 
             // Late records carry old timestamps: under LATE_EVENTS=reexport their signals may still be on the queue
             // while every checkpoint already looks done, so that run also waits for an empty queue, as does a
-            // run that replayed its dead letters.
-            var waitForQueue = reexport || replayRounds > 0;
+            // run that replayed its dead letters or is to replay them (the replay waits for an empty queue).
+            var waitForQueue = reexport || replayRounds > 0 || (options.ReplayDeadLetters && dlqDepth > 0 && replayRounds < MaxReplayRounds);
             if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done) && (!waitForQueue || queueDepth == 0))
             {
                 if (options.ReplayDeadLetters && dlqDepth > 0 && queueDepth == 0 && replayRounds < MaxReplayRounds)
@@ -276,7 +283,18 @@ public static class ScenarioRunner
         }
 
         await stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(new[] { esmTask, traffic, foreign, failing }.Concat(failureTasks).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+        await Task.WhenAll(new[] { esmTask, traffic, foreign, failing, startingOver }.Concat(failureTasks).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+        var startOver = startingOver.IsCompletedSuccessfully ? startingOver.Result : null;
+        if (failure is null && options.Faults.StartOverAt is not null && startOver is null)
+        {
+            failure = "the start-over did not happen before the run ended";
+        }
+
+        // Tasks of the log group started over, created before its marker was deleted: no checkpoint of the new start can
+        // exist before that (it would find the marker), and the old one is gone minutes earlier (a claim needs it).
+        var tasksBeforeStartOver = startOver is null
+            ? null
+            : cloud.Front.Tasks.Where(t => t.Spec.LogGroupName == startOver.LogGroup && t.CreationTime < startOver.MarkerDeletedAt.ToUnixTimeMilliseconds()).Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal);
         var simulatedEnd = clock.GetUtcNow();
         onProgress?.Invoke(new ScenarioProgress("verifying", simulatedEnd, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
 
@@ -297,6 +315,7 @@ public static class ScenarioRunner
         var expected = plan.Groups.ToDictionary(g => g.Name, g => (IReadOnlyCollection<string>)plan.RecordsOf(g.Name).Select(r => r.Message).ToList(), StringComparer.Ordinal);
         var verification = await Verifier.VerifyAsync(cloud.S3, cloud.Bucket, exportSettings.Policy.ExportPrefix, expected,
             reexport ? null : lateBeyondSettle.Keys.ToHashSet(StringComparer.Ordinal), // under reexport a missing late record is a failure
+            tasksBeforeStartOver,
             CancellationToken.None).ConfigureAwait(false);
         progress = await GroupProgressAsync(plan, checkpoints, CancellationToken.None).ConfigureAwait(false);
 
@@ -478,6 +497,39 @@ public static class ScenarioRunner
                 }
             }
         }
+    }
+
+    /// <summary>A start-over of one log group: when its checkpoint and then its marker were deleted (cloud clock).</summary>
+    private sealed record StartOver(string LogGroup, DateTimeOffset CheckpointDeletedAt, DateTimeOffset MarkerDeletedAt);
+
+    /// <summary>
+    /// <see cref="FaultOptions.StartOverAt"/>: deletes the first log group with traffic's checkpoint, then its marker, as an
+    /// operator starting it over does (README, "A deleted checkpoint"); null when the run has no start-over.
+    /// </summary>
+    private static async Task<StartOver?> StartOverAsync(ScenarioOptions options, DateTimeOffset trafficStart, TrafficPlan plan, LocalCloudResources cloud, string stateBucket, S3CheckpointStore checkpoints, SimulatedClock clock, CancellationToken ct)
+    {
+        if (options.Faults.StartOverAt is not { } at)
+        {
+            return null;
+        }
+
+        var group = plan.Groups.First(g => !g.Silent).Name;
+        if (trafficStart + at > clock.GetUtcNow())
+        {
+            await clock.DelayAsync(trafficStart + at - clock.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+
+        // A start-over of a log group that has exported something: the new checkpoint must not be a first one in disguise.
+        while ((await checkpoints.LoadAsync(group, ct).ConfigureAwait(false))?.Value.ExportsCompleted is not > 0)
+        {
+            await clock.DelayAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        }
+
+        await cloud.S3.DeleteObjectAsync(stateBucket, checkpoints.KeyOf(group), ct).ConfigureAwait(false);
+        var checkpointDeleted = clock.GetUtcNow();
+        await clock.DelayAsync(options.Faults.StartOverMarkerAfter, ct).ConfigureAwait(false);
+        await cloud.S3.DeleteObjectAsync(stateBucket, checkpoints.MarkerKeyOf(group), ct).ConfigureAwait(false);
+        return new StartOver(group, checkpointDeleted, clock.GetUtcNow());
     }
 
     /// <summary>Export tasks that end FAILED or CANCELLED, spread over the traffic (the next task created after each moment).</summary>

@@ -64,6 +64,16 @@ public static class CheckpointJson
                 json.WriteEndArray();
             }
 
+            if (checkpoint.SettledLagFloorMillis is { } floor)
+            {
+                json.WriteNumber("settledLagFloorMillis", floor);
+            }
+
+            if (checkpoint.LastTaskEnded is { } ended)
+            {
+                json.WriteString("lastTaskEnded", ended == ExportKind.Late ? "late" : "regular");
+            }
+
             if (checkpoint.LastCompleted is { } c)
             {
                 json.WriteStartObject("lastCompleted");
@@ -127,6 +137,11 @@ public static class CheckpointJson
             json.WriteBoolean("unsent", true);
         }
 
+        if (f.IngestedBy is { } ingestedBy)
+        {
+            WriteInstant(json, "ingestedBy", ingestedBy);
+        }
+
         json.WriteEndObject();
     }
 
@@ -142,6 +157,15 @@ public static class CheckpointJson
         TaskRecordedAt = f.OptionalInstant("taskRecordedAt"),
         ClaimedAt = f.OptionalInstant("claimedAt"),
         Unsent = f.OptionalBool("unsent") ?? false,
+        IngestedBy = f.OptionalObject("ingestedBy") is null ? null : f.Millis("ingestedBy"),
+    };
+
+    private static ExportKind? ReadKind(Node root) => root.OptionalString("lastTaskEnded") switch
+    {
+        null => null,
+        "regular" => ExportKind.Regular,
+        "late" => ExportKind.Late,
+        var other => throw new CheckpointFormatException($"checkpoint field 'lastTaskEnded' is '{other}', not 'regular' or 'late'"),
     };
 
     public static Checkpoint Deserialize(ReadOnlySpan<byte> utf8, string expectedLogGroup)
@@ -191,6 +215,8 @@ public static class CheckpointJson
                 RemainingWindows = new(root.OptionalArrayOfObjects("remainingWindows").Select(w => new ExportWindow(w.Millis("from"), w.Millis("to")))),
                 LateExports = new(root.OptionalArrayOfObjects("lateExports").Select(ReadExport)),
                 LateSeen = new(root.OptionalArrayOfStrings("lateSeen")),
+                SettledLagFloorMillis = root.OptionalLong("settledLagFloorMillis"),
+                LastTaskEnded = ReadKind(root),
                 UpdatedAt = root.Instant("updatedAt"),
             };
             Validate(checkpoint);
@@ -260,12 +286,23 @@ public static class CheckpointJson
         for (var i = 0; i < c.LateExports.Count; i++)
         {
             var late = c.LateExports[i];
-            if (string.IsNullOrEmpty(late.LogStream) || late.To < late.From || late.Attempt < 1)
+            if (late.LogStream == string.Empty || late.To < late.From || late.Attempt < 1)
             {
-                throw new CheckpointFormatException($"checkpoint lateExports[{i}] is not a valid late re-export (logStream set, to >= from, attempt >= 1)");
+                throw new CheckpointFormatException($"checkpoint lateExports[{i}] is not a valid late re-export (logStream absent or not empty, to >= from, attempt >= 1)");
             }
 
             ValidateSent(late, $"lateExports[{i}]");
+
+            // Without a stream: a range before the start an earlier signal brought, exported for the whole log group.
+            if (late.LogStream is null && (late.From < c.StartTime || late.To > c.ExportedThrough || late.IngestedBy is not null))
+            {
+                throw new CheckpointFormatException($"checkpoint lateExports[{i}] has no logStream but is not a range between startTime {c.StartTime} and exportedThrough {c.ExportedThrough} (nor without ingestedBy)");
+            }
+        }
+
+        if (c.SettledLagFloorMillis < 0)
+        {
+            throw new CheckpointFormatException($"checkpoint settledLagFloorMillis {c.SettledLagFloorMillis} is negative");
         }
     }
 

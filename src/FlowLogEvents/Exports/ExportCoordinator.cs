@@ -70,6 +70,7 @@ public sealed class ExportCoordinator
         var logGroup = work.LogGroup;
         var target = work.Target(_policy.ClockSkewMargin);
         var lateChecked = false;
+        var startChecked = false;
         IReadOnlyList<LateRange>? lateRanges = null;
         var conflicts = new ConflictCount();
         long? lastExportedThrough = null;
@@ -109,12 +110,40 @@ public sealed class ExportCoordinator
             }
 
             var (checkpoint, etag) = (stored.Value, stored.ETag);
+
+            // Judged once, against the checkpoint as the run first found it: windows planned later in this run (and
+            // exports of ranges before its start queued later) were planned after these events were ingested.
+            lateRanges ??= FindLateRanges(work, checkpoint);
+            if (!startChecked)
+            {
+                if (EarlierStart(work, checkpoint, now) is { } earlier)
+                {
+                    if (await WriteAsync(earlier, etag, "start-earlier", conflicts, ct).ConfigureAwait(false) is null)
+                    {
+                        continue;
+                    }
+
+                    var queuedBefore = earlier.LateExports.Count > checkpoint.LateExports.Count ? earlier.LateExports[^1] : null;
+                    _telemetry.Warn(
+                        "start.moved",
+                        ("logGroup", logGroup),
+                        ("reason", "a signal stands for events before the checkpoint's start (it arrived after a later signal started the log group: a DLQ replay, a start-over, a manual run); no export covers them"),
+                        ("startTime", earlier.StartTime),
+                        ("previousStartTime", checkpoint.StartTime),
+                        ("action", queuedBefore is null
+                            ? "nothing exported yet: the first window starts at the new start"
+                            : $"export of [{queuedBefore.From}, {queuedBefore.To}] for the whole log group queued ({queuedBefore.TaskName}), into the regular prefix"));
+                    startChecked = true;
+                    continue;
+                }
+
+                startChecked = true;
+            }
+
             if (!lateChecked)
             {
-                // Judged once, against the checkpoint as the run first found it: windows planned later
-                // in this run were planned after these events were ingested, so they include them.
-                lateRanges ??= ReportLateEvents(work, checkpoint);
-                if (_policy.LateEvents == LateEventsMode.Reexport && QueueLate(checkpoint, lateRanges, now) is { } queued)
+                var (queued, actions) = DecideLate(checkpoint, lateRanges, now);
+                if (queued is not null)
                 {
                     if (await WriteAsync(queued, etag, "queue-late", conflicts, ct).ConfigureAwait(false) is null)
                     {
@@ -125,15 +154,24 @@ public sealed class ExportCoordinator
                     {
                         _telemetry.Info("late.queued", ("logGroup", logGroup), ("logStream", late.LogStream), ("from", late.From), ("to", late.To), ("taskName", late.TaskName), ("destination", $"s3://{_policy.ExportBucket}/{_policy.LateDestinationPrefix(logGroup)}"));
                     }
+                }
 
-                    lateChecked = true;
-                    continue;
+                // Logged once the decision is written, with what really became of each range.
+                for (var i = 0; i < lateRanges.Count; i++)
+                {
+                    ReportLate(work.LogGroup, checkpoint, lateRanges[i], actions[i]);
                 }
 
                 lateChecked = true;
+                if (queued is not null)
+                {
+                    continue;
+                }
             }
 
-            if (checkpoint.InFlight is null && checkpoint.LateExports.Count > 0)
+            var window = checkpoint.InFlight is null ? WindowPlanner.Plan(checkpoint.ExportedThrough, target, now.ToUnixTimeMilliseconds(), _policy) : null;
+            var firstLate = checkpoint.LateExports.Count > 0 ? checkpoint.LateExports[0] : null;
+            if (SlotTurn.Next(checkpoint.InFlight, firstLate, window is not null, checkpoint.LastTaskEnded) == ExportKind.Late)
             {
                 if (await StepLateAsync(checkpoint, etag, now, conflicts, ct).ConfigureAwait(false) is { } lateWaiting)
                 {
@@ -147,11 +185,11 @@ public sealed class ExportCoordinator
             {
                 if (checkpoint.ExportedThrough >= target)
                 {
+                    // Done needs an empty late queue too: SlotTurn gives the late export the turn whenever no window is ready.
                     _telemetry.Info("export.done", ("logGroup", logGroup), ("exportedThrough", checkpoint.ExportedThrough), ("target", target));
                     return new ExportOutcome(ExportState.Done, "exported through the signalled range", checkpoint.ExportedThrough);
                 }
 
-                var window = WindowPlanner.Plan(checkpoint.ExportedThrough, target, now.ToUnixTimeMilliseconds(), _policy);
                 if (window is not { } w)
                 {
                     var reason = "data not settled yet";
@@ -386,6 +424,7 @@ public sealed class ExportCoordinator
             RemainingWindows = new(checkpoint.RemainingWindows.Skip(1)),
             LastCompleted = new CompletedExport(task.TaskId, inFlight.TaskName, inFlight.From, inFlight.To, now, inFlight.PlannedAt),
             ExportsCompleted = checkpoint.ExportsCompleted + 1,
+            LastTaskEnded = ExportKind.Regular,
             UpdatedAt = now,
         };
         if (await WriteAsync(advanced, etag, "complete", conflicts, ct).ConfigureAwait(false) is null)
@@ -419,6 +458,7 @@ public sealed class ExportCoordinator
             {
                 InFlight = NewWindow(logGroup, decision.Next, now, claimedAt: null),
                 RemainingWindows = new([second, .. checkpoint.RemainingWindows]),
+                LastTaskEnded = ExportKind.Regular,
                 UpdatedAt = now,
             }
             : checkpoint with
@@ -432,6 +472,7 @@ public sealed class ExportCoordinator
                     PlannedAt = now,
                     Unsent = true,
                 },
+                LastTaskEnded = ExportKind.Regular,
                 UpdatedAt = now,
             };
         if (await WriteAsync(retry, etag, decision.Action == FailedWindowAction.Split ? "split" : "retry", conflicts, ct).ConfigureAwait(false) is null)
@@ -501,63 +542,87 @@ public sealed class ExportCoordinator
         }
     }
 
-    /// <summary>One stream's events that arrived for a range already exported (or in an export already running).</summary>
-    private readonly record struct LateRange(string? LogStream, long From, long To);
+    /// <summary>
+    /// One stream's events that arrived for a range already exported (or in an export already running): [From, To] of
+    /// <see cref="LogStream"/>, from the signal <see cref="Key"/> names (null without a stream).
+    /// </summary>
+    private readonly record struct LateRange(string? LogStream, long From, long To, long IngestedBy, string? Key);
 
     /// <summary>
-    /// A fresh data signal's events at or before what is covered (exported, or in the window in flight,
-    /// whose task may already have read the data) arrived later than the settle delay, unless the signal
-    /// proves they were ingested in time. Each late range is logged with its stream and bounds and counted
-    /// in LateSignals (alarmed on).
+    /// A fresh data signal's events at or before what is covered (exported, or in the window in flight, whose task may
+    /// already have read the data) arrived later than the settle delay, unless the signal proves they were ingested in
+    /// time. Events before the checkpoint's start are no export's: they are not judged here but exported by
+    /// <see cref="EarlierStart"/> (or, before a fixed EXPORT_START, excluded by configuration and said so).
     /// </summary>
     /// <remarks>
     /// In time: the events were ingested (by <see cref="DataRange.IngestedBy"/> + skew, on CloudWatch's clock)
     /// before the task of the window holding First was created, so they are in that export and in every later
     /// one (later windows are planned later). That window was planned at a known instant when it is the window
-    /// in flight or the last completed one; otherwise no earlier than First + settle delay + skew, because every
-    /// window ends at least settle delay + skew before it is planned. A task is created after its window is
+    /// in flight, the last completed one or a queued range before the start; otherwise no earlier than First + the
+    /// smallest settle lag any window was planned under (<see cref="Checkpoint.SettledLagFloorMillis"/>), because every
+    /// window ends at least its settle delay + skew before it is planned. A task is created after its window is
     /// planned; the export function's clock is within skew of CloudWatch's. Such a signal is one seen before (an
     /// SQS redelivery, a DLQ replay, a concurrent run), not late data, and re-exporting it would only duplicate.
     /// </remarks>
-    private List<LateRange> ReportLateEvents(ExportWork work, Checkpoint checkpoint)
+    private List<LateRange> FindLateRanges(ExportWork work, Checkpoint checkpoint)
     {
         var covered = Math.Max(checkpoint.ExportedThrough, checkpoint.InFlight?.To ?? long.MinValue);
         var late = new List<LateRange>();
         var skew = (long)_policy.ClockSkewMargin.TotalMilliseconds;
         foreach (var range in work.DataRanges.Where(r => r.First <= covered).Distinct())
         {
-            if (range.IngestedBy + (2 * skew) <= WindowPlannedNoEarlierThan(checkpoint, range.First))
+            if (range.First < checkpoint.StartTime && _policy.StartMode == StartMode.Fixed)
+            {
+                _telemetry.Info(
+                    "signal.before-start",
+                    ("logGroup", work.LogGroup),
+                    ("logStream", range.LogStream),
+                    ("reason", "events before the fixed EXPORT_START are excluded by configuration"),
+                    ("firstEventTime", range.First),
+                    ("lastEventTime", range.Last),
+                    ("startTime", checkpoint.StartTime));
+            }
+
+            var first = Math.Max(range.First, checkpoint.StartTime);
+            if (first > range.Last)
+            {
+                continue;
+            }
+
+            if (range.IngestedBy + (2 * skew) <= WindowPlannedNoEarlierThan(checkpoint, first))
             {
                 _telemetry.Info(
                     "signal.covered",
                     ("logGroup", work.LogGroup),
                     ("logStream", range.LogStream),
                     ("reason", "events ingested within the settle delay, so the export that covered their range holds them (a redelivered or replayed signal)"),
-                    ("firstEventTime", range.First),
+                    ("firstEventTime", first),
                     ("ingestedBy", range.IngestedBy),
                     ("coveredThrough", covered));
                 continue;
             }
 
-            var to = Math.Min(covered, range.Last);
-            late.Add(new LateRange(range.LogStream, range.First, to));
-            _telemetry.Warn(
-                "events.late",
-                ("logGroup", work.LogGroup),
-                ("logStream", range.LogStream),
-                ("reason", "events arrived for a range that is already exported or being exported (later than the settle delay)"),
-                ("firstEventTime", range.First),
-                ("ingestedBy", range.IngestedBy),
-                ("exportedThrough", checkpoint.ExportedThrough),
-                ("coveredThrough", covered),
-                ("lateRangeEnd", to),
-                ("action", _policy.LateEvents == LateEventsMode.Reexport && range.LogStream is not null
-                    ? "re-export of the stream's late range queued (LATE_EVENTS=reexport)"
-                    : "reported only: these events are not in the exports (LATE_EVENTS=report)"));
-            _telemetry.Metric("LateSignals", 1, MetricUnit.Count, ("LogGroup", work.LogGroup));
+            var key = range.LogStream is null ? null : Checkpoint.LateKey(range.LogStream, range.First, range.Last, range.IngestedBy);
+            late.Add(new LateRange(range.LogStream, first, Math.Min(covered, range.Last), range.IngestedBy, key));
         }
 
         return late;
+    }
+
+    private void ReportLate(string logGroup, Checkpoint checkpoint, LateRange range, string action)
+    {
+        _telemetry.Warn(
+            "events.late",
+            ("logGroup", logGroup),
+            ("logStream", range.LogStream),
+            ("reason", "events arrived for a range that is already exported or being exported (later than the settle delay)"),
+            ("firstEventTime", range.From),
+            ("ingestedBy", range.IngestedBy),
+            ("exportedThrough", checkpoint.ExportedThrough),
+            ("coveredThrough", Math.Max(checkpoint.ExportedThrough, checkpoint.InFlight?.To ?? long.MinValue)),
+            ("lateRangeEnd", range.To),
+            ("action", action));
+        _telemetry.Metric("LateSignals", 1, MetricUnit.Count, ("LogGroup", logGroup));
     }
 
     /// <summary>The earliest instant (export function's clock) the window holding <paramref name="eventTime"/> can have been planned at.</summary>
@@ -573,51 +638,139 @@ public sealed class ExportCoordinator
             return planned.ToUnixTimeMilliseconds();
         }
 
-        return eventTime + _policy.SettledLagMillis;
+        if (checkpoint.LateExports.FirstOrDefault(l => l.LogStream is null && l.From <= eventTime && eventTime <= l.To) is { } before)
+        {
+            return before.PlannedAt.ToUnixTimeMilliseconds();
+        }
+
+        return eventTime + (checkpoint.SettledLagFloorMillis ?? _policy.SettledLagMillis);
     }
 
-    /// <summary>The checkpoint with the late ranges not queued before added, or null when there are none.</summary>
-    private Checkpoint? QueueLate(Checkpoint checkpoint, IReadOnlyList<LateRange> late, DateTimeOffset now)
+    private const string ReportedOnly = "reported only: these events are not in the exports (LATE_EVENTS=report)";
+    private const string NoStream = "reported only: the signal names no log stream to re-export, these events are not in the exports";
+    private const string Queued = "re-export of the stream's late range queued (LATE_EVENTS=reexport)";
+    private const string QueuedBefore = "not queued again: this signal's re-export was queued before (a redelivered or replayed signal)";
+    private const string CoveredByQueued = "not queued again: a queued re-export of this stream, not started yet, covers the range";
+
+    /// <summary>
+    /// What becomes of each late range (the action its log line states), and the checkpoint with the new re-exports
+    /// queued (null when none: report mode, or every range already queued). A range whose signal was queued before is
+    /// not queued again; nor is one that a queued re-export of its stream covers whose task is not claimed yet (it is
+    /// created after now, so it reads these events too). Anything else is queued, with the signal's ingestion bound
+    /// in its task name, so a second delivery of one range never adopts the first one's task.
+    /// </summary>
+    private (Checkpoint? Queued, List<string> Actions) DecideLate(Checkpoint checkpoint, IReadOnlyList<LateRange> late, DateTimeOffset now)
     {
+        var actions = new List<string>(late.Count);
+        if (_policy.LateEvents != LateEventsMode.Reexport)
+        {
+            actions.AddRange(late.Select(_ => ReportedOnly));
+            return (null, actions);
+        }
+
         var seen = new HashSet<string>(checkpoint.LateSeen, StringComparer.Ordinal);
-        var added = new List<InFlightExport>();
+        var keys = new List<string>();
+        var exports = new List<InFlightExport>(checkpoint.LateExports);
         foreach (var range in late)
         {
-            if (range.LogStream is null || !seen.Add(Checkpoint.LateKey(range.LogStream, range.From)))
+            if (range.LogStream is null || range.Key is null)
             {
+                actions.Add(NoStream);
                 continue;
             }
 
-            added.Add(new InFlightExport
+            if (!seen.Add(range.Key))
+            {
+                actions.Add(QueuedBefore);
+                continue;
+            }
+
+            keys.Add(range.Key);
+            if (exports.Any(e => e.LogStream == range.LogStream && e.TaskId is null && e.ClaimedAt is null && e.From <= range.From && range.To <= e.To))
+            {
+                actions.Add(CoveredByQueued);
+                continue;
+            }
+
+            exports.Add(new InFlightExport
             {
                 LogStream = range.LogStream,
-                TaskName = _policy.LateTaskName(checkpoint.LogGroup, range.LogStream, range.From, range.To, 1),
+                TaskName = _policy.LateTaskName(checkpoint.LogGroup, range.LogStream, range.From, range.To, range.IngestedBy, 1),
                 From = range.From,
                 To = range.To,
                 Attempt = 1,
                 PlannedAt = now,
                 Unsent = true,
+                IngestedBy = range.IngestedBy,
             });
+            actions.Add(Queued);
         }
 
-        if (added.Count == 0)
+        if (keys.Count == 0)
+        {
+            return (null, actions);
+        }
+
+        return (checkpoint with
+        {
+            LateExports = new(exports),
+            LateSeen = new(checkpoint.LateSeen.Concat(keys).TakeLast(Checkpoint.MaxLateSeen)),
+            UpdatedAt = now,
+        }, actions);
+    }
+
+    /// <summary>
+    /// The checkpoint with its start moved back to the earliest event this work can stand for (as the first signal's
+    /// start is resolved), or null when that is not before the start (or EXPORT_START is a fixed instant). No export
+    /// covers a range before the start. A continuation counts too: after a start-over it carries a range the old
+    /// checkpoint had not exported yet, which no data signal asks for again.
+    /// While nothing is exported or in flight, the start and exportedThrough move back together and the first window
+    /// starts there; otherwise the range [earliest, start - 1] is queued for the whole log group into the regular
+    /// prefix, under a regular window's deterministic name. Either way one compare-and-swap moves the start, so the
+    /// range is exported exactly once (a second signal finds it inside the start) and a crash leaves it recorded.
+    /// </summary>
+    private Checkpoint? EarlierStart(ExportWork work, Checkpoint checkpoint, DateTimeOffset now)
+    {
+        if (_policy.StartMode == StartMode.Fixed)
         {
             return null;
         }
 
-        var keys = checkpoint.LateSeen.Concat(added.Select(a => Checkpoint.LateKey(a.LogStream!, a.From)));
-        return checkpoint with
+        // As ResolveStartAsync resolves the first signal's start; at the log group's creation, by events only.
+        var earliest = _policy.StartMode == StartMode.FirstSignal ? work.EarliestStart(_policy.SettleDelay + _policy.ClockSkewMargin) : work.Merged.FirstEventTime;
+        if (earliest >= checkpoint.StartTime)
         {
-            LateExports = new([.. checkpoint.LateExports, .. added]),
-            LateSeen = new(keys.TakeLast(Checkpoint.MaxLateSeen)),
-            UpdatedAt = now,
+            return null;
+        }
+
+        if (checkpoint.InFlight is null && checkpoint.ExportedThrough == checkpoint.StartTime - 1)
+        {
+            return checkpoint with { StartTime = earliest, ExportedThrough = earliest - 1, UpdatedAt = now };
+        }
+
+        var to = checkpoint.StartTime - 1;
+        var before = new InFlightExport
+        {
+            TaskName = _policy.TaskName(checkpoint.LogGroup, earliest, to, 1),
+            From = earliest,
+            To = to,
+            Attempt = 1,
+            PlannedAt = now,
+            Unsent = true,
         };
+        return checkpoint with { StartTime = earliest, LateExports = new([.. checkpoint.LateExports, before]), UpdatedAt = now };
     }
 
+    /// <summary>The deterministic name of a queued export's task: a late range's re-export, or (no stream) a range before the start.</summary>
+    private string LateExportName(string logGroup, InFlightExport late, long from, long to, int attempt) => late.LogStream is { } stream
+        ? _policy.LateTaskName(logGroup, stream, from, to, late.IngestedBy, attempt)
+        : _policy.TaskName(logGroup, from, to, attempt);
+
     /// <summary>
-    /// One step of the first queued late re-export, the same way as a window: adopt a task by its
-    /// deterministic name, else claim and create it, then follow it to COMPLETED (dropped from the queue)
-    /// or FAILED/CANCELLED (next attempt). Returns an outcome only when it must wait.
+    /// One step of the first queued late export, the same way as a window: adopt a task by its deterministic name,
+    /// else claim and create it, then follow it to COMPLETED (dropped from the queue) or FAILED/CANCELLED (retried,
+    /// cut in halves or retried at the floor, as <see cref="FailedWindowDecision"/> decides for windows). Returns an
+    /// outcome only when it must wait.
     /// </summary>
     private async Task<ExportOutcome?> StepLateAsync(Checkpoint checkpoint, string etag, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
     {
@@ -625,7 +778,8 @@ public sealed class ExportCoordinator
         var late = checkpoint.LateExports[0];
         if (late.TaskId is null)
         {
-            var lateDestination = _policy.LateDestinationPrefix(logGroup);
+            // A range before the start (no stream) goes where the regular windows go.
+            var lateDestination = late.LogStream is null ? _policy.DestinationPrefix(logGroup) : _policy.LateDestinationPrefix(logGroup);
             var search = await SearchAsync(logGroup, late, lateDestination, ct).ConfigureAwait(false);
             if (search.Ours is { } found)
             {
@@ -644,7 +798,7 @@ public sealed class ExportCoordinator
                 return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
             }
 
-            var toClaim = Renamed(late, search.Foreign, _policy.LateTaskName(logGroup, late.LogStream!, late.From, late.To, late.Attempt));
+            var toClaim = Renamed(late, search.Foreign, LateExportName(logGroup, late, late.From, late.To, late.Attempt));
             var claimed = WithFirstLate(checkpoint, toClaim with { ClaimedAt = now, Unsent = false }, now);
             var claimedEtag = await WriteAsync(claimed, etag, "claim-late", conflicts, ct).ConfigureAwait(false);
             if (claimedEtag is null)
@@ -654,7 +808,7 @@ public sealed class ExportCoordinator
 
             ReportNameTaken(logGroup, late, search.Foreign, toClaim.TaskName, lateDestination);
             late = toClaim;
-            var spec = new ExportTaskSpec(late.TaskName, logGroup, late.From, late.To, _policy.ExportBucket, _policy.LateDestinationPrefix(logGroup), late.LogStream);
+            var spec = new ExportTaskSpec(late.TaskName, logGroup, late.From, late.To, _policy.ExportBucket, lateDestination, late.LogStream);
             string taskId;
             try
             {
@@ -697,7 +851,7 @@ public sealed class ExportCoordinator
                 return new ExportOutcome(ExportState.Waiting, "late re-export task still active", checkpoint.ExportedThrough, task.TaskId);
 
             case ExportTaskStatus.Completed:
-                if (await WriteAsync(checkpoint with { LateExports = new(checkpoint.LateExports.Skip(1)), UpdatedAt = now }, etag, "complete-late", conflicts, ct).ConfigureAwait(false) is not null)
+                if (await WriteAsync(checkpoint with { LateExports = new(checkpoint.LateExports.Skip(1)), LastTaskEnded = ExportKind.Late, UpdatedAt = now }, etag, "complete-late", conflicts, ct).ConfigureAwait(false) is not null)
                 {
                     _telemetry.Info("task.completed", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", task.TaskId), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("late", true));
                     _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
@@ -706,32 +860,68 @@ public sealed class ExportCoordinator
                 return null;
 
             default:
-                var attempt = late.Attempt + 1;
-                var retry = new InFlightExport
-                {
-                    LogStream = late.LogStream,
-                    TaskName = _policy.LateTaskName(logGroup, late.LogStream!, late.From, late.To, attempt),
-                    From = late.From,
-                    To = late.To,
-                    Attempt = attempt,
-                    PlannedAt = now,
-                    Unsent = true,
-                };
-                if (await WriteAsync(WithFirstLate(checkpoint, retry, now), etag, "retry-late", conflicts, ct).ConfigureAwait(false) is not null)
-                {
-                    _telemetry.Error("task.failed", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", task.TaskId), ("taskName", late.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", late.From), ("to", late.To), ("nextAttempt", attempt), ("late", true));
-                    _telemetry.Metric("ExportsFailed", 1, MetricUnit.Count);
-                }
-
+                await RetryLateAsync(checkpoint, etag, late, task, now, conflicts, ct).ConfigureAwait(false);
                 return null;
+        }
+    }
+
+    /// <summary>A FAILED or CANCELLED late export: the same range again, its two halves in order, or at the floor again and alarmed on.</summary>
+    private async Task RetryLateAsync(Checkpoint checkpoint, string etag, InFlightExport late, ExportTaskInfo task, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
+    {
+        var logGroup = checkpoint.LogGroup;
+        var decision = FailedWindowDecision.Decide(new ExportWindow(late.From, late.To), late.Attempt, _policy);
+        InFlightExport Planned(ExportWindow w, int attempt) => late with
+        {
+            TaskName = LateExportName(logGroup, late, w.From, w.To, attempt),
+            From = w.From,
+            To = w.To,
+            Attempt = attempt,
+            PlannedAt = now,
+            TaskId = null,
+            TaskRecordedAt = null,
+            ClaimedAt = null,
+            Unsent = true,
+        };
+        var next = decision.Action == FailedWindowAction.Split ? Planned(decision.Next, 1) : Planned(decision.Next, late.Attempt + 1);
+        InFlightExport[] replacement = decision.SecondHalf is { } second ? [next, Planned(second, 1)] : [next];
+        var retry = checkpoint with
+        {
+            LateExports = new([.. replacement, .. checkpoint.LateExports.Skip(1)]),
+            LastTaskEnded = ExportKind.Late,
+            UpdatedAt = now,
+        };
+        if (await WriteAsync(retry, etag, decision.Action == FailedWindowAction.Split ? "split-late" : "retry-late", conflicts, ct).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        _telemetry.Error("task.failed", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", task.TaskId), ("taskName", late.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", late.From), ("to", late.To), ("nextAttempt", next.Attempt), ("late", true));
+        _telemetry.Metric("ExportsFailed", 1, MetricUnit.Count);
+        switch (decision.Action)
+        {
+            case FailedWindowAction.Split:
+                _telemetry.Warn("window.split", ("logGroup", logGroup), ("logStream", late.LogStream), ("reason", $"the same range failed {late.Attempt} times (export tasks time out after 24 hours: a smaller range holds less data)"), ("from", late.From), ("to", late.To), ("failures", late.Attempt), ("firstHalfTo", decision.Next.To), ("secondHalfFrom", decision.SecondHalf!.Value.From), ("nextTaskName", next.TaskName), ("late", true));
+                _telemetry.Metric("ExportWindowsSplit", 1, MetricUnit.Count);
+                break;
+
+            case FailedWindowAction.RetryAtFloor:
+                _telemetry.Error("window.floor-failed", ("logGroup", logGroup), ("logStream", late.LogStream), ("reason", "a late range at the smallest split size keeps failing: its size is not the cause (bucket or key policy, a deleted log group, a service problem)"), ("from", late.From), ("to", late.To), ("failures", late.Attempt), ("minSplitWindowSeconds", (long)_policy.MinSplitWindow.TotalSeconds), ("statusMessage", task.StatusMessage), ("action", "exported again as is, taking turns with the regular windows"), ("late", true));
+                _telemetry.Metric("ExportWindowFloorFailures", 1, MetricUnit.Count);
+                break;
         }
     }
 
     private static Checkpoint WithFirstLate(Checkpoint checkpoint, InFlightExport first, DateTimeOffset now) =>
         checkpoint with { LateExports = new([first, .. checkpoint.LateExports.Skip(1)]), UpdatedAt = now };
 
+    /// <summary>
+    /// Writes with compare-and-swap. Every write also keeps <see cref="Checkpoint.SettledLagFloorMillis"/> at or below
+    /// the settle lag in force, so every window it plans is bounded by it.
+    /// </summary>
     private async Task<string?> WriteAsync(Checkpoint checkpoint, string? etag, string step, ConflictCount conflicts, CancellationToken ct)
     {
+        var lag = _policy.SettledLagMillis;
+        checkpoint = checkpoint with { SettledLagFloorMillis = Math.Min(checkpoint.SettledLagFloorMillis ?? lag, lag) };
         var written = await _store.TryWriteAsync(checkpoint, etag, ct).ConfigureAwait(false);
         if (written is null)
         {

@@ -146,5 +146,10 @@ public sealed record ExportPolicy
     public string LateTaskName(string logGroup, string logStream, long from, long to, int attempt) =>
         $"flowlogevents-{TargetHash(LateDestinationPrefix(logGroup))}-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-{attempt}";
 
+    /// <summary>As above, with the ingestion bound of the signal that brought the range: two deliveries of one range get two names.</summary>
+    public string LateTaskName(string logGroup, string logStream, long from, long to, long? ingestedBy, int attempt) => ingestedBy is { } i
+        ? $"flowlogevents-{TargetHash(LateDestinationPrefix(logGroup))}-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-i{i}-{attempt}"
+        : LateTaskName(logGroup, logStream, from, to, attempt);
+
     private string TargetHash(string destinationPrefix) => SignalPublisher.Hash($"{Deployment}\n{ExportBucket}\n{destinationPrefix}");
 }

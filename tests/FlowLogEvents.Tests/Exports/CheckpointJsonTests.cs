@@ -121,6 +121,40 @@ public sealed class CheckpointJsonTests
     }
 
     [Fact]
+    public void Deserialize_CheckpointWithoutSettleFloorTurnOrIngestionBound_ReadsThemAsAbsent()
+    {
+        var read = CheckpointJson.Deserialize(CheckpointJson.Serialize(Full), LogGroup);
+
+        Assert.Equal(((long?)null, (ExportKind?)null, (long?)null), (read.SettledLagFloorMillis, read.LastTaskEnded, read.InFlight!.IngestedBy));
+        var json = Encoding.UTF8.GetString(CheckpointJson.Serialize(read));
+        Assert.DoesNotContain("settledLagFloorMillis", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("lastTaskEnded", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deserialize_RangeBeforeTheStartOutsideStartAndExportedThrough_ThrowsCheckpointFormat()
+    {
+        var outside = Full with
+        {
+            LateExports = [new InFlightExport { TaskName = "n", From = Full.StartTime - 1, To = Full.StartTime + 1000, Attempt = 1, PlannedAt = Full.UpdatedAt }],
+        };
+
+        var ex = Assert.Throws<CheckpointFormatException>(() => CheckpointJson.Deserialize(CheckpointJson.Serialize(outside), LogGroup));
+
+        Assert.Equal("checkpoint of '/aws/vpc/flow-logs/prod' is unreadable: checkpoint lateExports[0] has no logStream but is not a range between startTime 1795600000000 and exportedThrough 1795700000000 (nor without ingestedBy)", ex.Message);
+    }
+
+    [Fact]
+    public void Deserialize_UnknownLastTaskEnded_ThrowsCheckpointFormat()
+    {
+        var json = Encoding.UTF8.GetString(CheckpointJson.Serialize(Full with { LastTaskEnded = ExportKind.Late })).Replace("\"lastTaskEnded\": \"late\"", "\"lastTaskEnded\": \"both\"", StringComparison.Ordinal);
+
+        var ex = Assert.Throws<CheckpointFormatException>(() => CheckpointJson.Deserialize(Encoding.UTF8.GetBytes(json), LogGroup));
+
+        Assert.Equal("checkpoint of '/aws/vpc/flow-logs/prod' is unreadable: checkpoint field 'lastTaskEnded' is 'both', not 'regular' or 'late'", ex.Message);
+    }
+
+    [Fact]
     public void Deserialize_SerializedStartCheckpoint_RoundTripsWithoutOptionalObjects()
     {
         var start = Checkpoint.Start(LogGroup, 1_795_600_000_000, DateTimeOffset.FromUnixTimeMilliseconds(1_795_705_200_000));

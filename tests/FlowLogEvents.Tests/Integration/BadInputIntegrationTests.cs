@@ -261,7 +261,7 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         Assert.DoesNotContain("a before the late range", lines);
         var checkpoint = (await checkpoints.LoadAsync(logGroup, CancellationToken.None))!.Value;
         Assert.Empty(checkpoint.LateExports);
-        Assert.Equal([Checkpoint.LateKey("eni-a-all", t0 - 300_000)], checkpoint.LateSeen);
+        Assert.Equal([Checkpoint.LateKey("eni-a-all", t0 - 300_000, t0 - 1, t0 + (20 * 60_000))], checkpoint.LateSeen);
     }
 
     private static async Task<byte[]> ReadAsync(AmazonS3Client s3, string bucket, string key)
