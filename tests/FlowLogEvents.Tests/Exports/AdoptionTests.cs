@@ -232,7 +232,8 @@ public sealed class AdoptionTests
     {
         using var h = new CoordinatorHarness(DefaultPolicy with { LateEvents = LateEventsMode.Reexport });
         h.Tasks.SeedHistory(3_000);
-        h.SeedExportedThrough(T0 - (20 * Minute));
+        // No regular window is ready yet (it must span the minimum window past exportedThrough): the late range goes first.
+        h.SeedExportedThrough(T0 - (16 * Minute));
 
         await h.RunAsync(LateWork());
 
@@ -246,11 +247,12 @@ public sealed class AdoptionTests
     {
         using var h = new CoordinatorHarness(DefaultPolicy with { LateEvents = LateEventsMode.Reexport });
         h.Tasks.HiddenAfterCreate = TimeSpan.FromSeconds(30);
-        h.SeedExportedThrough(T0 - (20 * Minute));
+        // No regular window is ready yet (it must span the minimum window past exportedThrough): the late range goes first.
+        h.SeedExportedThrough(T0 - (16 * Minute));
 
         var outcome = await h.RunAsync(LateWork());
 
-        Assert.Equal(new ExportOutcome(ExportState.Waiting, "export task not visible in DescribeExportTasks yet", T0 - (20 * Minute), "task-0001"), outcome);
+        Assert.Equal(new ExportOutcome(ExportState.Waiting, "export task not visible in DescribeExportTasks yet", T0 - (16 * Minute), "task-0001"), outcome);
         Assert.Equal(("task-0001", At(T0)), (h.Checkpoint!.LateExports[0].TaskId, h.Checkpoint.LateExports[0].TaskRecordedAt));
     }
 }

@@ -122,9 +122,11 @@ public sealed class ExportBatchProcessorTests : IDisposable
         var failed = await new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry).ProcessAsync(records, CancellationToken.None);
 
         Assert.Empty(failed);
-        var dead = Assert.Single(_deadLetters.Sent);
-        Assert.Equal(Staging, SignalCodec.Decode(dead.Body).LogGroup);
-        Assert.Equal($"InvalidOperationException: {error.Message} (failed {ExportBatchProcessor.MaxFailures} runs in a row)", dead.Attributes![ExportBatchProcessor.ErrorAttribute]);
+        // Each of staging's records as it came, its failure count cleared (a replay after the fix starts afresh).
+        var raw = Records(ThreeGroupsFiveRecords);
+        Assert.Equal([raw[1].Body, raw[3].Body], _deadLetters.Sent.Select(m => m.Body));
+        Assert.Equal(["7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02", "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b04"], _deadLetters.Sent.Select(m => m.DeduplicationId));
+        Assert.All(_deadLetters.Sent, dead => Assert.Equal($"InvalidOperationException: {error.Message} (failed {ExportBatchProcessor.MaxFailures} runs in a row)", dead.Attributes![ExportBatchProcessor.SetAsideAttribute]));
         Assert.DoesNotContain(_signals.Sent, m => m.DeduplicationId.StartsWith("retry-", StringComparison.Ordinal));
         Assert.Equal([Dev], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
         Assert.Single(_h.Telemetry.Events("work.set-aside"));
