@@ -94,6 +94,13 @@ public sealed class ExportCoordinator
 
                 if (await _store.FindExportedMarkerAsync(logGroup, ct).ConfigureAwait(false) is { } marker)
                 {
+                    // Another runner may have initialised the log group between our load and this lookup (it writes the
+                    // checkpoint, then the marker): re-read before calling the checkpoint missing.
+                    if (await LoadAsync(logGroup, ct).ConfigureAwait(false) is not null)
+                    {
+                        continue;
+                    }
+
                     // Deleted between runs: the marker outlived it. Starting over would be a guess.
                     throw new CheckpointMissingException($"checkpoint of '{logGroup}' is missing, but the log group was exported before ({marker}); restore the checkpoint, or delete the marker too to start over");
                 }

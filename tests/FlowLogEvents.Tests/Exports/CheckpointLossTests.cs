@@ -21,6 +21,25 @@ public sealed class CheckpointLossTests : IDisposable
     private static Signal Data() => DataSignal(T0 - (40 * Minute), T0 - (30 * Second), T0 - Minute, T0);
 
     [Fact]
+    public async Task RunAsync_AnotherRunnerInitializesBetweenLoadAndMarkerLookup_GoesOnWithItsCheckpointNotMissing()
+    {
+        // Two runners initialise a new log group at once: this one found no checkpoint, then the other wrote the
+        // checkpoint and its marker before this one looked for the marker.
+        _h.Store.BeforeNextMarkerLookup(() =>
+        {
+            _h.Store.Put(Checkpoint.Start(LogGroup, T0 - (40 * Minute), DateTimeOffset.FromUnixTimeMilliseconds(T0)));
+            _h.Store.MarkExportedAsync(LogGroup, DateTimeOffset.FromUnixTimeMilliseconds(T0), CancellationToken.None).GetAwaiter().GetResult();
+        });
+
+        var outcome = await _h.RunAsync(ExportWork.From(Data()));
+
+        Assert.Equal(ExportState.Waiting, outcome.State);
+        Assert.Empty(_h.Telemetry.Events("checkpoint.missing"));
+        Assert.Equal(T0 - (40 * Minute), _h.Store.Get(LogGroup)!.StartTime);
+        Assert.Equal(1, _h.Tasks.CreateCalls);
+    }
+
+    [Fact]
     public async Task RunAsync_DeletedBetweenLoadAndPlanWrite_ThrowsMissingAndRecreatesNothing()
     {
         _h.SeedExportedThrough(T0 - Hour);
