@@ -100,6 +100,13 @@ public sealed record FaultOptions
     /// </summary>
     public TimeSpan? StartOverAt { get; init; }
 
+    /// <summary>
+    /// A permanent error of one log group among healthy ones: for this long after the traffic starts, DescribeExportTasks
+    /// shows every export task of the first log group with a status code the product does not know, so each of its runs
+    /// that looks at its task fails; then the fault heals. Null: none.
+    /// </summary>
+    public TimeSpan? PoisonFirstLogGroupFor { get; init; }
+
     /// <summary>How long after the checkpoint the marker of a start-over is deleted (<see cref="StartOverAt"/>).</summary>
     public TimeSpan StartOverMarkerAfter { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -107,7 +114,7 @@ public sealed record FaultOptions
         AwsErrorRate > 0 || LostResponseRate > 0 || ConditionalConflictRate > 0 || CrashAt.Count > 0 || DuplicateDeliveryRate > 0 || ForgetDeleteRate > 0
         || ConcurrentExportRate > 0 || FunctionClockOffset != TimeSpan.Zero || FailedTasks > 0 || CancelledTasks > 0 || FailTasksLongerThan is not null
         || SignalFailureRate > 0 || SignalFailureLastDeliveries > 0
-        || StartOverAt is not null;
+        || StartOverAt is not null || PoisonFirstLogGroupFor is not null;
 
     public void Validate()
     {
@@ -152,6 +159,11 @@ public sealed record FaultOptions
         if (TooLongTaskFailsAfter <= TimeSpan.Zero || TooLongTaskFailsAfter > TimeSpan.FromHours(24))
         {
             throw new ArgumentException("a too-long task must fail after between 0 and 24 hours");
+        }
+
+        if (PoisonFirstLogGroupFor is { } poisonFor && (poisonFor <= TimeSpan.Zero || poisonFor > TimeSpan.FromDays(2)))
+        {
+            throw new ArgumentException("the poisoning must last between 0 and 2880 minutes");
         }
 
         if (StartOverAt is { } at && (at < TimeSpan.Zero || at > TimeSpan.FromDays(2)))
@@ -227,6 +239,11 @@ public sealed record FaultOptions
         if (FailTasksLongerThan is { } span)
         {
             parts.Add($"tasks longer than {span.TotalHours:0.##} h FAIL after {TooLongTaskFailsAfter.TotalMinutes:0.#} min");
+        }
+
+        if (PoisonFirstLogGroupFor is { } poison)
+        {
+            parts.Add($"the first log group's tasks show an unknown status for {poison.TotalMinutes:0.#} min");
         }
 
         if (StartOverAt is { } startOver)

@@ -143,6 +143,7 @@ public static class ReliabilityMatrix
                 "task-history 3000",
                 "the account already holds 3,000 other tasks; the process dies right before and right after CreateExportTask (50 % of the times, at most 3 each) and 2 foreign tasks hold the slot 10 min each, so windows are searched by name, found or never created",
                 b with { TaskHistory = 3_000, ForeignExports = 2, ForeignExportDuration = TimeSpan.FromMinutes(10), Faults = new() { CrashAt = [CrashSteps.ExportBeforeCreate, CrashSteps.ExportAfterCreate], CrashRate = 0.5, MaxCrashesPerStep = 3 } }),
+            new(PoisonedLogGroupName, "for 30 min DescribeExportTasks shows the first log group's tasks with a status code the product does not know (a permanent error of one log group); the other log groups must go on, none of their work in the DLQ; after the fault heals the DLQ is replayed", b with { Faults = new() { PoisonFirstLogGroupFor = TimeSpan.FromMinutes(30) } }),
             new("describe-lag", "DescribeExportTasks shows a new task only 30 s after its creation (no read-after-create)", b with { DescribeLag = TimeSpan.FromSeconds(30) }),
             new(StartOverName, "60 min of traffic; a log group's checkpoint deleted after its first completed export (30 min or later), its marker 5 min later (a start-over); the work set aside meanwhile is replayed from the DLQ", b with { Duration = TimeSpan.FromMinutes(60), Faults = new() { StartOverAt = TimeSpan.FromMinutes(30), StartOverMarkerAfter = TimeSpan.FromMinutes(5) } }),
         ]);
@@ -235,6 +236,9 @@ public static class ReliabilityMatrix
     /// for, which the old one had exported in part); a second copy from either side alone is a failure.
     /// </summary>
     public const string StartOverName = "start-over with DLQ replay";
+
+    /// <summary>The name of the scenario in which one log group fails every run for a while among healthy ones.</summary>
+    public const string PoisonedLogGroupName = "poisoned log group among healthy ones";
 
     /// <summary>The name of the scenario in which every export task longer than 2 hours fails.</summary>
     public const string LargeWindowsFailName = "large-windows-fail";

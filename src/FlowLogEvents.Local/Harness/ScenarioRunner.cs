@@ -102,6 +102,11 @@ public static class ScenarioRunner
         cloud.Front.FailTasksLongerThan(options.Faults.FailTasksLongerThan, options.Faults.TooLongTaskFailsAfter);
         cloud.Front.SeedTaskHistory(options.TaskHistory);
         cloud.Front.HideNewTasksFor(options.DescribeLag);
+        var poisoned = options.Faults.PoisonFirstLogGroupFor is { } poisonFor ? (LogGroup: plan.Groups[0].Name, Until: trafficStart + poisonFor) : ((string LogGroup, DateTimeOffset Until)?)null;
+        if (poisoned is { } poison)
+        {
+            cloud.Front.PoisonStatusOf(poison.LogGroup, poison.Until);
+        }
         await cloud.ProvisionAsync(template, queueTiming, parameters, plan.Groups.Select(g => (g.Name, g.Streams)), ct).ConfigureAwait(false);
 
         var functionLogPath = Path.Combine(output, "functions.jsonl");
@@ -244,6 +249,23 @@ public static class ScenarioRunner
             // while every checkpoint already looks done, so that run also waits for an empty queue, as does a
             // run that replayed its dead letters or is to replay them (the replay waits for an empty queue).
             var waitForQueue = reexport || replayRounds > 0 || (options.ReplayDeadLetters && dlqDepth > 0 && replayRounds < MaxReplayRounds);
+
+            // A poisoned log group's work may wait in the DLQ while nothing else moves: the operator replays it once the
+            // cause is gone (the fault has healed), as after a DLQ alarm. Healthy log groups' work must never be there.
+            var poisonHealed = poisoned is { } p && now >= p.Until;
+            if (poisoned is { } healthyCheck && dlqDepth > 0 && await HealthyWorkInDeadLettersAsync(cloud, healthyCheck.LogGroup, ct).ConfigureAwait(false) is { } hostage)
+            {
+                failure = $"a healthy log group's work reached the DLQ while another log group was poisoned: {hostage}";
+                break;
+            }
+
+            if (poisonHealed && traffic.IsCompletedSuccessfully && queueDepth == 0 && dlqDepth > 0 && options.ReplayDeadLetters && replayRounds < MaxReplayRounds && !progress.All(g => g.Done))
+            {
+                replayRounds++;
+                deadLettersReplayed += (await DeadLetterReplay.RunAsync(cloud.Sqs, cloud.DeadLetterQueueUrl, cloud.SignalQueueUrl, ct).ConfigureAwait(false)).Replayed;
+                continue;
+            }
+
             if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done) && (!waitForQueue || queueDepth == 0))
             {
                 if (options.ReplayDeadLetters && dlqDepth > 0 && queueDepth == 0 && replayRounds < MaxReplayRounds)
@@ -533,6 +555,30 @@ public static class ScenarioRunner
     }
 
     /// <summary>Export tasks that end FAILED or CANCELLED, spread over the traffic (the next task created after each moment).</summary>
+    /// <summary>The log group of a DLQ message that is not <paramref name="poisoned"/>'s (looked at, left in place), or null.</summary>
+    private static async Task<string?> HealthyWorkInDeadLettersAsync(LocalCloudResources cloud, string poisoned, CancellationToken ct)
+    {
+        var received = await cloud.Sqs.ReceiveMessageAsync(
+            new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = cloud.DeadLetterQueueUrl.ToString(), MaxNumberOfMessages = 10, VisibilityTimeout = 0 },
+            ct).ConfigureAwait(false);
+        foreach (var message in received.Messages ?? [])
+        {
+            try
+            {
+                if (FlowLogEvents.Signals.SignalCodec.Decode(message.Body).LogGroup is var group && group != poisoned)
+                {
+                    return group;
+                }
+            }
+            catch (FlowLogEvents.Signals.SignalFormatException)
+            {
+                // Not a signal: not a log group's work.
+            }
+        }
+
+        return null;
+    }
+
     private static async Task FailTasksAsync(ScenarioOptions options, DateTimeOffset trafficStart, CloudWatchLogsFront front, SimulatedClock clock, CancellationToken ct)
     {
         var statuses = Enumerable.Repeat(ExportTaskStatusCodes.Failed, options.Faults.FailedTasks)

@@ -244,6 +244,10 @@ public sealed class ExportBatchProcessor
         // Derived from every record of the unit: a redelivered batch that is the same sends the same id (SQS drops
         // the copy, the loop does not fork), but a redelivery that also carries the continuation its first attempt
         // already sent must not reuse that continuation's id, or SQS drops the only message that carries the work on.
+        // Subtle but sound (code review, issue 12): dropping a copy is safe only because of FIFO order. A record is
+        // received again only after every earlier message of the group was handled, so the continuation whose copy SQS
+        // drops was itself delivered (or is still queued) and carries the same work on; a standard queue would not
+        // promise that.
         var deduplicationId = unit.MessageIds.Count == 1
             ? $"continue-{SignalPublisher.Hash(work.LogGroup)}-{unit.FirstMessageId}"
             : $"continue-{SignalPublisher.Hash(work.LogGroup)}-{unit.FirstMessageId}-{SignalPublisher.Hash(string.Join(',', unit.MessageIds))}";

@@ -193,6 +193,9 @@ public sealed class ExportCoordinator
                 if (checkpoint.ExportedThrough >= target)
                 {
                     // Done needs an empty late queue too: SlotTurn gives the late export the turn whenever no window is ready.
+                    // Subtle but sound (code review, issue 12): "done" is answered only with no window in flight and no late
+                    // range queued, so every open window and queued range is always driven by some message (this run's
+                    // continuation); a log group that falls silent cannot strand one.
                     _telemetry.Info("export.done", ("logGroup", logGroup), ("exportedThrough", checkpoint.ExportedThrough), ("target", target));
                     return new ExportOutcome(ExportState.Done, "exported through the signalled range", checkpoint.ExportedThrough);
                 }
@@ -397,6 +400,10 @@ public sealed class ExportCoordinator
         catch (ExportSlotBusyException ex)
         {
             // Definitely not created: release the claim so the next run need not wait out the lease.
+            // Sound only because CreateExportTask is never retried after an ambiguous failure (a 5xx, a lost response:
+            // CloudWatchLogsRetryPolicy and CloudWatchLogsHttpClientFactory send each attempt once), so LimitExceeded
+            // answers the only request sent under this name; after any other failure the claim stays and the name is
+            // searched before a new attempt.
             await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null, Unsent = unsentBefore } }, etag, "release", conflicts, ct).ConfigureAwait(false);
             const string reason = "another export task holds the account's single export slot";
             _telemetry.Info("export.deferred", ("logGroup", claimed.LogGroup), ("reason", reason), ("taskName", inFlight.TaskName), ("error", ex.Message));
@@ -922,7 +929,9 @@ public sealed class ExportCoordinator
         checkpoint with { LateExports = new([first, .. checkpoint.LateExports.Skip(1)]), UpdatedAt = now };
 
     /// <summary>
-    /// Writes with compare-and-swap. Every write also keeps <see cref="Checkpoint.SettledLagFloorMillis"/> at or below
+    /// Writes with compare-and-swap (If-Match on the ETag read). Subtle but sound (code review, issue 12): this relies on
+    /// every transition changing the bytes, so that two different states never share an ETag; each one sets
+    /// <see cref="Checkpoint.UpdatedAt"/> to the step's instant and changes at least one other field. Every write also keeps <see cref="Checkpoint.SettledLagFloorMillis"/> at or below
     /// the settle lag in force, so every window it plans is bounded by it.
     /// </summary>
     private async Task<string?> WriteAsync(Checkpoint checkpoint, string? etag, string step, ConflictCount conflicts, CancellationToken ct)

@@ -117,6 +117,9 @@ public sealed class SignalPublisher
         // Same log group and window -> same id, so FIFO deduplication collapses signals from other
         // instances. Events stamped beyond the window's end (producer clocks ahead) need their own id.
         // A possibly late delivery keeps its own range: its id names the stream and the range.
+        // Subtle but sound (code review, issue 12): the same id implies the same export target. Signals that share an id
+        // share the log group and window, so they ask for the same ExportThrough (the window's end, or the LastEventTime
+        // named in the id); the one SQS keeps asks for everything the dropped ones did.
         var deduplicationId = recovered is not null
             ? $"{Hash(logGroup)}-{windowStart}-recovered-{Hash(delivery.LogStream ?? string.Empty)}-{signal.FirstEventTime}-{signal.LastEventTime}"
             : possiblyLate
