@@ -18,9 +18,6 @@ public sealed class ProcessClock(SimulatedClock clock, TimeSpan offset)
 {
     public const string InstallHint = "apt-get install faketime";
 
-    /// <summary>libfaketime's switch for its pthread_cond_timedwait workaround; "0" turns it off.</summary>
-    public const string MonotonicFixVariable = "FAKETIME_FORCE_MONOTONIC_FIX";
-
     /// <summary>The multi-threaded build of libfaketime, where Debian puts it.</summary>
     public static string LibraryPath { get; } = $"/usr/lib/{(RuntimeInformation.OSArchitecture == Architecture.Arm64 ? "aarch64" : "x86_64")}-linux-gnu/faketime/libfaketimeMT.so.1";
 
@@ -47,11 +44,6 @@ public sealed class ProcessClock(SimulatedClock clock, TimeSpan offset)
             ["FAKETIME"] = string.Create(CultureInfo.InvariantCulture, $"{shift:+0.000;-0.000}s x{clock.Speed:0.######}"),
             ["FAKETIME_DONT_FAKE_MONOTONIC"] = "1",
             ["FAKETIME_NO_CACHE"] = "1",
-
-            // libfaketime 0.9.10 turns its "monotonic fix" on by itself on this glibc, and then .NET's timer and finalizer
-            // threads (condition variables on CLOCK_MONOTONIC) time out early and spin: an idle bootstrap burned 125-230
-            // of 1,000 CPU ticks per 10 s with it, 0 without (docs/decisions/0002). Timers stay on the real monotonic clock.
-            [MonotonicFixVariable] = "0",
         };
     }
 

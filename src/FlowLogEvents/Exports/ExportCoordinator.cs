@@ -597,8 +597,10 @@ public sealed class ExportCoordinator
                     ("startTime", checkpoint.StartTime));
             }
 
+            // Only the part from the start on can be late: what lies before it is the earlier-start rule's. When nothing
+            // from the start on is covered yet (exportedThrough = start - 1, nothing in flight), nothing here is late.
             var first = Math.Max(range.First, checkpoint.StartTime);
-            if (first > range.Last)
+            if (first > range.Last || first > covered)
             {
                 continue;
             }

@@ -23,7 +23,7 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
     private sealed record Rig(ExportFunction Function, ManualTimeProvider Time, TelemetryCapture Telemetry, S3CheckpointStore Checkpoints, AmazonS3Client S3, string Bucket, string DeadLetterQueueUrl, string QueueUrl);
 
     /// <summary>A bucket, a FIFO queue and DLQ, and the export function on them with real adapters; the store may be wrapped.</summary>
-    private async Task<Rig> ArrangeAsync(Func<S3CheckpointStore, AmazonS3Client, string, ICheckpointStore>? wrap = null)
+    private async Task<Rig> ArrangeAsync(Func<S3CheckpointStore, AmazonS3Client, string, ICheckpointStore>? wrap = null, DateTimeOffset? now = null)
     {
         var id = Guid.NewGuid().ToString("N")[..10];
         var s3 = AwsTestClients.S3(moto);
@@ -32,7 +32,7 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         await s3.PutBucketAsync(bucket);
         var queueUrl = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = $"signals-{id}.fifo", Attributes = new() { ["FifoQueue"] = "true" } })).QueueUrl;
         var dlqUrl = (await sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = $"dlq-{id}.fifo", Attributes = new() { ["FifoQueue"] = "true" } })).QueueUrl;
-        var time = new ManualTimeProvider(Now);
+        var time = new ManualTimeProvider(now ?? Now);
         var telemetry = new TelemetryCapture(time);
         var checkpoints = new S3CheckpointStore(s3, bucket, StatePrefix);
         var function = new ExportFunction(
@@ -171,7 +171,8 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
     [Fact]
     public async Task SignalThenExport_UnknownLogGroup_SignalledThenSetAsideToTheDeadLetterQueue()
     {
-        var rig = await ArrangeAsync();
+        // The export function's clock near the corpus case's events (November 2025): signals far older are malformed.
+        var rig = await ArrangeAsync(now: DateTimeOffset.FromUnixTimeMilliseconds(1764168390000));
         using var s3 = rig.S3;
         using var sqs = AwsTestClients.Sqs(moto);
         var signalTime = new ManualTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1764168330000));
