@@ -128,7 +128,8 @@ public sealed class CrashingExportTasks(IExportTasks inner, CrashSchedule schedu
 
     public Task<ExportTaskInfo?> DescribeAsync(string taskId, CancellationToken ct) => inner.DescribeAsync(taskId, ct);
 
-    public Task<ExportTaskInfo?> FindByNameAsync(string logGroup, string taskName, CancellationToken ct) => inner.FindByNameAsync(logGroup, taskName, ct);
+    public Task<IReadOnlyList<ExportTaskInfo>> FindByNameAsync(string logGroup, string taskName, DateTimeOffset createdSince, CancellationToken ct) =>
+        inner.FindByNameAsync(logGroup, taskName, createdSince, ct);
 
     public Task<long?> GetLogGroupCreationTimeAsync(string logGroup, CancellationToken ct) => inner.GetLogGroupCreationTimeAsync(logGroup, ct);
 }

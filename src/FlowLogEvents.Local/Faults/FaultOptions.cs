@@ -86,13 +86,39 @@ public sealed record FaultOptions
     /// </summary>
     public TimeSpan TooLongTaskFailsAfter { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Share of data deliveries whose signal invocation fails on all three attempts (Lambda then gives up on it).</summary>
+    public double SignalFailureRate { get; init; }
+
+    /// <summary>How many of each log group's last deliveries fail on all three attempts (the trailing edge before silence).</summary>
+    public int SignalFailureLastDeliveries { get; init; }
+
+    /// <summary>
+    /// A start-over mid-run, done the README's way ("A deleted checkpoint"): this long after the traffic starts, and
+    /// once its checkpoint has completed an export, the checkpoint of the first log group with traffic is deleted (its work, data signals and continuations, is set
+    /// aside in the DLQ while its marker remains), and <see cref="StartOverMarkerAfter"/> later its marker too, so its
+    /// next signal starts it afresh; the run's DLQ replay then brings back what was set aside. Null: no start-over.
+    /// </summary>
+    public TimeSpan? StartOverAt { get; init; }
+
+    /// <summary>
+    /// A permanent error of one log group among healthy ones: for this long after the traffic starts, DescribeExportTasks
+    /// shows every export task of the first log group with a status code the product does not know, so each of its runs
+    /// that looks at its task fails; then the fault heals. Null: none.
+    /// </summary>
+    public TimeSpan? PoisonFirstLogGroupFor { get; init; }
+
+    /// <summary>How long after the checkpoint the marker of a start-over is deleted (<see cref="StartOverAt"/>).</summary>
+    public TimeSpan StartOverMarkerAfter { get; init; } = TimeSpan.FromMinutes(5);
+
     public bool Any =>
         AwsErrorRate > 0 || LostResponseRate > 0 || ConditionalConflictRate > 0 || CrashAt.Count > 0 || DuplicateDeliveryRate > 0 || ForgetDeleteRate > 0
-        || ConcurrentExportRate > 0 || FunctionClockOffset != TimeSpan.Zero || FailedTasks > 0 || CancelledTasks > 0 || FailTasksLongerThan is not null;
+        || ConcurrentExportRate > 0 || FunctionClockOffset != TimeSpan.Zero || FailedTasks > 0 || CancelledTasks > 0 || FailTasksLongerThan is not null
+        || SignalFailureRate > 0 || SignalFailureLastDeliveries > 0
+        || StartOverAt is not null || PoisonFirstLogGroupFor is not null;
 
     public void Validate()
     {
-        foreach (var (name, rate) in new[] { ("AWS error rate", AwsErrorRate), ("lost response rate", LostResponseRate), ("conditional conflict rate", ConditionalConflictRate), ("crash rate", CrashRate), ("duplicate delivery rate", DuplicateDeliveryRate), ("forget delete rate", ForgetDeleteRate), ("concurrent export rate", ConcurrentExportRate) })
+        foreach (var (name, rate) in new[] { ("AWS error rate", AwsErrorRate), ("lost response rate", LostResponseRate), ("conditional conflict rate", ConditionalConflictRate), ("crash rate", CrashRate), ("duplicate delivery rate", DuplicateDeliveryRate), ("forget delete rate", ForgetDeleteRate), ("concurrent export rate", ConcurrentExportRate), ("signal failure rate", SignalFailureRate) })
         {
             if (rate is < 0 or > 1)
             {
@@ -125,9 +151,29 @@ public sealed record FaultOptions
             throw new ArgumentException("the span beyond which tasks fail must be between 1 minute and 30 days");
         }
 
+        if (SignalFailureLastDeliveries is < 0 or > 100)
+        {
+            throw new ArgumentException("the failing last deliveries per log group must be between 0 and 100");
+        }
+
         if (TooLongTaskFailsAfter <= TimeSpan.Zero || TooLongTaskFailsAfter > TimeSpan.FromHours(24))
         {
             throw new ArgumentException("a too-long task must fail after between 0 and 24 hours");
+        }
+
+        if (PoisonFirstLogGroupFor is { } poisonFor && (poisonFor <= TimeSpan.Zero || poisonFor > TimeSpan.FromDays(2)))
+        {
+            throw new ArgumentException("the poisoning must last between 0 and 2880 minutes");
+        }
+
+        if (StartOverAt is { } at && (at < TimeSpan.Zero || at > TimeSpan.FromDays(2)))
+        {
+            throw new ArgumentException("the start-over must be between 0 and 2880 minutes after the traffic starts");
+        }
+
+        if (StartOverMarkerAfter < TimeSpan.Zero || StartOverMarkerAfter > TimeSpan.FromHours(2))
+        {
+            throw new ArgumentException("a start-over's marker must be deleted between 0 and 120 minutes after its checkpoint");
         }
     }
 
@@ -153,6 +199,11 @@ public sealed record FaultOptions
         if (CrashAt.Count > 0)
         {
             parts.Add(CrashAt.Count == CrashSteps.All.Count ? $"crashes at every point ({CrashRate:P0}, max {MaxCrashesPerStep} each)" : $"crash {string.Join("+", CrashAt)} ({CrashRate:P0}, max {MaxCrashesPerStep})");
+        }
+
+        if (SignalFailureRate > 0 || SignalFailureLastDeliveries > 0)
+        {
+            parts.Add($"signal invocations failing all 3 attempts: {SignalFailureRate:P0} of deliveries + each log group's last {SignalFailureLastDeliveries}");
         }
 
         if (DuplicateDeliveryRate > 0)
@@ -188,6 +239,16 @@ public sealed record FaultOptions
         if (FailTasksLongerThan is { } span)
         {
             parts.Add($"tasks longer than {span.TotalHours:0.##} h FAIL after {TooLongTaskFailsAfter.TotalMinutes:0.#} min");
+        }
+
+        if (PoisonFirstLogGroupFor is { } poison)
+        {
+            parts.Add($"the first log group's tasks show an unknown status for {poison.TotalMinutes:0.#} min");
+        }
+
+        if (StartOverAt is { } startOver)
+        {
+            parts.Add($"start-over at {startOver.TotalMinutes:0.#} min (marker {StartOverMarkerAfter.TotalMinutes:0.#} min later)");
         }
 
         return parts.Count == 0 ? "none" : string.Join(", ", parts);

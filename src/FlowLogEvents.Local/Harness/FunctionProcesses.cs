@@ -84,6 +84,18 @@ public sealed class FunctionProcesses : IAsyncDisposable
                 authorizer.Role(ExportFunctionName),
                 new AwsRequestInfo { Service = "sqs", Operation = operation, HttpMethod = "POST", Region = LocalCloudResources.Region, QueueUrl = cloud.SignalQueueUrl.ToString() });
         }
+        // The signal function's mapping polls its on-failure destination's queue with the signal function's role, and
+        // Lambda sends the invocation records there with that role too.
+        if (cloud.SignalFailureQueueUrl is { } failures)
+        {
+            foreach (var operation in new[] { "ReceiveMessage", "DeleteMessage", "GetQueueAttributes", "SendMessage" })
+            {
+                authorizer.Authorize(
+                    authorizer.Role(SignalFunctionName),
+                    new AwsRequestInfo { Service = "sqs", Operation = operation, HttpMethod = "POST", Region = LocalCloudResources.Region, QueueUrl = failures.ToString() });
+            }
+        }
+
         var gateway = await AwsGateway.StartAsync(
             cloud.MotoEndpoint,
             cloud.Front.Endpoint,

@@ -43,7 +43,7 @@ public sealed record MatrixRow(
     /// <summary>Missing records not explained by the late-record policy.</summary>
     public int MissingUnexplained => Missing - MissingExplained;
 
-    /// <summary>Extra copies not explained by a re-export of a late range.</summary>
+    /// <summary>Extra copies not explained by a re-export of a late range or by a deliberate start-over (see <see cref="LogGroupVerdict.DuplicatedByStartOver"/>).</summary>
     public int DuplicatedUnexplained => Duplicated - DuplicatedExplained;
 
     public bool Pass => Failure is null && MissingUnexplained == 0 && DuplicatedUnexplained == 0 && Unexpected == 0;
@@ -64,7 +64,7 @@ public sealed record MatrixRow(
             v.Missing,
             v.MissingLateBeyondSettle,
             v.Duplicated,
-            v.DuplicatedByLateReexport,
+            v.DuplicatedByLateReexport + v.DuplicatedByStartOver,
             v.Unexpected,
             r.Faults.SdkRetries,
             r.Faults.AwsErrors,
@@ -92,6 +92,9 @@ public sealed record MatrixRow(
 /// </summary>
 public static class ReliabilityMatrix
 {
+    /// <summary>Deliveries Lambda gives up on (all three attempts fail), the trailing ones before a log group falls silent.</summary>
+    public const string SignalRetriesExhausted = "signal retries exhausted, then silence";
+
     /// <summary>The full matrix. Sizes fit a 2-core machine at speed 60.</summary>
     public static IReadOnlyList<MatrixScenario> Full(double speed = 60)
     {
@@ -135,6 +138,14 @@ public static class ReliabilityMatrix
             new("late-beyond-settle, reexport", "5 % of records up to 35 min late (settle delay 21 min), LATE_EVENTS=reexport", b with { Lateness = TimeSpan.FromMinutes(35), LateEvents = "reexport" }),
             new("clock-skew-ahead", "functions' clock 3 min ahead of the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(3) } }),
             new("clock-skew-behind", "functions' clock 3 min behind the cloud", b with { Faults = new() { FunctionClockOffset = TimeSpan.FromMinutes(-3) } }),
+            new(SignalRetriesExhausted, "each log group's last 3 deliveries and 5 % of the others fail all three signal attempts (Lambda gives up on them); the silent log group sends nothing after", b with { Faults = new() { SignalFailureLastDeliveries = 3, SignalFailureRate = 0.05 } }),
+            new(
+                "task-history 3000",
+                "the account already holds 3,000 other tasks; the process dies right before and right after CreateExportTask (50 % of the times, at most 3 each) and 2 foreign tasks hold the slot 10 min each, so windows are searched by name, found or never created",
+                b with { TaskHistory = 3_000, ForeignExports = 2, ForeignExportDuration = TimeSpan.FromMinutes(10), Faults = new() { CrashAt = [CrashSteps.ExportBeforeCreate, CrashSteps.ExportAfterCreate], CrashRate = 0.5, MaxCrashesPerStep = 3 } }),
+            new(PoisonedLogGroupName, "for the first 60 min DescribeExportTasks shows the first log group's tasks with a status code the product does not know (a permanent error of one log group); the other log groups must go on, none of their work in the DLQ; after the fault heals the DLQ is replayed", b with { Faults = new() { PoisonFirstLogGroupFor = TimeSpan.FromMinutes(60) } }),
+            new("describe-lag", "DescribeExportTasks shows a new task only 30 s after its creation (no read-after-create)", b with { DescribeLag = TimeSpan.FromSeconds(30) }),
+            new(StartOverName, "60 min of traffic; a log group's checkpoint deleted after its first completed export (30 min or later), its marker 5 min later (a start-over); the work set aside meanwhile is replayed from the DLQ", b with { Duration = TimeSpan.FromMinutes(60), Faults = new() { StartOverAt = TimeSpan.FromMinutes(30), StartOverMarkerAfter = TimeSpan.FromMinutes(5) } }),
         ]);
         list.AddRange(LongWaits(speed));
         for (var seed = 1; seed <= 3; seed++)
@@ -219,6 +230,16 @@ public static class ReliabilityMatrix
         ];
     }
 
+    /// <summary>
+    /// The name of the start-over scenario. Its verdict counts apart, as explained, one extra copy of a record exported
+    /// before the start-over and again after it (the new checkpoint starts at the earliest event the replayed work stands
+    /// for, which the old one had exported in part); a second copy from either side alone is a failure.
+    /// </summary>
+    public const string StartOverName = "start-over with DLQ replay";
+
+    /// <summary>The name of the scenario in which one log group fails every run for a while among healthy ones.</summary>
+    public const string PoisonedLogGroupName = "poisoned log group among healthy ones";
+
     /// <summary>The name of the scenario in which every export task longer than 2 hours fails.</summary>
     public const string LargeWindowsFailName = "large-windows-fail";
 
@@ -288,7 +309,7 @@ public static class ReliabilityMatrix
         ArgumentNullException.ThrowIfNull(rows);
         var inv = CultureInfo.InvariantCulture;
         var md = new StringBuilder();
-        md.AppendLine("| Scenario | Faults | Records | Ingested later than settle | Late signals | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Duplicated, late re-export (policy) | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ: replayed / left | Loops stopped | Wall | Verdict |");
+        md.AppendLine("| Scenario | Faults | Records | Ingested later than settle | Late signals | Exported | Missing | Missing, late beyond settle (policy) | Duplicated | Duplicated, late re-export or start-over (policy) | Unexpected | SDK retries | Injected AWS errors / lost responses | Crashes | ESM redeliveries | Async-invoke retries | Duplicate deliveries | Failed/cancelled tasks | CAS conflicts | DLQ: replayed / left | Loops stopped | Wall | Verdict |");
         md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var r in rows)
         {

@@ -14,6 +14,7 @@ public sealed class RunCounters
     private int _subscriptionInvocations;
     private int _subscriptionErrors;
     private int _subscriptionsDropped;
+    private int _subscriptionsSentToDestination;
     private int _exportInvocations;
     private int _exportInvocationErrors;
     private int _recordsReceived;
@@ -100,6 +101,9 @@ public sealed class RunCounters
 
     /// <summary>Deliveries that failed all three attempts (Lambda would drop them).</summary>
     public int SubscriptionsDropped => Volatile.Read(ref _subscriptionsDropped);
+
+    /// <summary>Deliveries Lambda gave up on whose invocation record went to the on-failure destination.</summary>
+    public int SubscriptionsSentToDestination => Volatile.Read(ref _subscriptionsSentToDestination);
 
     public int ExportInvocations => Volatile.Read(ref _exportInvocations);
 
@@ -216,6 +220,8 @@ public sealed class RunCounters
     internal void SubscriptionFailed() => Interlocked.Increment(ref _subscriptionErrors);
 
     internal void SubscriptionDropped() => Interlocked.Increment(ref _subscriptionsDropped);
+
+    internal void SubscriptionSentToDestination() => Interlocked.Increment(ref _subscriptionsSentToDestination);
 
     internal void ExportInvoked(int records, int dataSignals, int continuations)
     {

@@ -162,6 +162,7 @@ public static class RunReport
             json.WriteNumber("backfillErrors", c.BackfillErrors);
             json.WriteNumber("missingLateBeyondSettle", v.MissingLateBeyondSettle);
             json.WriteNumber("duplicatedByLateReexport", v.DuplicatedByLateReexport);
+            json.WriteNumber("duplicatedByStartOver", v.DuplicatedByStartOver);
             json.WriteStartObject("counters");
             foreach (var (name, value) in result.Faults.All)
             {
@@ -214,7 +215,7 @@ public static class RunReport
         md.AppendLine(inv, $"- Recursive loop detection: {c.RecursiveInvocationsDropped} export invocations stopped (RecursiveInvocationsDropped; more than {Lambda.TraceHeader.MaxRecursiveInvocations} invocations in one trace lineage), {c.LoopMessagesMoved} records moved to the DLQ.");
         if (result.Options.Faults.Any)
         {
-            md.AppendLine(inv, $"- Faults: {result.Options.Faults.Describe()}; {result.Faults.AwsErrors} AWS errors and {result.Faults.LostResponses} lost responses injected, {result.Faults.SdkRetries} SDK retries, {result.Faults.Crashes} process deaths; {c.ExportRedeliveries} SQS records redelivered, {c.SubscriptionRetries} async-invoke retries, {c.SubscriptionDuplicates} duplicate deliveries, {c.DeletesForgotten} deletes forgotten, {c.BackfillInvocations} concurrent export runs; missing late beyond settle {v.MissingLateBeyondSettle}, duplicated by late re-exports {v.DuplicatedByLateReexport}.");
+            md.AppendLine(inv, $"- Faults: {result.Options.Faults.Describe()}; {result.Faults.AwsErrors} AWS errors and {result.Faults.LostResponses} lost responses injected, {result.Faults.SdkRetries} SDK retries, {result.Faults.Crashes} process deaths; {c.ExportRedeliveries} SQS records redelivered, {c.SubscriptionRetries} async-invoke retries, {c.SubscriptionDuplicates} duplicate deliveries, {c.DeletesForgotten} deletes forgotten, {c.BackfillInvocations} concurrent export runs; missing late beyond settle {v.MissingLateBeyondSettle}, duplicated by late re-exports {v.DuplicatedByLateReexport}, duplicated by a start-over {v.DuplicatedByStartOver}.");
         }
 
         md.AppendLine(inv, $"- Functions: {result.Hosting.Describe()}.");

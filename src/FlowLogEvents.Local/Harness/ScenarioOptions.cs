@@ -72,6 +72,18 @@ public sealed record ScenarioOptions
 
     public TimeSpan ForeignExportDuration { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// COMPLETED export tasks of another tool the account already holds when the run starts (one a minute before it):
+    /// DescribeExportTasks lists them after every task of the run, as AWS keeps an account's task history.
+    /// </summary>
+    public int TaskHistory { get; init; }
+
+    /// <summary>
+    /// AWS promises no read-after-create: DescribeExportTasks does not show a new task until this long after its
+    /// creation. Zero: visible at once.
+    /// </summary>
+    public TimeSpan DescribeLag { get; init; }
+
     /// <summary>Warm execution environments of the signal function.</summary>
     public int SignalInstances { get; init; } = 3;
 
@@ -125,6 +137,8 @@ public sealed record ScenarioOptions
         Require(ExportStartBeforeTraffic is null || (ExportStartBeforeTraffic >= TimeSpan.Zero && ExportStartBeforeTraffic <= TimeSpan.FromDays(7)), "the export start must be between 0 and 7 days before the traffic");
         Require(ForeignExports is >= 0 and <= 100, "foreign exports must be between 0 and 100");
         Require(ForeignExportDuration > TimeSpan.Zero && ForeignExportDuration <= TimeSpan.FromHours(2), "a foreign export must last between 0 and 120 minutes");
+        Require(TaskHistory is >= 0 and <= 100_000, "task history must be between 0 and 100000 tasks");
+        Require(DescribeLag >= TimeSpan.Zero && DescribeLag <= TimeSpan.FromMinutes(5), "the describe lag must be between 0 and 300 seconds");
         Require(DrainTimeout > TimeSpan.Zero, "drain timeout must be positive");
         Require(ExportTiming is not null && ExportTiming.PendingFor >= TimeSpan.Zero && ExportTiming.RunningBase >= TimeSpan.Zero && ExportTiming.RunningBase + ExportTiming.PendingFor <= TimeSpan.FromHours(48), "the export task time must be between 0 and 2880 minutes");
         Require(Faults is not null, "faults must not be null");

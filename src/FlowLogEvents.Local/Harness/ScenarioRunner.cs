@@ -100,6 +100,13 @@ public static class ScenarioRunner
         }
 
         cloud.Front.FailTasksLongerThan(options.Faults.FailTasksLongerThan, options.Faults.TooLongTaskFailsAfter);
+        cloud.Front.SeedTaskHistory(options.TaskHistory);
+        cloud.Front.HideNewTasksFor(options.DescribeLag);
+        var poisoned = options.Faults.PoisonFirstLogGroupFor is { } poisonFor ? (LogGroup: plan.Groups[0].Name, Until: trafficStart + poisonFor) : ((string LogGroup, DateTimeOffset Until)?)null;
+        if (poisoned is { } poison)
+        {
+            cloud.Front.PoisonStatusOf(poison.LogGroup, poison.Until);
+        }
         await cloud.ProvisionAsync(template, queueTiming, parameters, plan.Groups.Select(g => (g.Name, g.Streams)), ct).ConfigureAwait(false);
 
         var functionLogPath = Path.Combine(output, "functions.jsonl");
@@ -132,7 +139,14 @@ public static class ScenarioRunner
 
         var checkpoints = new S3CheckpointStore(cloud.S3, exportSettings.StateBucket, exportSettings.StatePrefix);
 
-        var delivery = new SubscriptionDelivery(signalFunctions, options.Seed, clock, counters, Problem, faults.DuplicateDeliveryRate);
+        var failureQueueUrl = cloud.SignalFailureQueueUrl;
+        var delivery = new SubscriptionDelivery(signalFunctions, options.Seed, clock, counters, Problem, faults.DuplicateDeliveryRate)
+        {
+            // Lambda's on-failure destination of the signal function, where the template configures one.
+            OnFailureDestination = failureQueueUrl is null ? null : (record, token) => cloud.Sqs.SendMessageAsync(failureQueueUrl.ToString(), record, token),
+            FunctionArn = $"arn:aws:lambda:{LocalCloudResources.Region}:{LocalCloudResources.AccountId}:function:{FunctionProcesses.SignalFunctionName}:$LATEST",
+            FailureRate = faults.SignalFailureRate,
+        };
         foreach (var group in plan.Groups)
         {
             // CloudWatch Logs checks a new subscription's destination with a control message.
@@ -154,12 +168,29 @@ public static class ScenarioRunner
             Clock = clock,
         };
         var esmTask = Task.Run(() => esm.RunAsync(stop.Token), CancellationToken.None);
+
+        // The event source mappings the template gives the signal function (its on-failure destination's queue).
+        var failureMappings = template.SqsEventSources(FunctionProcesses.SignalFunctionName)
+            .Where(source => source.Queue == cloud.SignalFailureQueueLogicalId && failureQueueUrl is not null)
+            .Select(source => new SqsEventSourceMapping(cloud.Sqs, failureQueueUrl!, cloud.SignalFailureQueueArn!, source.BatchSize, signalFunctions[0], new RunCounters(), Problem)
+            {
+                Seed = options.Seed,
+                Trace = log.OpenStream("esm-signal-failures"),
+                VisibilityTimeout = TimeSpan.FromSeconds(cloud.QueueTiming.VisibilityTimeoutSeconds),
+                FunctionName = FunctionProcesses.SignalFunctionName,
+                RecursiveLoop = template.RecursiveLoop(FunctionProcesses.SignalFunctionName),
+                Clock = clock,
+            })
+            .ToList();
+        var failureTasks = failureMappings.Select(m => Task.Run(() => m.RunAsync(stop.Token), CancellationToken.None)).ToList();
         var written = 0;
         var lateBeyondSettle = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         var reexport = string.Equals(options.LateEvents, "reexport", StringComparison.Ordinal);
-        var traffic = Task.Run(() => WriteTrafficAsync(plan, cloud, clock, settle, delivery, counters, () => Interlocked.Increment(ref written), m => lateBeyondSettle.TryAdd(m, 0), stop.Token), CancellationToken.None);
+        var failingBatches = LastBatches(plan, faults.SignalFailureLastDeliveries);
+        var traffic = Task.Run(() => WriteTrafficAsync(plan, cloud, clock, settle, delivery, failingBatches, counters, () => Interlocked.Increment(ref written), m => lateBeyondSettle.TryAdd(m, 0), stop.Token), CancellationToken.None);
         var foreign = Task.Run(() => HoldSlotsAsync(options, trafficStart, cloud.Front, clock, counters, stop.Token), CancellationToken.None);
         var failing = Task.Run(() => FailTasksAsync(options, trafficStart, cloud.Front, clock, stop.Token), CancellationToken.None);
+        var startingOver = Task.Run(() => StartOverAsync(options, trafficStart, plan, cloud, exportSettings.StateBucket, checkpoints, clock, stop.Token), CancellationToken.None);
 
         string? failure = null;
         var progress = Array.Empty<GroupProgress>() as IReadOnlyList<GroupProgress>;
@@ -188,6 +219,12 @@ public static class ScenarioRunner
                 break;
             }
 
+            if (startingOver.IsFaulted)
+            {
+                failure = $"start-over failed: {startingOver.Exception!.GetBaseException().Message}";
+                break;
+            }
+
             if (esmTask.IsFaulted)
             {
                 failure = $"event source mapping failed: {esmTask.Exception!.GetBaseException().Message}";
@@ -204,13 +241,31 @@ public static class ScenarioRunner
             progress = await GroupProgressAsync(plan, checkpoints, ct).ConfigureAwait(false);
             queueDepth = await cloud.DepthAsync(cloud.SignalQueueUrl, ct).ConfigureAwait(false);
             dlqDepth = await cloud.DepthAsync(cloud.DeadLetterQueueUrl, ct).ConfigureAwait(false);
+            var failureDepth = failureQueueUrl is null ? 0 : await cloud.DepthAsync(failureQueueUrl, ct).ConfigureAwait(false);
             phase = !traffic.IsCompleted ? "traffic" : replayRounds > 0 ? "draining DLQ replay" : "draining exports";
             onProgress?.Invoke(new ScenarioProgress(phase, now, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
 
             // Late records carry old timestamps: under LATE_EVENTS=reexport their signals may still be on the queue
             // while every checkpoint already looks done, so that run also waits for an empty queue, as does a
-            // run that replayed its dead letters.
-            var waitForQueue = reexport || replayRounds > 0;
+            // run that replayed its dead letters or is to replay them (the replay waits for an empty queue).
+            var waitForQueue = reexport || replayRounds > 0 || (options.ReplayDeadLetters && dlqDepth > 0 && replayRounds < MaxReplayRounds);
+
+            // A poisoned log group's work may wait in the DLQ while nothing else moves: the operator replays it once the
+            // cause is gone (the fault has healed), as after a DLQ alarm. Healthy log groups' work must never be there.
+            var poisonHealed = poisoned is { } p && now >= p.Until;
+            if (poisoned is { } healthyCheck && dlqDepth > 0 && await HealthyWorkInDeadLettersAsync(cloud, healthyCheck.LogGroup, ct).ConfigureAwait(false) is { } hostage)
+            {
+                failure = $"a healthy log group's work reached the DLQ while another log group was poisoned: {hostage}";
+                break;
+            }
+
+            if (poisonHealed && traffic.IsCompletedSuccessfully && queueDepth == 0 && dlqDepth > 0 && options.ReplayDeadLetters && replayRounds < MaxReplayRounds && !progress.All(g => g.Done))
+            {
+                replayRounds++;
+                deadLettersReplayed += (await DeadLetterReplay.RunAsync(cloud.Sqs, cloud.DeadLetterQueueUrl, cloud.SignalQueueUrl, ct).ConfigureAwait(false)).Replayed;
+                continue;
+            }
+
             if (traffic.IsCompletedSuccessfully && progress.All(g => g.Done) && (!waitForQueue || queueDepth == 0))
             {
                 if (options.ReplayDeadLetters && dlqDepth > 0 && queueDepth == 0 && replayRounds < MaxReplayRounds)
@@ -230,7 +285,7 @@ public static class ScenarioRunner
             // Nothing is left to run: no traffic, no signal or continuation queued or in flight, yet a log group is
             // behind (its work sits in the DLQ, for example after Lambda stopped a recursive loop). Waiting longer
             // cannot change the outcome.
-            idlePolls = traffic.IsCompletedSuccessfully && queueDepth == 0 && !progress.All(g => g.Done) ? idlePolls + 1 : 0;
+            idlePolls = traffic.IsCompletedSuccessfully && queueDepth == 0 && failureDepth == 0 && !progress.All(g => g.Done) ? idlePolls + 1 : 0;
             if (idlePolls >= 8 && !(options.ReplayDeadLetters && dlqDepth > 0))
             {
                 var behind = progress.Where(g => !g.Done).Select(g => g.LogGroup);
@@ -250,7 +305,18 @@ public static class ScenarioRunner
         }
 
         await stop.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(new[] { esmTask, traffic, foreign, failing }.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+        await Task.WhenAll(new[] { esmTask, traffic, foreign, failing, startingOver }.Concat(failureTasks).Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+        var startOver = startingOver.IsCompletedSuccessfully ? startingOver.Result : null;
+        if (failure is null && options.Faults.StartOverAt is not null && startOver is null)
+        {
+            failure = "the start-over did not happen before the run ended";
+        }
+
+        // Tasks of the log group started over, created before its marker was deleted: no checkpoint of the new start can
+        // exist before that (it would find the marker), and the old one is gone minutes earlier (a claim needs it).
+        var tasksBeforeStartOver = startOver is null
+            ? null
+            : cloud.Front.Tasks.Where(t => t.Spec.LogGroupName == startOver.LogGroup && t.CreationTime < startOver.MarkerDeletedAt.ToUnixTimeMilliseconds()).Select(t => t.TaskId).ToHashSet(StringComparer.Ordinal);
         var simulatedEnd = clock.GetUtcNow();
         onProgress?.Invoke(new ScenarioProgress("verifying", simulatedEnd, realClock.Elapsed, Volatile.Read(ref written), plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
 
@@ -271,6 +337,7 @@ public static class ScenarioRunner
         var expected = plan.Groups.ToDictionary(g => g.Name, g => (IReadOnlyCollection<string>)plan.RecordsOf(g.Name).Select(r => r.Message).ToList(), StringComparer.Ordinal);
         var verification = await Verifier.VerifyAsync(cloud.S3, cloud.Bucket, exportSettings.Policy.ExportPrefix, expected,
             reexport ? null : lateBeyondSettle.Keys.ToHashSet(StringComparer.Ordinal), // under reexport a missing late record is a failure
+            tasksBeforeStartOver,
             CancellationToken.None).ConfigureAwait(false);
         progress = await GroupProgressAsync(plan, checkpoints, CancellationToken.None).ConfigureAwait(false);
 
@@ -366,7 +433,13 @@ public static class ScenarioRunner
         return (signalFunctions, ExportHost("export-1"), faults.ConcurrentExportRate > 0 ? ExportHost("export-backfill") : null);
     }
 
-    private static async Task WriteTrafficAsync(TrafficPlan plan, LocalCloudResources cloud, SimulatedClock clock, TimeSpan settle, SubscriptionDelivery delivery, RunCounters counters, Action written, Action<string> ingestedLate, CancellationToken ct)
+    /// <summary>Each log group's last <paramref name="count"/> batches (by delivery time): the trailing edge before it falls silent.</summary>
+    private static HashSet<TrafficBatch> LastBatches(TrafficPlan plan, int count) =>
+        count <= 0
+            ? []
+            : plan.Batches.GroupBy(b => b.LogGroup, StringComparer.Ordinal).SelectMany(g => g.OrderBy(b => b.DeliverAt).TakeLast(count)).ToHashSet(ReferenceEqualityComparer.Instance as IEqualityComparer<TrafficBatch>);
+
+    private static async Task WriteTrafficAsync(TrafficPlan plan, LocalCloudResources cloud, SimulatedClock clock, TimeSpan settle, SubscriptionDelivery delivery, HashSet<TrafficBatch> failing, RunCounters counters, Action written, Action<string> ingestedLate, CancellationToken ct)
     {
         using var gate = new SemaphoreSlim(PutConcurrency);
         var puts = new List<Task>();
@@ -399,7 +472,7 @@ public static class ScenarioRunner
                             .Select(r => new SubscriptionEvent(SubscriptionEncoder.EventId(r.Timestamp, Interlocked.Increment(ref sequence)), r.Timestamp, r.Message))
                             .ToList();
                         var invocation = SubscriptionEncoder.DataMessage(FlowLogTraffic.AccountId, batch.LogGroup, batch.LogStream, events);
-                        deliveries.Add(delivery.DeliverAsync(invocation, $"{batch.LogGroup}/{batch.LogStream}", ct));
+                        deliveries.Add(delivery.DeliverAsync(invocation, $"{batch.LogGroup}/{batch.LogStream}", failing.Contains(batch), ct));
                         counters.BatchDelivered();
                         written();
                     }
@@ -448,7 +521,64 @@ public static class ScenarioRunner
         }
     }
 
+    /// <summary>A start-over of one log group: when its checkpoint and then its marker were deleted (cloud clock).</summary>
+    private sealed record StartOver(string LogGroup, DateTimeOffset CheckpointDeletedAt, DateTimeOffset MarkerDeletedAt);
+
+    /// <summary>
+    /// <see cref="FaultOptions.StartOverAt"/>: deletes the first log group with traffic's checkpoint, then its marker, as an
+    /// operator starting it over does (README, "A deleted checkpoint"); null when the run has no start-over.
+    /// </summary>
+    private static async Task<StartOver?> StartOverAsync(ScenarioOptions options, DateTimeOffset trafficStart, TrafficPlan plan, LocalCloudResources cloud, string stateBucket, S3CheckpointStore checkpoints, SimulatedClock clock, CancellationToken ct)
+    {
+        if (options.Faults.StartOverAt is not { } at)
+        {
+            return null;
+        }
+
+        var group = plan.Groups.First(g => !g.Silent).Name;
+        if (trafficStart + at > clock.GetUtcNow())
+        {
+            await clock.DelayAsync(trafficStart + at - clock.GetUtcNow(), ct).ConfigureAwait(false);
+        }
+
+        // A start-over of a log group that has exported something: the new checkpoint must not be a first one in disguise.
+        while ((await checkpoints.LoadAsync(group, ct).ConfigureAwait(false))?.Value.ExportsCompleted is not > 0)
+        {
+            await clock.DelayAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        }
+
+        await cloud.S3.DeleteObjectAsync(stateBucket, checkpoints.KeyOf(group), ct).ConfigureAwait(false);
+        var checkpointDeleted = clock.GetUtcNow();
+        await clock.DelayAsync(options.Faults.StartOverMarkerAfter, ct).ConfigureAwait(false);
+        await cloud.S3.DeleteObjectAsync(stateBucket, checkpoints.MarkerKeyOf(group), ct).ConfigureAwait(false);
+        return new StartOver(group, checkpointDeleted, clock.GetUtcNow());
+    }
+
     /// <summary>Export tasks that end FAILED or CANCELLED, spread over the traffic (the next task created after each moment).</summary>
+    /// <summary>The log group of a DLQ message that is not <paramref name="poisoned"/>'s (looked at, left in place), or null.</summary>
+    private static async Task<string?> HealthyWorkInDeadLettersAsync(LocalCloudResources cloud, string poisoned, CancellationToken ct)
+    {
+        var received = await cloud.Sqs.ReceiveMessageAsync(
+            new Amazon.SQS.Model.ReceiveMessageRequest { QueueUrl = cloud.DeadLetterQueueUrl.ToString(), MaxNumberOfMessages = 10, VisibilityTimeout = 0 },
+            ct).ConfigureAwait(false);
+        foreach (var message in received.Messages ?? [])
+        {
+            try
+            {
+                if (FlowLogEvents.Signals.SignalCodec.Decode(message.Body).LogGroup is var group && group != poisoned)
+                {
+                    return group;
+                }
+            }
+            catch (FlowLogEvents.Signals.SignalFormatException)
+            {
+                // Not a signal: not a log group's work.
+            }
+        }
+
+        return null;
+    }
+
     private static async Task FailTasksAsync(ScenarioOptions options, DateTimeOffset trafficStart, CloudWatchLogsFront front, SimulatedClock clock, CancellationToken ct)
     {
         var statuses = Enumerable.Repeat(ExportTaskStatusCodes.Failed, options.Faults.FailedTasks)

@@ -18,6 +18,13 @@ public sealed record LogGroupVerdict(string LogGroup, int Expected, int Exported
     /// objects under <c>&lt;prefix&gt;/&lt;log group&gt;/late/</c> of a record that is at most once in the regular exports.
     /// </summary>
     public int DuplicatedByLateReexport { get; init; }
+
+    /// <summary>
+    /// Of <see cref="Duplicated"/>: extra copies a deliberate start-over re-exports by design: a record in the regular
+    /// exports once from a task created before the start-over and once from a task created after it (one extra copy
+    /// each; any further regular copy is not explained).
+    /// </summary>
+    public int DuplicatedByStartOver { get; init; }
 }
 
 /// <summary>The verdict of a run.</summary>
@@ -40,11 +47,14 @@ public sealed record Verification(IReadOnlyList<LogGroupVerdict> LogGroups, int 
 
     public int DuplicatedByLateReexport => LogGroups.Sum(g => g.DuplicatedByLateReexport);
 
+    public int DuplicatedByStartOver => LogGroups.Sum(g => g.DuplicatedByStartOver);
+
     public bool Ok => Missing == 0 && Duplicated == 0 && Unexpected == 0;
 }
 
 /// <summary>One exported line: its log group, its message, and whether it came from a late range's re-export (a key under <c>&lt;log group&gt;/late/</c>).</summary>
-public readonly record struct ExportedLine(string LogGroup, string Message, bool LateReexport = false);
+/// <param name="BeforeStartOver">Exported by a task created before a deliberate start-over of its log group (a regular copy the start-over's new checkpoint may export again).</param>
+public readonly record struct ExportedLine(string LogGroup, string Message, bool LateReexport = false, bool BeforeStartOver = false);
 
 /// <summary>
 /// Compares multisets per log group. Expected: every generated message. Exported: every line of
@@ -68,23 +78,23 @@ public static class Verifier
     {
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(exported);
-        var seen = new Dictionary<string, Dictionary<string, (int Regular, int Late)>>(StringComparer.Ordinal);
+        var seen = new Dictionary<string, Dictionary<string, (int Regular, int Late, int RegularBefore)>>(StringComparer.Ordinal);
         foreach (var line in exported)
         {
             if (!seen.TryGetValue(line.LogGroup, out var counts))
             {
-                seen[line.LogGroup] = counts = new Dictionary<string, (int Regular, int Late)>(StringComparer.Ordinal);
+                seen[line.LogGroup] = counts = new Dictionary<string, (int Regular, int Late, int RegularBefore)>(StringComparer.Ordinal);
             }
 
-            var (regular, late) = counts.GetValueOrDefault(line.Message);
-            counts[line.Message] = line.LateReexport ? (regular, late + 1) : (regular + 1, late);
+            var (regular, late, before) = counts.GetValueOrDefault(line.Message);
+            counts[line.Message] = line.LateReexport ? (regular, late + 1, before) : (regular + 1, late, line.BeforeStartOver ? before + 1 : before);
         }
 
         var verdicts = new List<LogGroupVerdict>();
         foreach (var group in expected.Keys.Concat(seen.Keys.Where(k => !expected.ContainsKey(k))).Distinct(StringComparer.Ordinal))
         {
             var want = expected.TryGetValue(group, out var w) ? w.ToHashSet(StringComparer.Ordinal) : [];
-            var got = seen.GetValueOrDefault(group) ?? new Dictionary<string, (int Regular, int Late)>(StringComparer.Ordinal);
+            var got = seen.GetValueOrDefault(group) ?? new Dictionary<string, (int Regular, int Late, int RegularBefore)>(StringComparer.Ordinal);
             var missing = want.Where(m => !got.ContainsKey(m)).ToList();
             var duplicated = got.Where(kv => want.Contains(kv.Key) && kv.Value.Regular + kv.Value.Late > 1).ToList();
             var unexpected = got.Where(kv => !want.Contains(kv.Key)).ToList();
@@ -103,6 +113,7 @@ public static class Verifier
 
                 // A re-exported late range may copy a record once more per re-export; a second regular copy is never explained.
                 DuplicatedByLateReexport = duplicated.Sum(kv => kv.Value.Regular <= 1 ? kv.Value.Regular + kv.Value.Late - 1 : kv.Value.Late),
+                DuplicatedByStartOver = duplicated.Count(kv => kv.Value.RegularBefore >= 1 && kv.Value.Regular - kv.Value.RegularBefore >= 1),
             });
         }
 
@@ -119,7 +130,12 @@ public static class Verifier
         VerifyAsync(s3, bucket, exportPrefix, expected, null, ct);
 
     /// <param name="lateBeyondSettle">Messages ingested later than the settle delay (counted apart when missing or duplicated).</param>
-    public static async Task<Verification> VerifyAsync(IAmazonS3 s3, string bucket, string exportPrefix, IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, IReadOnlySet<string>? lateBeyondSettle, CancellationToken ct)
+    public static Task<Verification> VerifyAsync(IAmazonS3 s3, string bucket, string exportPrefix, IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, IReadOnlySet<string>? lateBeyondSettle, CancellationToken ct) =>
+        VerifyAsync(s3, bucket, exportPrefix, expected, lateBeyondSettle, null, ct);
+
+    /// <param name="lateBeyondSettle">Messages ingested later than the settle delay (counted apart when missing or duplicated).</param>
+    /// <param name="tasksBeforeStartOver">Ids of the export tasks created before a deliberate start-over of their log group (a key's first folder after the log group is its task id).</param>
+    public static async Task<Verification> VerifyAsync(IAmazonS3 s3, string bucket, string exportPrefix, IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, IReadOnlySet<string>? lateBeyondSettle, IReadOnlySet<string>? tasksBeforeStartOver, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(s3);
         ArgumentNullException.ThrowIfNull(expected);
@@ -145,6 +161,8 @@ public static class Verifier
                 var match = groupPrefixes.FirstOrDefault(p => obj.Key.StartsWith(p.KeyPrefix, StringComparison.Ordinal));
                 var group = match.Group ?? Verification.OtherGroup;
                 var lateReexport = match.Group is not null && obj.Key.AsSpan(match.KeyPrefix.Length).StartsWith(LateFolder, StringComparison.Ordinal);
+                var beforeStartOver = match.Group is not null && !lateReexport && tasksBeforeStartOver is not null
+                    && tasksBeforeStartOver.Contains(obj.Key[match.KeyPrefix.Length..].Split('/')[0]);
                 using var response = await s3.GetObjectAsync(bucket, obj.Key, ct).ConfigureAwait(false);
                 using var gzip = new GZipStream(response.ResponseStream, CompressionMode.Decompress);
                 using var reader = new StreamReader(gzip, Encoding.UTF8);
@@ -152,7 +170,7 @@ public static class Verifier
                 {
                     if (line.Length > 0)
                     {
-                        lines.Add(new ExportedLine(group, StripTimestamp(line), lateReexport));
+                        lines.Add(new ExportedLine(group, StripTimestamp(line), lateReexport, beforeStartOver));
                     }
                 }
             }

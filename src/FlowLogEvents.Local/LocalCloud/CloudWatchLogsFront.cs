@@ -48,6 +48,7 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly ConcurrentDictionary<string, string> _taskRegions = new(StringComparer.Ordinal);
     private readonly TimeProvider _clock;
+    private (string LogGroup, long Until)? _poisoned;
     private Task _accepting = Task.CompletedTask;
     private Task _ticking = Task.CompletedTask;
 
@@ -91,6 +92,21 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
 
     /// <summary>Fault: the next <paramref name="count"/> tasks end <paramref name="statusCode"/> (FAILED or CANCELLED) with no output.</summary>
     public void FailNextTasks(int count, string statusCode) => _book.FailNextTasks(count, statusCode);
+
+    /// <summary>The account already holds <paramref name="count"/> COMPLETED tasks of another tool, one a minute before now (see <see cref="ExportTaskBook.SeedHistory"/>).</summary>
+    public void SeedTaskHistory(int count) => _book.SeedHistory(count, TimeSpan.FromMinutes(1));
+
+    /// <summary>DescribeExportTasks does not show a new task until <paramref name="lag"/> after its creation (see <see cref="ExportTaskBook.HideNewTasksFor"/>).</summary>
+    public void HideNewTasksFor(TimeSpan lag) => _book.HideNewTasksFor(lag);
+
+    /// <summary>
+    /// Fault, a permanent error of one log group: until <paramref name="until"/>, DescribeExportTasks shows every task of
+    /// <paramref name="logGroup"/> with <see cref="UnknownStatusCode"/>, a status code the product does not know (botocore's
+    /// model lists PENDING, RUNNING, CANCELLED, COMPLETED, FAILED, PENDING_CANCEL; AWS may add codes).
+    /// </summary>
+    public void PoisonStatusOf(string logGroup, DateTimeOffset until) => _poisoned = (logGroup, until.ToUnixTimeMilliseconds());
+
+    public const string UnknownStatusCode = "ARCHIVED";
 
     /// <summary>
     /// Fault, "too much data for one task": every later task whose range is longer than <paramref name="span"/> ends FAILED
@@ -398,7 +414,13 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
     {
         var (taskId, statusCode, limit, nextToken) = LogsWire.ParseDescribeExportTasks(body);
         await CompleteDueTasksAsync(_stop.Token);
-        return LogsWire.DescribeExportTasksResult(_book.Describe(taskId, statusCode, limit, nextToken));
+        var page = _book.Describe(taskId, statusCode, limit, nextToken);
+        if (_poisoned is { } poisoned && _clock.GetUtcNow().ToUnixTimeMilliseconds() < poisoned.Until)
+        {
+            page = page with { Tasks = page.Tasks.Select(t => t.Spec.LogGroupName == poisoned.LogGroup ? t with { StatusCode = UnknownStatusCode } : t).ToList() };
+        }
+
+        return LogsWire.DescribeExportTasksResult(page);
     }
 
     private byte[] CancelExportTask(byte[] body)

@@ -105,6 +105,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
     private readonly Random _random = new(timing.Seed);
     private long _sequence;
     private (long SpanMillis, TimeSpan? FailAfter)? _tooMuchData;
+    private long _describeLagMillis;
 
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -173,6 +174,55 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
             };
             _entries.Add(entry);
             return entry.View(now);
+        }
+    }
+
+    /// <summary>
+    /// The account already holds <paramref name="count"/> tasks of another tool: COMPLETED, one every
+    /// <paramref name="spacing"/>, the newest <paramref name="spacing"/> before now. DescribeExportTasks lists them after
+    /// every task created later (it answers newest first), as AWS keeps an account's task history.
+    /// </summary>
+    public void SeedHistory(int count, TimeSpan spacing)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(spacing, TimeSpan.Zero);
+        lock (_lock)
+        {
+            if (_entries.Count > 0)
+            {
+                throw new InvalidOperationException("task history is seeded before any task is created: DescribeExportTasks orders by creation");
+            }
+
+            var now = Now;
+            var step = (long)spacing.TotalMilliseconds;
+            for (var i = count; i >= 1; i--)
+            {
+                var created = now - (i * step);
+                var spec = new ExportTaskSpec($"nightly-archive-{i:D5}", "/app/payments", null, created - 86_400_000, created - 1, "payments-archive", "nightly");
+                var entry = new Entry(++_sequence, Guid.NewGuid().ToString(), spec, [], created, created, created + 1, foreign: true)
+                {
+                    Outcome = ExportTaskStatusCodes.Completed,
+                    OutcomeMessage = "Completed successfully",
+                };
+                entry.Final = ExportTaskStatusCodes.Completed;
+                entry.FinalMessage = "Completed successfully";
+                entry.CompletionTime = created + 1;
+                _entries.Add(entry);
+            }
+        }
+    }
+
+    /// <summary>
+    /// AWS promises no read-after-create: from now on DescribeExportTasks (by id and in listings) does not show a task until
+    /// <paramref name="lag"/> after its creation. Zero (the default) shows it at once. CreateExportTask still counts it for
+    /// the one-active-task slot.
+    /// </summary>
+    public void HideNewTasksFor(TimeSpan lag)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lag, TimeSpan.Zero);
+        lock (_lock)
+        {
+            _describeLagMillis = (long)lag.TotalMilliseconds;
         }
     }
 
@@ -247,6 +297,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
             var matches = _entries
                 .Where(e => taskId is null || e.TaskId == taskId)
                 .Where(e => before is null || e.Sequence < before)
+                .Where(e => e.Foreign || now - e.CreationTime >= _describeLagMillis)
                 .Select(e => (e.Sequence, View: e.View(now)))
                 .Where(m => statusCode is null || m.View.StatusCode == statusCode)
                 .OrderByDescending(m => m.Sequence)
@@ -358,6 +409,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
             _entries.Clear();
             _plannedOutcomes.Clear();
             _tooMuchData = null;
+            _describeLagMillis = 0;
         }
     }
 

@@ -59,6 +59,14 @@ public sealed class LocalCloudResources : IAsyncDisposable
 
     public ExportSettings ExportSettings { get; private set; } = null!;
 
+    /// <summary>The signal function's on-failure destination queue (standard), when the template configures one.</summary>
+    public Uri? SignalFailureQueueUrl { get; private set; }
+
+    public string? SignalFailureQueueArn { get; private set; }
+
+    /// <summary>The destination queue's logical id in the template.</summary>
+    public string? SignalFailureQueueLogicalId { get; private set; }
+
     /// <summary>serverless.template's intrinsic functions resolved for this run (parameters, queue URLs and ARNs, bucket, log groups).</summary>
     public TemplateIntrinsics Intrinsics { get; private set; } = null!;
 
@@ -115,6 +123,26 @@ public sealed class LocalCloudResources : IAsyncDisposable
         SignalQueueUrl = new Uri(queue.QueueUrl);
         SignalQueueArn = (await Sqs.GetQueueAttributesAsync(queue.QueueUrl, ["QueueArn"], ct).ConfigureAwait(false)).QueueARN;
 
+        // The signal function's on-failure destination, as the template configures it: a standard queue.
+        if (template.OnFailureQueue("SignalFunction") is { } failureQueue)
+        {
+            var failures = await Sqs.CreateQueueAsync(
+                new CreateQueueRequest
+                {
+                    QueueName = $"flowlogevents-signal-failures-{RunId}",
+                    Attributes = new Dictionary<string, string>
+                    {
+                        // moto's timers run in real time: the signal queue's scaled visibility timeout (a failed recovery comes back later, never sooner).
+                        ["VisibilityTimeout"] = queueTiming.VisibilityTimeoutSeconds.ToString(CultureInfo.InvariantCulture),
+                        ["MessageRetentionPeriod"] = template.QueueAttribute(failureQueue, "MessageRetentionPeriod", 345600).ToString(CultureInfo.InvariantCulture),
+                    },
+                },
+                ct).ConfigureAwait(false);
+            SignalFailureQueueLogicalId = failureQueue;
+            SignalFailureQueueUrl = new Uri(failures.QueueUrl);
+            SignalFailureQueueArn = (await Sqs.GetQueueAttributesAsync(failures.QueueUrl, ["QueueArn"], ct).ConfigureAwait(false)).QueueARN;
+        }
+
         var groupList = logGroups.ToList();
         foreach (var (logGroup, streams) in groupList)
         {
@@ -148,6 +176,13 @@ public sealed class LocalCloudResources : IAsyncDisposable
             ["ExportFunctionLogGroup.Arn"] = $"arn:aws:logs:{Region}:{AccountId}:log-group:{refs["ExportFunctionLogGroup"]}:*",
             ["ExportBucket.Arn"] = $"arn:aws:s3:::{Bucket}",
         };
+        if (SignalFailureQueueLogicalId is { } failureId)
+        {
+            refs[failureId] = SignalFailureQueueUrl!.ToString();
+            attributes[failureId + ".Arn"] = SignalFailureQueueArn!;
+            attributes[failureId + ".QueueName"] = SignalFailureQueueUrl.AbsolutePath.Split('/')[^1];
+        }
+
         Intrinsics = template.Intrinsics(refs, attributes);
         var signalEnv = template.Environment("SignalFunction", Intrinsics);
         var exportEnv = template.Environment("ExportFunction", Intrinsics);

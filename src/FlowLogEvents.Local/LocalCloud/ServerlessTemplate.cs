@@ -49,6 +49,37 @@ public sealed class ServerlessTemplate
     public string RecursiveLoop(string functionLogicalId) =>
         Properties(functionLogicalId).TryGetProperty("RecursiveLoop", out var value) ? value.GetString() ?? "Terminate" : "Terminate";
 
+    /// <summary>
+    /// The queue (logical id) of the function's asynchronous on-failure destination
+    /// (<c>EventInvokeConfig.DestinationConfig.OnFailure</c> of type SQS, by <c>Fn::GetAtt</c>), or null when it has none.
+    /// </summary>
+    public string? OnFailureQueue(string functionLogicalId) =>
+        Properties(functionLogicalId).TryGetProperty("EventInvokeConfig", out var config)
+        && config.TryGetProperty("DestinationConfig", out var destinations)
+        && destinations.TryGetProperty("OnFailure", out var onFailure)
+        && onFailure.TryGetProperty("Type", out var type) && type.GetString() == "SQS"
+        && onFailure.GetProperty("Destination").TryGetProperty("Fn::GetAtt", out var getAtt)
+            ? getAtt[0].GetString()
+            : null;
+
+    /// <summary>The queues (logical ids, by <c>Fn::GetAtt</c>) of the function's SQS events, with their BatchSize (10 when absent).</summary>
+    public IReadOnlyList<(string Queue, int BatchSize)> SqsEventSources(string functionLogicalId)
+    {
+        var sources = new List<(string, int)>();
+        if (Properties(functionLogicalId).TryGetProperty("Events", out var events))
+        {
+            foreach (var evt in events.EnumerateObject().Where(e => e.Value.GetProperty("Type").GetString() == "SQS"))
+            {
+                var properties = evt.Value.GetProperty("Properties");
+                sources.Add((
+                    properties.GetProperty("Queue").GetProperty("Fn::GetAtt")[0].GetString()!,
+                    properties.TryGetProperty("BatchSize", out var size) ? size.GetInt32() : 10));
+            }
+        }
+
+        return sources;
+    }
+
     /// <summary>BatchSize of the function's SQS event (10 when absent, as AWS defaults).</summary>
     public int SqsBatchSize(string functionLogicalId)
     {

@@ -11,8 +11,8 @@ public sealed class CloudWatchExportTasks(ICloudWatchLogsClient logs) : IExportT
     public static IReadOnlyList<string> RequiredActions { get; } =
         [IamActions.LogsCreateExportTask, IamActions.LogsDescribeExportTasks, IamActions.LogsDescribeLogGroups, IamActions.S3PutObject];
 
-    /// <summary>How many pages of DescribeExportTasks a search by name reads (50 tasks each).</summary>
-    public const int MaxSearchPages = 40;
+    /// <summary>DescribeExportTasks' largest page.</summary>
+    public const int PageSize = 50;
 
     public async Task<string> CreateAsync(ExportTaskSpec spec, CancellationToken ct)
     {
@@ -48,28 +48,32 @@ public sealed class CloudWatchExportTasks(ICloudWatchLogsClient logs) : IExportT
         return task is null ? null : Map(task);
     }
 
-    public async Task<ExportTaskInfo?> FindByNameAsync(string logGroup, string taskName, CancellationToken ct)
+    /// <remarks>
+    /// DescribeExportTasks without filters lists tasks newest first (the order the service answers in; the API reference
+    /// states no order, our AWS notes and the local cloud rely on this one). The search reads pages until one holds only
+    /// tasks created before <paramref name="createdSince"/>: reading a whole page past the bound keeps a task created
+    /// within the same instant, or listed a little out of order, from being missed. There is no page limit: the bound
+    /// ends the search, and a search that gave up would wedge the log group.
+    /// </remarks>
+    public async Task<IReadOnlyList<ExportTaskInfo>> FindByNameAsync(string logGroup, string taskName, DateTimeOffset createdSince, CancellationToken ct)
     {
+        var since = createdSince.ToUnixTimeMilliseconds();
+        var found = new List<ExportTask>();
         string? nextToken = null;
-        for (var page = 0; page < MaxSearchPages; page++)
+        do
         {
-            var response = await logs.DescribeExportTasksAsync(new DescribeExportTasksRequest { NextToken = nextToken, Limit = 50 }, ct).ConfigureAwait(false);
-            var match = response.ExportTasks
-                .Where(t => t.TaskName == taskName && t.LogGroupName == logGroup)
-                .MaxBy(t => t.CreationTime ?? 0);
-            if (match is not null)
+            var response = await logs.DescribeExportTasksAsync(new DescribeExportTasksRequest { NextToken = nextToken, Limit = PageSize }, ct).ConfigureAwait(false);
+            found.AddRange(response.ExportTasks.Where(t => t.TaskName == taskName && t.LogGroupName == logGroup && (t.CreationTime ?? long.MaxValue) >= since));
+            if (response.ExportTasks.Count == 0 || response.ExportTasks.All(t => t.CreationTime is { } created && created < since))
             {
-                return Map(match);
+                break;
             }
 
             nextToken = response.NextToken;
-            if (string.IsNullOrEmpty(nextToken))
-            {
-                return null;
-            }
         }
+        while (!string.IsNullOrEmpty(nextToken));
 
-        throw new InvalidOperationException($"export task '{taskName}' not found in the newest {MaxSearchPages * 50} tasks; refusing to assume it was never created");
+        return [.. found.OrderByDescending(t => t.CreationTime ?? long.MaxValue).Select(Map)];
     }
 
     public async Task<long?> GetLogGroupCreationTimeAsync(string logGroup, CancellationToken ct)
@@ -104,5 +108,8 @@ public sealed class CloudWatchExportTasks(ICloudWatchLogsClient logs) : IExportT
             "PENDING_CANCEL" => ExportTaskStatus.PendingCancel,
             var other => throw new InvalidOperationException($"export task {task.TaskId} has unknown status '{other}'"),
         },
-        task.StatusMessage);
+        task.StatusMessage,
+        task.Destination,
+        task.DestinationPrefix,
+        task.CreationTime);
 }

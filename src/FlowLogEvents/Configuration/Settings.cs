@@ -105,6 +105,18 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
     public const string ClockSkewVariable = "CLOCK_SKEW_SECONDS";
     public const string LateEventsVariable = "LATE_EVENTS";
 
+    /// <summary>
+    /// The export function's Timeout (from the template): Lambda's reserved variables do not carry it, and the
+    /// claim lease must outlast it.
+    /// </summary>
+    public const string FunctionTimeoutVariable = "FUNCTION_TIMEOUT_SECONDS";
+
+    /// <summary>Lambda's largest function timeout.</summary>
+    public static readonly TimeSpan LambdaMaxTimeout = TimeSpan.FromMinutes(15);
+
+    /// <summary>The stack's name (the template sets it from AWS::StackName): hashed into task names, see <see cref="ExportPolicy.Deployment"/>.</summary>
+    public const string StackNameVariable = "STACK_NAME";
+
     public static readonly TimeSpan DefaultSettleDelay = ExportPolicy.DefaultSettleDelay;
     public static readonly TimeSpan DefaultClockSkew = TimeSpan.FromMinutes(1);
 
@@ -116,6 +128,7 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
         {
             ExportBucket = exportBucket,
             ExportPrefix = env.Optional(ExportPrefixVariable, "flowlogevents/exports"),
+            Deployment = env.Required(StackNameVariable),
             SettleDelay = env.Seconds(SettleDelayVariable, DefaultSettleDelay, TimeSpan.Zero, TimeSpan.FromHours(24)),
             ClockSkewMargin = env.Seconds(ClockSkewVariable, DefaultClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(15)),
             LateEvents = ParseLateEvents(env.Optional(LateEventsVariable, "report")),
@@ -130,12 +143,33 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
             throw new ConfigurationException($"{MinWindowVariable} ({policy.MinWindow.TotalSeconds}) must not exceed {MaxWindowVariable} ({policy.MaxWindow.TotalSeconds})");
         }
 
+        var timeout = RequiredSeconds(env, FunctionTimeoutVariable, TimeSpan.FromSeconds(1), LambdaMaxTimeout);
+        var leastLease = MinimumClaimLease(timeout, policy.ClockSkewMargin);
+        if (policy.ClaimLease < leastLease)
+        {
+            throw new ConfigurationException(
+                $"environment variable {ClaimLeaseVariable} ({policy.ClaimLease.TotalSeconds}) must be at least {FunctionTimeoutVariable} ({timeout.TotalSeconds}) + 2 x {ClockSkewVariable} ({policy.ClockSkewMargin.TotalSeconds}) = {leastLease.TotalSeconds} seconds: a shorter lease lets a second runner take over a window its claimer is still creating");
+        }
+
         return new ExportSettings(
             env.Url(SignalQueueUrlVariable),
             env.Url(DeadLetterQueueUrlVariable),
             env.Optional(StateBucketVariable, exportBucket),
             env.Optional(StatePrefixVariable, "flowlogevents/state"),
             policy);
+    }
+
+    /// <summary>
+    /// The shortest claim lease that keeps a claimed window its claimer's: the claimer may run up to its timeout
+    /// after claiming, and the claimer's clock may be the skew margin behind CloudWatch's while another runner's is
+    /// the margin ahead, so the other runner may see the lease end twice the margin early.
+    /// </summary>
+    public static TimeSpan MinimumClaimLease(TimeSpan functionTimeout, TimeSpan clockSkew) => functionTimeout + clockSkew + clockSkew;
+
+    private static TimeSpan RequiredSeconds(EnvironmentReader env, string name, TimeSpan min, TimeSpan max)
+    {
+        _ = env.Required(name);
+        return env.Seconds(name, TimeSpan.Zero, min, max);
     }
 
     private static LateEventsMode ParseLateEvents(string value) =>

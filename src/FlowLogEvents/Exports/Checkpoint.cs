@@ -2,8 +2,9 @@ namespace FlowLogEvents.Exports;
 
 /// <summary>
 /// The export state of one log group, stored as one JSON object (see <see cref="CheckpointJson"/>).
-/// Everything at or before <see cref="ExportedThrough"/> has been exported by a COMPLETED task
-/// (or lies before the configured start). At most one window is in flight.
+/// Everything from <see cref="StartTime"/> through <see cref="ExportedThrough"/> has been exported by a COMPLETED task,
+/// or is queued in <see cref="LateExports"/> as a range before an earlier start (an entry without a stream). At most one
+/// window is in flight.
 /// </summary>
 public sealed record Checkpoint
 {
@@ -26,8 +27,12 @@ public sealed record Checkpoint
     public long ExportsCompleted { get; init; }
 
     /// <summary>
-    /// Re-exports of late ranges still to do (LATE_EVENTS=reexport), in order; the first one is worked
-    /// on whenever no regular window is in flight. Recorded before their task is created, like windows.
+    /// Exports still to do beside the regular windows, in order, recorded before their task is created like windows:
+    /// re-exports of one stream's late range (<see cref="InFlightExport.LogStream"/> set; LATE_EVENTS=reexport, into the
+    /// late prefix), and ranges before the start that an earlier signal brought after the log group was first
+    /// exported (<see cref="InFlightExport.LogStream"/> null: the whole log group, into the regular prefix; nothing
+    /// exported them before, since they lie before the start the checkpoint had). The first one takes turns with the
+    /// regular windows for the account's export slot (<see cref="SlotTurn"/>).
     /// </summary>
     public EquatableList<InFlightExport> LateExports { get; init; } = [];
 
@@ -41,13 +46,29 @@ public sealed record Checkpoint
     /// <summary>Keys (<see cref="LateKey"/>) of the most recent late ranges already queued, so a redelivered signal does not queue them twice.</summary>
     public EquatableList<string> LateSeen { get; init; } = [];
 
+    /// <summary>
+    /// The smallest settle lag (settle delay + clock skew margin, ms) any window of this checkpoint was planned under:
+    /// a window ends at least that far behind the instant it is planned, which bounds when an older window (neither in
+    /// flight nor the last completed) can have been planned. Absent in checkpoints written before it was kept (the
+    /// current settle lag is assumed, as before); lowered by every write under a smaller one.
+    /// </summary>
+    public long? SettledLagFloorMillis { get; init; }
+
+    /// <summary>Which kind of export task ended last (COMPLETED, FAILED or CANCELLED): the other kind has the next turn when both are ready.</summary>
+    public ExportKind? LastTaskEnded { get; init; }
+
     public required DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>How many late keys a checkpoint remembers.</summary>
     public const int MaxLateSeen = 200;
 
-    /// <summary>A late range is identified by its stream and first event time (its end depends on when it was seen).</summary>
-    public static string LateKey(string logStream, long from) => $"{from}@{logStream}";
+    /// <summary>
+    /// A late range is identified by the signal that brought it: its stream, first and last event time and the end of
+    /// its debounce window (its ingestion bound). A redelivery or replay of that signal has the same key; a second
+    /// delivery of the same stream and seconds is another signal (the signal function never folds late deliveries),
+    /// with another key. The queued range's end is not in the key: it depends on when the signal was seen.
+    /// </summary>
+    public static string LateKey(string logStream, long first, long last, long ingestedBy) => $"{first}-{last}-{ingestedBy}@{logStream}";
 
     public static Checkpoint Start(string logGroup, long startTime, DateTimeOffset now) =>
         new() { LogGroup = logGroup, StartTime = startTime, ExportedThrough = startTime - 1, UpdatedAt = now };
@@ -75,6 +96,22 @@ public sealed record InFlightExport
     public string? TaskId { get; init; }
 
     /// <summary>
+    /// When <see cref="TaskId"/> was recorded. DescribeExportTasks may not show a task right after its creation (AWS
+    /// promises no read-after-create): an id it does not know is waited for until <see cref="ExportPolicy.UnknownTaskGrace"/>
+    /// after this instant (or after <see cref="ClaimedAt"/> when this is absent). Optional in schema-1 objects.
+    /// </summary>
+    public DateTimeOffset? TaskRecordedAt { get; init; }
+
+    /// <summary>
+    /// True while no CreateExportTask can have been sent for <see cref="TaskName"/>: a window recorded unclaimed (the rest
+    /// of a split, a retry's next attempt, a queued late range), or a claim released because the service answered that it
+    /// created nothing and no earlier request had been sent. Such a name is never searched for: it cannot exist. Cleared
+    /// by the claim, before the request is sent. Absent (false: may have been sent, searched) in objects written before it
+    /// was kept.
+    /// </summary>
+    public bool Unsent { get; init; }
+
+    /// <summary>
     /// Set by the runner that won the compare-and-swap to create the task; only that runner calls
     /// CreateExportTask. Cleared when the service definitely did not create it.
     /// </summary>
@@ -82,6 +119,13 @@ public sealed record InFlightExport
 
     /// <summary>Set only on a late range's re-export: the log stream (CreateExportTask's logStreamNamePrefix).</summary>
     public string? LogStream { get; init; }
+
+    /// <summary>
+    /// Set only on a late range's re-export: the ingestion bound of the signal that brought it, part of the task name,
+    /// so that the re-export of a second delivery with the same range never adopts the first one's task. Absent in
+    /// entries written before it was kept.
+    /// </summary>
+    public long? IngestedBy { get; init; }
 }
 
 /// <summary>An immutable list with value equality, so records holding one compare by content.</summary>

@@ -64,6 +64,16 @@ public static class CheckpointJson
                 json.WriteEndArray();
             }
 
+            if (checkpoint.SettledLagFloorMillis is { } floor)
+            {
+                json.WriteNumber("settledLagFloorMillis", floor);
+            }
+
+            if (checkpoint.LastTaskEnded is { } ended)
+            {
+                json.WriteString("lastTaskEnded", ended == ExportKind.Late ? "late" : "regular");
+            }
+
             if (checkpoint.LastCompleted is { } c)
             {
                 json.WriteStartObject("lastCompleted");
@@ -112,9 +122,24 @@ public static class CheckpointJson
             json.WriteString("taskId", f.TaskId);
         }
 
+        if (f.TaskRecordedAt is { } recorded)
+        {
+            json.WriteString("taskRecordedAt", Iso(recorded));
+        }
+
         if (f.ClaimedAt is { } claimed)
         {
             json.WriteString("claimedAt", Iso(claimed));
+        }
+
+        if (f.Unsent)
+        {
+            json.WriteBoolean("unsent", true);
+        }
+
+        if (f.IngestedBy is { } ingestedBy)
+        {
+            WriteInstant(json, "ingestedBy", ingestedBy);
         }
 
         json.WriteEndObject();
@@ -129,7 +154,18 @@ public static class CheckpointJson
         Attempt = f.Int("attempt"),
         PlannedAt = f.Instant("plannedAt"),
         TaskId = f.OptionalString("taskId"),
+        TaskRecordedAt = f.OptionalInstant("taskRecordedAt"),
         ClaimedAt = f.OptionalInstant("claimedAt"),
+        Unsent = f.OptionalBool("unsent") ?? false,
+        IngestedBy = f.OptionalObject("ingestedBy") is null ? null : f.Millis("ingestedBy"),
+    };
+
+    private static ExportKind? ReadKind(Node root) => root.OptionalString("lastTaskEnded") switch
+    {
+        null => null,
+        "regular" => ExportKind.Regular,
+        "late" => ExportKind.Late,
+        var other => throw new CheckpointFormatException($"checkpoint field 'lastTaskEnded' is '{other}', not 'regular' or 'late'"),
     };
 
     public static Checkpoint Deserialize(ReadOnlySpan<byte> utf8, string expectedLogGroup)
@@ -179,6 +215,8 @@ public static class CheckpointJson
                 RemainingWindows = new(root.OptionalArrayOfObjects("remainingWindows").Select(w => new ExportWindow(w.Millis("from"), w.Millis("to")))),
                 LateExports = new(root.OptionalArrayOfObjects("lateExports").Select(ReadExport)),
                 LateSeen = new(root.OptionalArrayOfStrings("lateSeen")),
+                SettledLagFloorMillis = root.OptionalLong("settledLagFloorMillis"),
+                LastTaskEnded = ReadKind(root),
                 UpdatedAt = root.Instant("updatedAt"),
             };
             Validate(checkpoint);
@@ -223,6 +261,8 @@ public static class CheckpointJson
             {
                 throw new CheckpointFormatException($"checkpoint inFlight.attempt {f.Attempt} is not positive");
             }
+
+            ValidateSent(f, "inFlight");
         }
 
         // The rest of a split window follows the window in flight without a gap or an overlap.
@@ -246,10 +286,37 @@ public static class CheckpointJson
         for (var i = 0; i < c.LateExports.Count; i++)
         {
             var late = c.LateExports[i];
-            if (string.IsNullOrEmpty(late.LogStream) || late.To < late.From || late.Attempt < 1)
+            if (late.LogStream == string.Empty || late.To < late.From || late.Attempt < 1)
             {
-                throw new CheckpointFormatException($"checkpoint lateExports[{i}] is not a valid late re-export (logStream set, to >= from, attempt >= 1)");
+                throw new CheckpointFormatException($"checkpoint lateExports[{i}] is not a valid late re-export (logStream absent or not empty, to >= from, attempt >= 1)");
             }
+
+            ValidateSent(late, $"lateExports[{i}]");
+
+            // Without a stream: a range before the start an earlier signal brought, exported for the whole log group.
+            if (late.LogStream is null && (late.From < c.StartTime || late.To > c.ExportedThrough || late.IngestedBy is not null))
+            {
+                throw new CheckpointFormatException($"checkpoint lateExports[{i}] has no logStream but is not a range between startTime {c.StartTime} and exportedThrough {c.ExportedThrough} (nor without ingestedBy)");
+            }
+        }
+
+        if (c.SettledLagFloorMillis < 0)
+        {
+            throw new CheckpointFormatException($"checkpoint settledLagFloorMillis {c.SettledLagFloorMillis} is negative");
+        }
+    }
+
+    /// <summary>A name no request was sent for has no task id and no claim; a recording time needs the id it dates.</summary>
+    private static void ValidateSent(InFlightExport f, string path)
+    {
+        if (f.Unsent && (f.TaskId is not null || f.ClaimedAt is not null))
+        {
+            throw new CheckpointFormatException($"checkpoint {path}.unsent is true but a taskId or claimedAt is set (a claim clears it before the request is sent)");
+        }
+
+        if (f.TaskRecordedAt is not null && f.TaskId is null)
+        {
+            throw new CheckpointFormatException($"checkpoint {path}.taskRecordedAt is set without a taskId");
         }
     }
 
@@ -277,6 +344,10 @@ public static class CheckpointJson
             : throw (Get(name) is null ? Missing(name) : Wrong(name, "a 32-bit integer"));
 
         public long Long(string name) => OptionalLong(name) ?? throw Missing(name);
+
+        public bool? OptionalBool(string name) => Get(name) is { } v
+            ? v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw Wrong(name, "a boolean")
+            : null;
 
         public long? OptionalLong(string name) => Get(name) is { } v
             ? v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : throw Wrong(name, "an integer")

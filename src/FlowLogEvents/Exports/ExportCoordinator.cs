@@ -42,6 +42,9 @@ public sealed class ExportCoordinator
         _telemetry = telemetry;
     }
 
+    /// <summary>The clock this coordinator decides on (the batch's signal limits are judged on it too).</summary>
+    public TimeProvider Clock => _time;
+
     /// <summary>Runs the state machine for one log group and reports its export lag (now minus checkpoint).</summary>
     public async Task<ExportOutcome> RunAsync(ExportWork work, CancellationToken ct)
     {
@@ -67,6 +70,7 @@ public sealed class ExportCoordinator
         var logGroup = work.LogGroup;
         var target = work.Target(_policy.ClockSkewMargin);
         var lateChecked = false;
+        var startChecked = false;
         IReadOnlyList<LateRange>? lateRanges = null;
         var conflicts = new ConflictCount();
         long? lastExportedThrough = null;
@@ -90,6 +94,13 @@ public sealed class ExportCoordinator
 
                 if (await _store.FindExportedMarkerAsync(logGroup, ct).ConfigureAwait(false) is { } marker)
                 {
+                    // Another runner may have initialised the log group between our load and this lookup (it writes the
+                    // checkpoint, then the marker): re-read before calling the checkpoint missing.
+                    if (await LoadAsync(logGroup, ct).ConfigureAwait(false) is not null)
+                    {
+                        continue;
+                    }
+
                     // Deleted between runs: the marker outlived it. Starting over would be a guess.
                     throw new CheckpointMissingException($"checkpoint of '{logGroup}' is missing, but the log group was exported before ({marker}); restore the checkpoint, or delete the marker too to start over");
                 }
@@ -106,12 +117,40 @@ public sealed class ExportCoordinator
             }
 
             var (checkpoint, etag) = (stored.Value, stored.ETag);
+
+            // Judged once, against the checkpoint as the run first found it: windows planned later in this run (and
+            // exports of ranges before its start queued later) were planned after these events were ingested.
+            lateRanges ??= FindLateRanges(work, checkpoint);
+            if (!startChecked)
+            {
+                if (EarlierStart(work, checkpoint, now) is { } earlier)
+                {
+                    if (await WriteAsync(earlier, etag, "start-earlier", conflicts, ct).ConfigureAwait(false) is null)
+                    {
+                        continue;
+                    }
+
+                    var queuedBefore = earlier.LateExports.Count > checkpoint.LateExports.Count ? earlier.LateExports[^1] : null;
+                    _telemetry.Warn(
+                        "start.moved",
+                        ("logGroup", logGroup),
+                        ("reason", "a signal stands for events before the checkpoint's start (it arrived after a later signal started the log group: a DLQ replay, a start-over, a manual run); no export covers them"),
+                        ("startTime", earlier.StartTime),
+                        ("previousStartTime", checkpoint.StartTime),
+                        ("action", queuedBefore is null
+                            ? "nothing exported yet: the first window starts at the new start"
+                            : $"export of [{queuedBefore.From}, {queuedBefore.To}] for the whole log group queued ({queuedBefore.TaskName}), into the regular prefix"));
+                    startChecked = true;
+                    continue;
+                }
+
+                startChecked = true;
+            }
+
             if (!lateChecked)
             {
-                // Judged once, against the checkpoint as the run first found it: windows planned later
-                // in this run were planned after these events were ingested, so they include them.
-                lateRanges ??= ReportLateEvents(work, checkpoint);
-                if (_policy.LateEvents == LateEventsMode.Reexport && QueueLate(checkpoint, lateRanges, now) is { } queued)
+                var (queued, actions) = DecideLate(checkpoint, lateRanges, now);
+                if (queued is not null)
                 {
                     if (await WriteAsync(queued, etag, "queue-late", conflicts, ct).ConfigureAwait(false) is null)
                     {
@@ -122,15 +161,24 @@ public sealed class ExportCoordinator
                     {
                         _telemetry.Info("late.queued", ("logGroup", logGroup), ("logStream", late.LogStream), ("from", late.From), ("to", late.To), ("taskName", late.TaskName), ("destination", $"s3://{_policy.ExportBucket}/{_policy.LateDestinationPrefix(logGroup)}"));
                     }
+                }
 
-                    lateChecked = true;
-                    continue;
+                // Logged once the decision is written, with what really became of each range.
+                for (var i = 0; i < lateRanges.Count; i++)
+                {
+                    ReportLate(work.LogGroup, checkpoint, lateRanges[i], actions[i]);
                 }
 
                 lateChecked = true;
+                if (queued is not null)
+                {
+                    continue;
+                }
             }
 
-            if (checkpoint.InFlight is null && checkpoint.LateExports.Count > 0)
+            var window = checkpoint.InFlight is null ? WindowPlanner.Plan(checkpoint.ExportedThrough, target, now.ToUnixTimeMilliseconds(), _policy) : null;
+            var firstLate = checkpoint.LateExports.Count > 0 ? checkpoint.LateExports[0] : null;
+            if (SlotTurn.Next(checkpoint.InFlight, firstLate, window is not null, checkpoint.LastTaskEnded) == ExportKind.Late)
             {
                 if (await StepLateAsync(checkpoint, etag, now, conflicts, ct).ConfigureAwait(false) is { } lateWaiting)
                 {
@@ -144,11 +192,14 @@ public sealed class ExportCoordinator
             {
                 if (checkpoint.ExportedThrough >= target)
                 {
+                    // Done needs an empty late queue too: SlotTurn gives the late export the turn whenever no window is ready.
+                    // Subtle but sound (code review, issue 12): "done" is answered only with no window in flight and no late
+                    // range queued, so every open window and queued range is always driven by some message (this run's
+                    // continuation); a log group that falls silent cannot strand one.
                     _telemetry.Info("export.done", ("logGroup", logGroup), ("exportedThrough", checkpoint.ExportedThrough), ("target", target));
                     return new ExportOutcome(ExportState.Done, "exported through the signalled range", checkpoint.ExportedThrough);
                 }
 
-                var window = WindowPlanner.Plan(checkpoint.ExportedThrough, target, now.ToUnixTimeMilliseconds(), _policy);
                 if (window is not { } w)
                 {
                     var reason = "data not settled yet";
@@ -164,7 +215,7 @@ public sealed class ExportCoordinator
                 }
 
                 _telemetry.Info("window.planned", ("logGroup", logGroup), ("from", w.From), ("to", w.To), ("taskName", planned.InFlight.TaskName), ("target", target));
-                if (await CreateAsync(planned, plannedEtag, conflicts, ct).ConfigureAwait(false) is { } waiting)
+                if (await CreateAsync(planned, plannedEtag, unsentBefore: true, conflicts, ct).ConfigureAwait(false) is { } waiting)
                 {
                     return waiting;
                 }
@@ -176,12 +227,18 @@ public sealed class ExportCoordinator
             ExportTaskInfo? task;
             if (inFlight.TaskId is not null)
             {
-                task = await _tasks.DescribeAsync(inFlight.TaskId, ct).ConfigureAwait(false)
-                    ?? throw new InvalidOperationException($"export task {inFlight.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
+                task = await _tasks.DescribeAsync(inFlight.TaskId, ct).ConfigureAwait(false);
+                if (task is null)
+                {
+                    return NotVisibleYet(checkpoint, inFlight, now)
+                        ?? throw new InvalidOperationException($"export task {inFlight.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
+                }
             }
             else
             {
-                task = await _tasks.FindByNameAsync(logGroup, inFlight.TaskName, ct).ConfigureAwait(false);
+                var destination = _policy.DestinationPrefix(logGroup);
+                var found = await SearchAsync(logGroup, inFlight, destination, ct).ConfigureAwait(false);
+                task = found.Ours;
                 if (task is null)
                 {
                     if (inFlight.ClaimedAt is { } claimedAt && now - claimedAt < _policy.ClaimLease)
@@ -191,14 +248,16 @@ public sealed class ExportCoordinator
                         return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
                     }
 
-                    var claimed = checkpoint with { InFlight = inFlight with { ClaimedAt = now }, UpdatedAt = now };
+                    var toClaim = Renamed(inFlight, found.Foreign, _policy.TaskName(logGroup, inFlight.From, inFlight.To, inFlight.Attempt));
+                    var claimed = checkpoint with { InFlight = toClaim with { ClaimedAt = now, Unsent = false }, UpdatedAt = now };
                     var claimedEtag = await WriteAsync(claimed, etag, "claim", conflicts, ct).ConfigureAwait(false);
                     if (claimedEtag is null)
                     {
                         continue;
                     }
 
-                    if (await CreateAsync(claimed, claimedEtag, conflicts, ct).ConfigureAwait(false) is { } waiting)
+                    ReportNameTaken(logGroup, inFlight, found.Foreign, toClaim.TaskName, destination);
+                    if (await CreateAsync(claimed, claimedEtag, toClaim.Unsent, conflicts, ct).ConfigureAwait(false) is { } waiting)
                     {
                         return waiting;
                     }
@@ -206,7 +265,7 @@ public sealed class ExportCoordinator
                     continue;
                 }
 
-                var adopted = checkpoint with { InFlight = inFlight with { TaskId = task.TaskId }, UpdatedAt = now };
+                var adopted = checkpoint with { InFlight = inFlight with { TaskId = task.TaskId, TaskRecordedAt = now }, UpdatedAt = now };
                 if (await WriteAsync(adopted, etag, "adopt", conflicts, ct).ConfigureAwait(false) is null)
                 {
                     continue;
@@ -263,8 +322,73 @@ public sealed class ExportCoordinator
         }
     }
 
-    /// <summary>Creates the task of a window this runner has just claimed; returns an outcome only when it must wait.</summary>
-    private async Task<ExportOutcome?> CreateAsync(Checkpoint claimed, string etag, ConflictCount conflicts, CancellationToken ct)
+    /// <summary>
+    /// Searches for a window's (or late range's) task by name, among tasks created since it was planned (minus the clock
+    /// skew margin and <see cref="ExportPolicy.NameSearchSlack"/>: a name cannot exist before its window was planned), and only when a CreateExportTask may have been
+    /// sent for the name (<see cref="InFlightExport.Unsent"/> false). Ours exports to <paramref name="destinationPrefix"/>
+    /// in our bucket; tasks with the name and another destination are another deployment's and are never adopted.
+    /// </summary>
+    private async Task<NameSearch> SearchAsync(string logGroup, InFlightExport export, string destinationPrefix, CancellationToken ct)
+    {
+        if (export.Unsent)
+        {
+            return new NameSearch(null, []);
+        }
+
+        var found = await _tasks.FindByNameAsync(logGroup, export.TaskName, _policy.NameExistsSince(export.PlannedAt), ct).ConfigureAwait(false);
+        var ours = found.FirstOrDefault(t => t.ExportsTo(_policy.ExportBucket, destinationPrefix));
+        return new NameSearch(ours, ours is null ? found : []);
+    }
+
+    /// <summary>The window to claim: renamed (never sent under its new name) when tasks of another destination hold its name.</summary>
+    private static InFlightExport Renamed(InFlightExport export, IReadOnlyList<ExportTaskInfo> foreign, string fresh) =>
+        foreign.Count == 0 ? export : export with { TaskName = ExportPolicy.FreshTaskName(export.TaskName, fresh, foreign[0].TaskId), Unsent = true };
+
+    private void ReportNameTaken(string logGroup, InFlightExport export, IReadOnlyList<ExportTaskInfo> foreign, string nextTaskName, string destinationPrefix)
+    {
+        foreach (var task in foreign)
+        {
+            _telemetry.Error(
+                "task.name-taken",
+                ("logGroup", logGroup),
+                ("logStream", export.LogStream),
+                ("taskName", export.TaskName),
+                ("taskId", task.TaskId),
+                ("status", task.Status.ToString()),
+                ("foundDestination", $"s3://{task.Destination}/{task.DestinationPrefix}"),
+                ("expectedDestination", $"s3://{_policy.ExportBucket}/{destinationPrefix}"),
+                ("nextTaskName", nextTaskName),
+                ("reason", "a task with this window's name exports elsewhere (another stack in the account, or a name from before names carried the destination)"),
+                ("action", "not adopted; the window is exported under a fresh name"));
+        }
+    }
+
+    /// <summary>
+    /// A recorded task id DescribeExportTasks does not know: within <see cref="ExportPolicy.UnknownTaskGrace"/> of its
+    /// recording (AWS promises no read-after-create) the window waits; after that null (the caller throws).
+    /// </summary>
+    private ExportOutcome? NotVisibleYet(Checkpoint checkpoint, InFlightExport export, DateTimeOffset now)
+    {
+        if ((export.TaskRecordedAt ?? export.ClaimedAt) is not { } recordedAt || now - recordedAt >= ExportPolicy.UnknownTaskGrace)
+        {
+            return null;
+        }
+
+        const string reason = "export task not visible in DescribeExportTasks yet";
+        _telemetry.Info("export.deferred", ("logGroup", checkpoint.LogGroup), ("logStream", export.LogStream), ("reason", reason), ("taskId", export.TaskId), ("taskRecordedAt", recordedAt), ("graceSeconds", (long)ExportPolicy.UnknownTaskGrace.TotalSeconds));
+        return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough, export.TaskId);
+    }
+
+    /// <summary>What a search by name found: our task, or (when none is ours) the tasks of another destination holding the name.</summary>
+    private readonly record struct NameSearch(ExportTaskInfo? Ours, IReadOnlyList<ExportTaskInfo> Foreign);
+
+    /// <summary>
+    /// Creates the task of a window this runner has just claimed; returns an outcome only when it must wait.
+    /// <paramref name="unsentBefore"/>: whether no request had been sent for the name before this claim; a release after
+    /// the service answered that it created nothing restores it (the release is sound only because CreateExportTask is
+    /// never retried after an ambiguous failure: a LimitExceeded answer then speaks for the only request sent).
+    /// </summary>
+    private async Task<ExportOutcome?> CreateAsync(Checkpoint claimed, string etag, bool unsentBefore, ConflictCount conflicts, CancellationToken ct)
     {
         var inFlight = claimed.InFlight!;
         var spec = new ExportTaskSpec(inFlight.TaskName, claimed.LogGroup, inFlight.From, inFlight.To, _policy.ExportBucket, _policy.DestinationPrefix(claimed.LogGroup));
@@ -276,7 +400,11 @@ public sealed class ExportCoordinator
         catch (ExportSlotBusyException ex)
         {
             // Definitely not created: release the claim so the next run need not wait out the lease.
-            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null } }, etag, "release", conflicts, ct).ConfigureAwait(false);
+            // Sound only because CreateExportTask is never retried after an ambiguous failure (a 5xx, a lost response:
+            // CloudWatchLogsRetryPolicy and CloudWatchLogsHttpClientFactory send each attempt once), so LimitExceeded
+            // answers the only request sent under this name; after any other failure the claim stays and the name is
+            // searched before a new attempt.
+            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null, Unsent = unsentBefore } }, etag, "release", conflicts, ct).ConfigureAwait(false);
             const string reason = "another export task holds the account's single export slot";
             _telemetry.Info("export.deferred", ("logGroup", claimed.LogGroup), ("reason", reason), ("taskName", inFlight.TaskName), ("error", ex.Message));
             _telemetry.Metric("ExportSlotBusy", 1, MetricUnit.Count);
@@ -284,7 +412,7 @@ public sealed class ExportCoordinator
         }
         catch (ExportRejectedException ex)
         {
-            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null } }, etag, "release", conflicts, ct).ConfigureAwait(false);
+            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null, Unsent = unsentBefore } }, etag, "release", conflicts, ct).ConfigureAwait(false);
             _telemetry.Error("task.rejected", ("logGroup", claimed.LogGroup), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("error", ex.Message));
             _telemetry.Metric("ExportsRejected", 1, MetricUnit.Count);
             throw;
@@ -295,7 +423,7 @@ public sealed class ExportCoordinator
 
         // On a conflict the next step re-reads and adopts the task by its name.
         var now = _time.GetUtcNow();
-        await WriteAsync(claimed with { InFlight = inFlight with { TaskId = taskId }, UpdatedAt = now }, etag, "record-task", conflicts, ct).ConfigureAwait(false);
+        await WriteAsync(claimed with { InFlight = inFlight with { TaskId = taskId, TaskRecordedAt = now }, UpdatedAt = now }, etag, "record-task", conflicts, ct).ConfigureAwait(false);
         return null;
     }
 
@@ -310,6 +438,7 @@ public sealed class ExportCoordinator
             RemainingWindows = new(checkpoint.RemainingWindows.Skip(1)),
             LastCompleted = new CompletedExport(task.TaskId, inFlight.TaskName, inFlight.From, inFlight.To, now, inFlight.PlannedAt),
             ExportsCompleted = checkpoint.ExportsCompleted + 1,
+            LastTaskEnded = ExportKind.Regular,
             UpdatedAt = now,
         };
         if (await WriteAsync(advanced, etag, "complete", conflicts, ct).ConfigureAwait(false) is null)
@@ -343,18 +472,21 @@ public sealed class ExportCoordinator
             {
                 InFlight = NewWindow(logGroup, decision.Next, now, claimedAt: null),
                 RemainingWindows = new([second, .. checkpoint.RemainingWindows]),
+                LastTaskEnded = ExportKind.Regular,
                 UpdatedAt = now,
             }
             : checkpoint with
             {
                 InFlight = new InFlightExport
                 {
-                    TaskName = ExportPolicy.TaskName(logGroup, inFlight.From, inFlight.To, inFlight.Attempt + 1),
+                    TaskName = _policy.TaskName(logGroup, inFlight.From, inFlight.To, inFlight.Attempt + 1),
                     From = inFlight.From,
                     To = inFlight.To,
                     Attempt = inFlight.Attempt + 1,
                     PlannedAt = now,
+                    Unsent = true,
                 },
+                LastTaskEnded = ExportKind.Regular,
                 UpdatedAt = now,
             };
         if (await WriteAsync(retry, etag, decision.Action == FailedWindowAction.Split ? "split" : "retry", conflicts, ct).ConfigureAwait(false) is null)
@@ -398,15 +530,16 @@ public sealed class ExportCoordinator
         }
     }
 
-    /// <summary>A window recorded before its task is created: attempt 1, deterministic name.</summary>
-    private static InFlightExport NewWindow(string logGroup, ExportWindow window, DateTimeOffset now, DateTimeOffset? claimedAt) => new()
+    /// <summary>A window recorded before its task is created: attempt 1, deterministic name; unsent unless claimed in the same write.</summary>
+    private InFlightExport NewWindow(string logGroup, ExportWindow window, DateTimeOffset now, DateTimeOffset? claimedAt) => new()
     {
-        TaskName = ExportPolicy.TaskName(logGroup, window.From, window.To, 1),
+        TaskName = _policy.TaskName(logGroup, window.From, window.To, 1),
         From = window.From,
         To = window.To,
         Attempt = 1,
         PlannedAt = now,
         ClaimedAt = claimedAt,
+        Unsent = claimedAt is null,
     };
 
     private async Task<long> ResolveStartAsync(ExportWork work, CancellationToken ct)
@@ -423,63 +556,89 @@ public sealed class ExportCoordinator
         }
     }
 
-    /// <summary>One stream's events that arrived for a range already exported (or in an export already running).</summary>
-    private readonly record struct LateRange(string? LogStream, long From, long To);
+    /// <summary>
+    /// One stream's events that arrived for a range already exported (or in an export already running): [From, To] of
+    /// <see cref="LogStream"/>, from the signal <see cref="Key"/> names (null without a stream).
+    /// </summary>
+    private readonly record struct LateRange(string? LogStream, long From, long To, long IngestedBy, string? Key);
 
     /// <summary>
-    /// A fresh data signal's events at or before what is covered (exported, or in the window in flight,
-    /// whose task may already have read the data) arrived later than the settle delay, unless the signal
-    /// proves they were ingested in time. Each late range is logged with its stream and bounds and counted
-    /// in LateSignals (alarmed on).
+    /// A fresh data signal's events at or before what is covered (exported, or in the window in flight, whose task may
+    /// already have read the data) arrived later than the settle delay, unless the signal proves they were ingested in
+    /// time. Events before the checkpoint's start are no export's: they are not judged here but exported by
+    /// <see cref="EarlierStart"/> (or, before a fixed EXPORT_START, excluded by configuration and said so).
     /// </summary>
     /// <remarks>
     /// In time: the events were ingested (by <see cref="DataRange.IngestedBy"/> + skew, on CloudWatch's clock)
     /// before the task of the window holding First was created, so they are in that export and in every later
     /// one (later windows are planned later). That window was planned at a known instant when it is the window
-    /// in flight or the last completed one; otherwise no earlier than First + settle delay + skew, because every
-    /// window ends at least settle delay + skew before it is planned. A task is created after its window is
+    /// in flight, the last completed one or a queued range before the start; otherwise no earlier than First + the
+    /// smallest settle lag any window was planned under (<see cref="Checkpoint.SettledLagFloorMillis"/>), because every
+    /// window ends at least its settle delay + skew before it is planned. A task is created after its window is
     /// planned; the export function's clock is within skew of CloudWatch's. Such a signal is one seen before (an
     /// SQS redelivery, a DLQ replay, a concurrent run), not late data, and re-exporting it would only duplicate.
     /// </remarks>
-    private List<LateRange> ReportLateEvents(ExportWork work, Checkpoint checkpoint)
+    private List<LateRange> FindLateRanges(ExportWork work, Checkpoint checkpoint)
     {
         var covered = Math.Max(checkpoint.ExportedThrough, checkpoint.InFlight?.To ?? long.MinValue);
         var late = new List<LateRange>();
         var skew = (long)_policy.ClockSkewMargin.TotalMilliseconds;
         foreach (var range in work.DataRanges.Where(r => r.First <= covered).Distinct())
         {
-            if (range.IngestedBy + (2 * skew) <= WindowPlannedNoEarlierThan(checkpoint, range.First))
+            if (range.First < checkpoint.StartTime && _policy.StartMode == StartMode.Fixed)
+            {
+                _telemetry.Info(
+                    "signal.before-start",
+                    ("logGroup", work.LogGroup),
+                    ("logStream", range.LogStream),
+                    ("reason", "events before the fixed EXPORT_START are excluded by configuration"),
+                    ("firstEventTime", range.First),
+                    ("lastEventTime", range.Last),
+                    ("startTime", checkpoint.StartTime));
+            }
+
+            // Only the part from the start on can be late: what lies before it is the earlier-start rule's. When nothing
+            // from the start on is covered yet (exportedThrough = start - 1, nothing in flight), nothing here is late.
+            var first = Math.Max(range.First, checkpoint.StartTime);
+            if (first > range.Last || first > covered)
+            {
+                continue;
+            }
+
+            if (range.IngestedBy + (2 * skew) <= WindowPlannedNoEarlierThan(checkpoint, first))
             {
                 _telemetry.Info(
                     "signal.covered",
                     ("logGroup", work.LogGroup),
                     ("logStream", range.LogStream),
                     ("reason", "events ingested within the settle delay, so the export that covered their range holds them (a redelivered or replayed signal)"),
-                    ("firstEventTime", range.First),
+                    ("firstEventTime", first),
                     ("ingestedBy", range.IngestedBy),
                     ("coveredThrough", covered));
                 continue;
             }
 
-            var to = Math.Min(covered, range.Last);
-            late.Add(new LateRange(range.LogStream, range.First, to));
-            _telemetry.Warn(
-                "events.late",
-                ("logGroup", work.LogGroup),
-                ("logStream", range.LogStream),
-                ("reason", "events arrived for a range that is already exported or being exported (later than the settle delay)"),
-                ("firstEventTime", range.First),
-                ("ingestedBy", range.IngestedBy),
-                ("exportedThrough", checkpoint.ExportedThrough),
-                ("coveredThrough", covered),
-                ("lateRangeEnd", to),
-                ("action", _policy.LateEvents == LateEventsMode.Reexport && range.LogStream is not null
-                    ? "re-export of the stream's late range queued (LATE_EVENTS=reexport)"
-                    : "reported only: these events are not in the exports (LATE_EVENTS=report)"));
-            _telemetry.Metric("LateSignals", 1, MetricUnit.Count, ("LogGroup", work.LogGroup));
+            var key = range.LogStream is null ? null : Checkpoint.LateKey(range.LogStream, range.First, range.Last, range.IngestedBy);
+            late.Add(new LateRange(range.LogStream, first, Math.Min(covered, range.Last), range.IngestedBy, key));
         }
 
         return late;
+    }
+
+    private void ReportLate(string logGroup, Checkpoint checkpoint, LateRange range, string action)
+    {
+        _telemetry.Warn(
+            "events.late",
+            ("logGroup", logGroup),
+            ("logStream", range.LogStream),
+            ("reason", "events arrived for a range that is already exported or being exported (later than the settle delay)"),
+            ("firstEventTime", range.From),
+            ("ingestedBy", range.IngestedBy),
+            ("exportedThrough", checkpoint.ExportedThrough),
+            ("coveredThrough", Math.Max(checkpoint.ExportedThrough, checkpoint.InFlight?.To ?? long.MinValue)),
+            ("lateRangeEnd", range.To),
+            ("action", action));
+        _telemetry.Metric("LateSignals", 1, MetricUnit.Count, ("LogGroup", logGroup));
     }
 
     /// <summary>The earliest instant (export function's clock) the window holding <paramref name="eventTime"/> can have been planned at.</summary>
@@ -495,50 +654,139 @@ public sealed class ExportCoordinator
             return planned.ToUnixTimeMilliseconds();
         }
 
-        return eventTime + _policy.SettledLagMillis;
+        if (checkpoint.LateExports.FirstOrDefault(l => l.LogStream is null && l.From <= eventTime && eventTime <= l.To) is { } before)
+        {
+            return before.PlannedAt.ToUnixTimeMilliseconds();
+        }
+
+        return eventTime + (checkpoint.SettledLagFloorMillis ?? _policy.SettledLagMillis);
     }
 
-    /// <summary>The checkpoint with the late ranges not queued before added, or null when there are none.</summary>
-    private static Checkpoint? QueueLate(Checkpoint checkpoint, IReadOnlyList<LateRange> late, DateTimeOffset now)
+    private const string ReportedOnly = "reported only: these events are not in the exports (LATE_EVENTS=report)";
+    private const string NoStream = "reported only: the signal names no log stream to re-export, these events are not in the exports";
+    private const string Queued = "re-export of the stream's late range queued (LATE_EVENTS=reexport)";
+    private const string QueuedBefore = "not queued again: this signal's re-export was queued before (a redelivered or replayed signal)";
+    private const string CoveredByQueued = "not queued again: a queued re-export of this stream, not started yet, covers the range";
+
+    /// <summary>
+    /// What becomes of each late range (the action its log line states), and the checkpoint with the new re-exports
+    /// queued (null when none: report mode, or every range already queued). A range whose signal was queued before is
+    /// not queued again; nor is one that a queued re-export of its stream covers whose task is not claimed yet (it is
+    /// created after now, so it reads these events too). Anything else is queued, with the signal's ingestion bound
+    /// in its task name, so a second delivery of one range never adopts the first one's task.
+    /// </summary>
+    private (Checkpoint? Queued, List<string> Actions) DecideLate(Checkpoint checkpoint, IReadOnlyList<LateRange> late, DateTimeOffset now)
     {
+        var actions = new List<string>(late.Count);
+        if (_policy.LateEvents != LateEventsMode.Reexport)
+        {
+            actions.AddRange(late.Select(_ => ReportedOnly));
+            return (null, actions);
+        }
+
         var seen = new HashSet<string>(checkpoint.LateSeen, StringComparer.Ordinal);
-        var added = new List<InFlightExport>();
+        var keys = new List<string>();
+        var exports = new List<InFlightExport>(checkpoint.LateExports);
         foreach (var range in late)
         {
-            if (range.LogStream is null || !seen.Add(Checkpoint.LateKey(range.LogStream, range.From)))
+            if (range.LogStream is null || range.Key is null)
             {
+                actions.Add(NoStream);
                 continue;
             }
 
-            added.Add(new InFlightExport
+            if (!seen.Add(range.Key))
+            {
+                actions.Add(QueuedBefore);
+                continue;
+            }
+
+            keys.Add(range.Key);
+            if (exports.Any(e => e.LogStream == range.LogStream && e.TaskId is null && e.ClaimedAt is null && e.From <= range.From && range.To <= e.To))
+            {
+                actions.Add(CoveredByQueued);
+                continue;
+            }
+
+            exports.Add(new InFlightExport
             {
                 LogStream = range.LogStream,
-                TaskName = ExportPolicy.LateTaskName(checkpoint.LogGroup, range.LogStream, range.From, range.To, 1),
+                TaskName = _policy.LateTaskName(checkpoint.LogGroup, range.LogStream, range.From, range.To, range.IngestedBy, 1),
                 From = range.From,
                 To = range.To,
                 Attempt = 1,
                 PlannedAt = now,
+                Unsent = true,
+                IngestedBy = range.IngestedBy,
             });
+            actions.Add(Queued);
         }
 
-        if (added.Count == 0)
+        if (keys.Count == 0)
+        {
+            return (null, actions);
+        }
+
+        return (checkpoint with
+        {
+            LateExports = new(exports),
+            LateSeen = new(checkpoint.LateSeen.Concat(keys).TakeLast(Checkpoint.MaxLateSeen)),
+            UpdatedAt = now,
+        }, actions);
+    }
+
+    /// <summary>
+    /// The checkpoint with its start moved back to the earliest event this work can stand for (as the first signal's
+    /// start is resolved), or null when that is not before the start (or EXPORT_START is a fixed instant). No export
+    /// covers a range before the start. A continuation counts too: after a start-over it carries a range the old
+    /// checkpoint had not exported yet, which no data signal asks for again.
+    /// While nothing is exported or in flight, the start and exportedThrough move back together and the first window
+    /// starts there; otherwise the range [earliest, start - 1] is queued for the whole log group into the regular
+    /// prefix, under a regular window's deterministic name. Either way one compare-and-swap moves the start, so the
+    /// range is exported exactly once (a second signal finds it inside the start) and a crash leaves it recorded.
+    /// </summary>
+    private Checkpoint? EarlierStart(ExportWork work, Checkpoint checkpoint, DateTimeOffset now)
+    {
+        if (_policy.StartMode == StartMode.Fixed)
         {
             return null;
         }
 
-        var keys = checkpoint.LateSeen.Concat(added.Select(a => Checkpoint.LateKey(a.LogStream!, a.From)));
-        return checkpoint with
+        // As ResolveStartAsync resolves the first signal's start; at the log group's creation, by events only.
+        var earliest = _policy.StartMode == StartMode.FirstSignal ? work.EarliestStart(_policy.SettleDelay + _policy.ClockSkewMargin) : work.Merged.FirstEventTime;
+        if (earliest >= checkpoint.StartTime)
         {
-            LateExports = new([.. checkpoint.LateExports, .. added]),
-            LateSeen = new(keys.TakeLast(Checkpoint.MaxLateSeen)),
-            UpdatedAt = now,
+            return null;
+        }
+
+        if (checkpoint.InFlight is null && checkpoint.ExportedThrough == checkpoint.StartTime - 1)
+        {
+            return checkpoint with { StartTime = earliest, ExportedThrough = earliest - 1, UpdatedAt = now };
+        }
+
+        var to = checkpoint.StartTime - 1;
+        var before = new InFlightExport
+        {
+            TaskName = _policy.TaskName(checkpoint.LogGroup, earliest, to, 1),
+            From = earliest,
+            To = to,
+            Attempt = 1,
+            PlannedAt = now,
+            Unsent = true,
         };
+        return checkpoint with { StartTime = earliest, LateExports = new([.. checkpoint.LateExports, before]), UpdatedAt = now };
     }
 
+    /// <summary>The deterministic name of a queued export's task: a late range's re-export, or (no stream) a range before the start.</summary>
+    private string LateExportName(string logGroup, InFlightExport late, long from, long to, int attempt) => late.LogStream is { } stream
+        ? _policy.LateTaskName(logGroup, stream, from, to, late.IngestedBy, attempt)
+        : _policy.TaskName(logGroup, from, to, attempt);
+
     /// <summary>
-    /// One step of the first queued late re-export, the same way as a window: adopt a task by its
-    /// deterministic name, else claim and create it, then follow it to COMPLETED (dropped from the queue)
-    /// or FAILED/CANCELLED (next attempt). Returns an outcome only when it must wait.
+    /// One step of the first queued late export, the same way as a window: adopt a task by its deterministic name,
+    /// else claim and create it, then follow it to COMPLETED (dropped from the queue) or FAILED/CANCELLED (retried,
+    /// cut in halves or retried at the floor, as <see cref="FailedWindowDecision"/> decides for windows). Returns an
+    /// outcome only when it must wait.
     /// </summary>
     private async Task<ExportOutcome?> StepLateAsync(Checkpoint checkpoint, string etag, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
     {
@@ -546,10 +794,12 @@ public sealed class ExportCoordinator
         var late = checkpoint.LateExports[0];
         if (late.TaskId is null)
         {
-            var found = await _tasks.FindByNameAsync(logGroup, late.TaskName, ct).ConfigureAwait(false);
-            if (found is not null)
+            // A range before the start (no stream) goes where the regular windows go.
+            var lateDestination = late.LogStream is null ? _policy.DestinationPrefix(logGroup) : _policy.LateDestinationPrefix(logGroup);
+            var search = await SearchAsync(logGroup, late, lateDestination, ct).ConfigureAwait(false);
+            if (search.Ours is { } found)
             {
-                if (await WriteAsync(WithFirstLate(checkpoint, late with { TaskId = found.TaskId }, now), etag, "adopt-late", conflicts, ct).ConfigureAwait(false) is not null)
+                if (await WriteAsync(WithFirstLate(checkpoint, late with { TaskId = found.TaskId, TaskRecordedAt = now }, now), etag, "adopt-late", conflicts, ct).ConfigureAwait(false) is not null)
                 {
                     _telemetry.Info("task.adopted", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", found.TaskId), ("taskName", found.TaskName), ("status", found.Status.ToString()), ("late", true));
                 }
@@ -564,14 +814,17 @@ public sealed class ExportCoordinator
                 return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
             }
 
-            var claimed = WithFirstLate(checkpoint, late with { ClaimedAt = now }, now);
+            var toClaim = Renamed(late, search.Foreign, LateExportName(logGroup, late, late.From, late.To, late.Attempt));
+            var claimed = WithFirstLate(checkpoint, toClaim with { ClaimedAt = now, Unsent = false }, now);
             var claimedEtag = await WriteAsync(claimed, etag, "claim-late", conflicts, ct).ConfigureAwait(false);
             if (claimedEtag is null)
             {
                 return null;
             }
 
-            var spec = new ExportTaskSpec(late.TaskName, logGroup, late.From, late.To, _policy.ExportBucket, _policy.LateDestinationPrefix(logGroup), late.LogStream);
+            ReportNameTaken(logGroup, late, search.Foreign, toClaim.TaskName, lateDestination);
+            late = toClaim;
+            var spec = new ExportTaskSpec(late.TaskName, logGroup, late.From, late.To, _policy.ExportBucket, lateDestination, late.LogStream);
             string taskId;
             try
             {
@@ -579,7 +832,7 @@ public sealed class ExportCoordinator
             }
             catch (ExportSlotBusyException ex)
             {
-                await WriteAsync(checkpoint with { UpdatedAt = now }, claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
+                await WriteAsync(WithFirstLate(checkpoint, late with { ClaimedAt = null }, now), claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
                 const string reason = "another export task holds the account's single export slot";
                 _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", late.TaskName), ("error", ex.Message));
                 _telemetry.Metric("ExportSlotBusy", 1, MetricUnit.Count);
@@ -587,7 +840,7 @@ public sealed class ExportCoordinator
             }
             catch (ExportRejectedException ex)
             {
-                await WriteAsync(checkpoint with { UpdatedAt = now }, claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
+                await WriteAsync(WithFirstLate(checkpoint, late with { ClaimedAt = null }, now), claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
                 _telemetry.Error("task.rejected", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("error", ex.Message), ("late", true));
                 _telemetry.Metric("ExportsRejected", 1, MetricUnit.Count);
                 throw;
@@ -595,12 +848,18 @@ public sealed class ExportCoordinator
 
             _telemetry.Info("task.created", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", taskId), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("attempt", late.Attempt), ("destination", $"s3://{spec.Bucket}/{spec.Prefix}"), ("late", true));
             _telemetry.Metric("ExportsCreated", 1, MetricUnit.Count);
-            await WriteAsync(WithFirstLate(claimed, late with { ClaimedAt = now, TaskId = taskId }, _time.GetUtcNow()), claimedEtag, "record-late-task", conflicts, ct).ConfigureAwait(false);
+            var recordedAt = _time.GetUtcNow();
+            await WriteAsync(WithFirstLate(claimed, late with { ClaimedAt = now, Unsent = false, TaskId = taskId, TaskRecordedAt = recordedAt }, recordedAt), claimedEtag, "record-late-task", conflicts, ct).ConfigureAwait(false);
             return null;
         }
 
-        var task = await _tasks.DescribeAsync(late.TaskId, ct).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"late re-export task {late.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
+        var task = await _tasks.DescribeAsync(late.TaskId, ct).ConfigureAwait(false);
+        if (task is null)
+        {
+            return NotVisibleYet(checkpoint, late, now)
+                ?? throw new InvalidOperationException($"late re-export task {late.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
+        }
+
         switch (task.Status)
         {
             case ExportTaskStatus.Pending or ExportTaskStatus.Running or ExportTaskStatus.PendingCancel:
@@ -608,7 +867,7 @@ public sealed class ExportCoordinator
                 return new ExportOutcome(ExportState.Waiting, "late re-export task still active", checkpoint.ExportedThrough, task.TaskId);
 
             case ExportTaskStatus.Completed:
-                if (await WriteAsync(checkpoint with { LateExports = new(checkpoint.LateExports.Skip(1)), UpdatedAt = now }, etag, "complete-late", conflicts, ct).ConfigureAwait(false) is not null)
+                if (await WriteAsync(checkpoint with { LateExports = new(checkpoint.LateExports.Skip(1)), LastTaskEnded = ExportKind.Late, UpdatedAt = now }, etag, "complete-late", conflicts, ct).ConfigureAwait(false) is not null)
                 {
                     _telemetry.Info("task.completed", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", task.TaskId), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("late", true));
                     _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
@@ -617,31 +876,70 @@ public sealed class ExportCoordinator
                 return null;
 
             default:
-                var attempt = late.Attempt + 1;
-                var retry = new InFlightExport
-                {
-                    LogStream = late.LogStream,
-                    TaskName = ExportPolicy.LateTaskName(logGroup, late.LogStream!, late.From, late.To, attempt),
-                    From = late.From,
-                    To = late.To,
-                    Attempt = attempt,
-                    PlannedAt = now,
-                };
-                if (await WriteAsync(WithFirstLate(checkpoint, retry, now), etag, "retry-late", conflicts, ct).ConfigureAwait(false) is not null)
-                {
-                    _telemetry.Error("task.failed", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", task.TaskId), ("taskName", late.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", late.From), ("to", late.To), ("nextAttempt", attempt), ("late", true));
-                    _telemetry.Metric("ExportsFailed", 1, MetricUnit.Count);
-                }
-
+                await RetryLateAsync(checkpoint, etag, late, task, now, conflicts, ct).ConfigureAwait(false);
                 return null;
+        }
+    }
+
+    /// <summary>A FAILED or CANCELLED late export: the same range again, its two halves in order, or at the floor again and alarmed on.</summary>
+    private async Task RetryLateAsync(Checkpoint checkpoint, string etag, InFlightExport late, ExportTaskInfo task, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
+    {
+        var logGroup = checkpoint.LogGroup;
+        var decision = FailedWindowDecision.Decide(new ExportWindow(late.From, late.To), late.Attempt, _policy);
+        InFlightExport Planned(ExportWindow w, int attempt) => late with
+        {
+            TaskName = LateExportName(logGroup, late, w.From, w.To, attempt),
+            From = w.From,
+            To = w.To,
+            Attempt = attempt,
+            PlannedAt = now,
+            TaskId = null,
+            TaskRecordedAt = null,
+            ClaimedAt = null,
+            Unsent = true,
+        };
+        var next = decision.Action == FailedWindowAction.Split ? Planned(decision.Next, 1) : Planned(decision.Next, late.Attempt + 1);
+        InFlightExport[] replacement = decision.SecondHalf is { } second ? [next, Planned(second, 1)] : [next];
+        var retry = checkpoint with
+        {
+            LateExports = new([.. replacement, .. checkpoint.LateExports.Skip(1)]),
+            LastTaskEnded = ExportKind.Late,
+            UpdatedAt = now,
+        };
+        if (await WriteAsync(retry, etag, decision.Action == FailedWindowAction.Split ? "split-late" : "retry-late", conflicts, ct).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        _telemetry.Error("task.failed", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", task.TaskId), ("taskName", late.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", late.From), ("to", late.To), ("nextAttempt", next.Attempt), ("late", true));
+        _telemetry.Metric("ExportsFailed", 1, MetricUnit.Count);
+        switch (decision.Action)
+        {
+            case FailedWindowAction.Split:
+                _telemetry.Warn("window.split", ("logGroup", logGroup), ("logStream", late.LogStream), ("reason", $"the same range failed {late.Attempt} times (export tasks time out after 24 hours: a smaller range holds less data)"), ("from", late.From), ("to", late.To), ("failures", late.Attempt), ("firstHalfTo", decision.Next.To), ("secondHalfFrom", decision.SecondHalf!.Value.From), ("nextTaskName", next.TaskName), ("late", true));
+                _telemetry.Metric("ExportWindowsSplit", 1, MetricUnit.Count);
+                break;
+
+            case FailedWindowAction.RetryAtFloor:
+                _telemetry.Error("window.floor-failed", ("logGroup", logGroup), ("logStream", late.LogStream), ("reason", "a late range at the smallest split size keeps failing: its size is not the cause (bucket or key policy, a deleted log group, a service problem)"), ("from", late.From), ("to", late.To), ("failures", late.Attempt), ("minSplitWindowSeconds", (long)_policy.MinSplitWindow.TotalSeconds), ("statusMessage", task.StatusMessage), ("action", "exported again as is, taking turns with the regular windows"), ("late", true));
+                _telemetry.Metric("ExportWindowFloorFailures", 1, MetricUnit.Count);
+                break;
         }
     }
 
     private static Checkpoint WithFirstLate(Checkpoint checkpoint, InFlightExport first, DateTimeOffset now) =>
         checkpoint with { LateExports = new([first, .. checkpoint.LateExports.Skip(1)]), UpdatedAt = now };
 
+    /// <summary>
+    /// Writes with compare-and-swap (If-Match on the ETag read). Subtle but sound (code review, issue 12): this relies on
+    /// every transition changing the bytes, so that two different states never share an ETag; each one sets
+    /// <see cref="Checkpoint.UpdatedAt"/> to the step's instant and changes at least one other field. Every write also keeps <see cref="Checkpoint.SettledLagFloorMillis"/> at or below
+    /// the settle lag in force, so every window it plans is bounded by it.
+    /// </summary>
     private async Task<string?> WriteAsync(Checkpoint checkpoint, string? etag, string step, ConflictCount conflicts, CancellationToken ct)
     {
+        var lag = _policy.SettledLagMillis;
+        checkpoint = checkpoint with { SettledLagFloorMillis = Math.Min(checkpoint.SettledLagFloorMillis ?? lag, lag) };
         var written = await _store.TryWriteAsync(checkpoint, etag, ct).ConfigureAwait(false);
         if (written is null)
         {

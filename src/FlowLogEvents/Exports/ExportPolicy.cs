@@ -87,9 +87,49 @@ public sealed record ExportPolicy
 
     public required string ExportPrefix { get; init; }
 
-    /// <summary>Deterministic: the same window and attempt always get the same name, so a retry adopts.</summary>
-    public static string TaskName(string logGroup, long from, long to, int attempt) =>
-        $"flowlogevents-{SignalPublisher.Hash(logGroup)}-{from}-{to}-{attempt}";
+    /// <summary>
+    /// Which deployment this is (the stack name): hashed into every task name, so that another stack in the account
+    /// never adopts this one's tasks. Empty only where no stack exists (tests, tools).
+    /// </summary>
+    public string Deployment { get; init; } = string.Empty;
+
+    /// <summary>
+    /// How long after a task id was recorded DescribeExportTasks may still not know it (AWS promises no read-after-create)
+    /// before the id is taken for lost: until then the window waits.
+    /// </summary>
+    public static readonly TimeSpan UnknownTaskGrace = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How much earlier than its window's planning (minus <see cref="ClockSkewMargin"/>) a search by name still looks for
+    /// a task. A name cannot exist before its window was planned; the slack keeps a clock further off than the margin
+    /// (the local cloud's clock-skew scenarios run 3 minutes off with a 1-minute margin) from hiding our own task, which
+    /// would export the window twice. It costs a few tasks more to read: the account's single export slot keeps the
+    /// number of tasks created in 15 minutes small.
+    /// </summary>
+    public static readonly TimeSpan NameSearchSlack = TimeSpan.FromMinutes(15);
+
+    /// <summary>The earliest creation time (CloudWatch's clock) of a task that can carry the name of a window planned at <paramref name="plannedAt"/>.</summary>
+    public DateTimeOffset NameExistsSince(DateTimeOffset plannedAt) => plannedAt - ClockSkewMargin - NameSearchSlack;
+
+    /// <summary>
+    /// Deterministic: the same window and attempt always get the same name, so a retry adopts. Unique per deployment and
+    /// destination: the stack name, bucket and destination prefix are hashed in. At most 99 characters, a late range's
+    /// 121 (CreateExportTask allows 1 to 512).
+    /// </summary>
+    public string TaskName(string logGroup, long from, long to, int attempt) =>
+        $"flowlogevents-{TargetHash(DestinationPrefix(logGroup))}-{SignalPublisher.Hash(logGroup)}-{from}-{to}-{attempt}";
+
+    /// <summary>
+    /// The name a window takes when a task of another destination already has <paramref name="takenName"/> (another
+    /// stack's task, or a name from before names carried the destination): <paramref name="fresh"/> (the window's
+    /// name by <see cref="TaskName"/> or <see cref="LateTaskName"/>) unless the taken name is that one (or that one
+    /// renamed before), else it with a hash of the taken name and the foreign task appended. Deterministic, at most
+    /// 138 characters.
+    /// </summary>
+    public static string FreshTaskName(string takenName, string fresh, string foreignTaskId) =>
+        takenName.StartsWith(fresh, StringComparison.Ordinal)
+            ? $"{fresh}-{SignalPublisher.Hash(takenName + "|" + foreignTaskId)}"
+            : fresh;
 
     /// <summary>Where CloudWatch writes this log group's exports: &lt;prefix&gt;/&lt;log group&gt;.</summary>
     public string DestinationPrefix(string logGroup)
@@ -102,7 +142,14 @@ public sealed record ExportPolicy
     /// <summary>Where re-exports of late ranges go: &lt;prefix&gt;/&lt;log group&gt;/late.</summary>
     public string LateDestinationPrefix(string logGroup) => DestinationPrefix(logGroup) + "/late";
 
-    /// <summary>Deterministic name of a late range's re-export task (stream hashed: names allow few characters).</summary>
-    public static string LateTaskName(string logGroup, string logStream, long from, long to, int attempt) =>
-        $"flowlogevents-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-{attempt}";
+    /// <summary>Deterministic name of a late range's re-export task, unique per deployment and destination like <see cref="TaskName"/> (stream hashed: names stay short).</summary>
+    public string LateTaskName(string logGroup, string logStream, long from, long to, int attempt) =>
+        $"flowlogevents-{TargetHash(LateDestinationPrefix(logGroup))}-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-{attempt}";
+
+    /// <summary>As above, with the ingestion bound of the signal that brought the range: two deliveries of one range get two names.</summary>
+    public string LateTaskName(string logGroup, string logStream, long from, long to, long? ingestedBy, int attempt) => ingestedBy is { } i
+        ? $"flowlogevents-{TargetHash(LateDestinationPrefix(logGroup))}-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-i{i}-{attempt}"
+        : LateTaskName(logGroup, logStream, from, to, attempt);
+
+    private string TargetHash(string destinationPrefix) => SignalPublisher.Hash($"{Deployment}\n{ExportBucket}\n{destinationPrefix}");
 }

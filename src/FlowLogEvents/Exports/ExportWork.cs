@@ -46,6 +46,7 @@ public sealed record ExportWork(Signal Merged, long? FirstDataEventTime, IReadOn
             WindowStart = Math.Min(Merged.WindowStart, other.WindowStart),
             WindowEnd = Math.Max(Merged.WindowEnd, other.WindowEnd),
             Continuations = Math.Max(Merged.Continuations, other.Continuations),
+            Failures = Math.Max(Merged.Failures, other.Failures),
         };
         return other.Kind == SignalKind.Data
             ? new ExportWork(merged, Math.Min(FirstDataEventTime ?? long.MaxValue, other.FirstEventTime), [.. DataRanges, new DataRange(other.LogStream, other.FirstEventTime, other.LastEventTime, other.WindowEnd)])
@@ -53,9 +54,11 @@ public sealed record ExportWork(Signal Merged, long? FirstDataEventTime, IReadOn
     }
 
     /// <summary>The message that brings this work back later, when it could not finish now.</summary>
+    /// <remarks>A run that got this far reached a verdict: the failure count starts again.</remarks>
     public Signal Continuation() => Merged with
     {
         Kind = SignalKind.Continuation,
         Continuations = Merged.Continuations + 1,
+        Failures = 0,
     };
 }

@@ -50,7 +50,24 @@ public enum ExportTaskStatus
     PendingCancel,
 }
 
-public sealed record ExportTaskInfo(string TaskId, string TaskName, ExportTaskStatus Status, string? StatusMessage);
+/// <summary>An export task as DescribeExportTasks shows it.</summary>
+/// <param name="Destination">The S3 bucket it exports to.</param>
+/// <param name="DestinationPrefix">The key prefix it exports under (as given to CreateExportTask).</param>
+/// <param name="CreationTime">When the service created it, epoch ms (CloudWatch's clock).</param>
+public sealed record ExportTaskInfo(
+    string TaskId,
+    string TaskName,
+    ExportTaskStatus Status,
+    string? StatusMessage,
+    string? Destination = null,
+    string? DestinationPrefix = null,
+    long? CreationTime = null)
+{
+    /// <summary>Whether it exports to <paramref name="bucket"/> under <paramref name="prefix"/> (slashes at either end ignored).</summary>
+    public bool ExportsTo(string bucket, string prefix) =>
+        string.Equals(Destination, bucket, StringComparison.Ordinal)
+        && string.Equals(DestinationPrefix?.Trim('/'), prefix.Trim('/'), StringComparison.Ordinal);
+}
 
 /// <summary>What one CreateExportTask call asks for; <paramref name="LogStreamPrefix"/> only for a late range's re-export.</summary>
 public sealed record ExportTaskSpec(string TaskName, string LogGroup, long From, long To, string Bucket, string Prefix, string? LogStreamPrefix = null);
@@ -68,8 +85,14 @@ public interface IExportTasks
     /// <summary>The task with this id, or null when the service does not know it.</summary>
     Task<ExportTaskInfo?> DescribeAsync(string taskId, CancellationToken ct);
 
-    /// <summary>The most recent task of this log group with this name, or null when there is none.</summary>
-    Task<ExportTaskInfo?> FindByNameAsync(string logGroup, string taskName, CancellationToken ct);
+    /// <summary>
+    /// The tasks of this log group with this name created at or after <paramref name="createdSince"/> (CloudWatch's
+    /// clock), newest first; empty when there are none. DescribeExportTasks lists tasks newest first, so the search
+    /// ends at the first page of tasks all created before the bound, however long the account's task history is.
+    /// A name cannot exist before its window was planned: the caller passes the planning instant minus the clock
+    /// skew margin, and searches only for names a CreateExportTask may have been sent for.
+    /// </summary>
+    Task<IReadOnlyList<ExportTaskInfo>> FindByNameAsync(string logGroup, string taskName, DateTimeOffset createdSince, CancellationToken ct);
 
     /// <summary>When the log group was created (epoch ms), or null when it does not exist.</summary>
     Task<long?> GetLogGroupCreationTimeAsync(string logGroup, CancellationToken ct);

@@ -54,6 +54,10 @@ public sealed class ExportFunction
         _processor = new ExportBatchProcessor(coordinator, signalQueue, deadLetterQueue, telemetry);
     }
 
+    /// <summary>The record's ApproximateReceiveCount; 1 when absent or not a number (a hand-made event).</summary>
+    private static int ReceiveCount(SqsEventRecord record) =>
+        record.Attributes?.TryGetValue("ApproximateReceiveCount", out var value) == true && int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count) && count > 0 ? count : 1;
+
     /// <summary>An event that is not an SQS event throws: the whole batch is retried, nothing is lost.</summary>
     public Task<Stream> HandleAsync(Stream input) => HandleAsync(input, CancellationToken.None);
 
@@ -66,7 +70,7 @@ public sealed class ExportFunction
         var sqsEvent = await JsonSerializer.DeserializeAsync(input, LambdaJsonContext.Default.SqsEvent, ct).ConfigureAwait(false)
             ?? throw new InvalidDataException("SQS event is JSON null");
         var records = (sqsEvent.Records ?? throw new InvalidDataException("SQS event has no Records array"))
-            .Select((r, i) => new QueueRecord(r.MessageId ?? throw new InvalidDataException($"Records[{i}].messageId is missing"), r.Body))
+            .Select((r, i) => new QueueRecord(r.MessageId ?? throw new InvalidDataException($"Records[{i}].messageId is missing"), r.Body, ReceiveCount(r)))
             .ToList();
 
         var failed = await _processor.ProcessAsync(records, ct).ConfigureAwait(false);

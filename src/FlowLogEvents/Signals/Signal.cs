@@ -48,6 +48,15 @@ public sealed record Signal
     public int Continuations { get; init; }
 
     /// <summary>
+    /// How many runs in a row failed on this work with an error that is not set aside at once (0: none). The export
+    /// function re-queues failed work with this count plus one, and sets it aside in the dead-letter queue at
+    /// <c>ExportBatchProcessor.MaxFailures</c>; a run that reaches a verdict starts the count again.
+    /// </summary>
+    [JsonPropertyName("failures")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Failures { get; init; }
+
+    /// <summary>
     /// The last millisecond that must be exported before this signal is done. Every event ingested
     /// during the debounce window has a timestamp at or before the window's end (CloudWatch stamps
     /// events no later than ingestion, except producer clocks ahead of ours, which LastEventTime

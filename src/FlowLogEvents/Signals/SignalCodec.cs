@@ -14,6 +14,17 @@ public static class SignalCodec
 
     public static string Encode(Signal signal) => JsonSerializer.Serialize(signal, SignalJsonContext.Default.Signal);
 
+    /// <summary>
+    /// As <see cref="Decode(string?)"/>, and the signal's times must be within <see cref="SignalLimits"/> on a clock
+    /// that reads <paramref name="now"/> (epoch milliseconds).
+    /// </summary>
+    public static Signal Decode(string? body, long now)
+    {
+        var signal = Decode(body);
+        return SignalLimits.Violation(signal, now) is { } violation ? throw new SignalFormatException(violation) : signal;
+    }
+
+    /// <summary>Decodes a signal and checks its shape and order (not its times against a clock: see <see cref="Decode(string?, long)"/>).</summary>
     public static Signal Decode(string? body)
     {
         if (string.IsNullOrWhiteSpace(body))

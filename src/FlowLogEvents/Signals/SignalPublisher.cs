@@ -56,7 +56,21 @@ public sealed class SignalPublisher
         _lateAfter = lateAfter;
     }
 
-    public async Task<PublishResult> PublishAsync(SubscriptionSummary delivery, CancellationToken ct)
+    public Task<PublishResult> PublishAsync(SubscriptionSummary delivery, CancellationToken ct) => PublishAsync(delivery, null, ct);
+
+    /// <summary>
+    /// Signals a delivery Lambda gave up on (read back from the on-failure destination): a signal of this debounce
+    /// window that is never suppressed and whose deduplication id names the delivery's stream and range, so neither
+    /// this instance's memory nor FIFO deduplication folds it into another signal; the export function judges its
+    /// range (exports it, or reports it as late) like any other.
+    /// </summary>
+    public Task<PublishResult> PublishRecoveredAsync(SubscriptionSummary delivery, FailedDelivery failure, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        return PublishAsync(delivery, failure, ct);
+    }
+
+    private async Task<PublishResult> PublishAsync(SubscriptionSummary delivery, FailedDelivery? recovered, CancellationToken ct)
     {
         if (delivery.IsControlMessage)
         {
@@ -87,7 +101,7 @@ public sealed class SignalPublisher
         };
 
         var possiblyLate = _lateAfter is { } lateAfter && delivery.FirstEventTime <= now - (long)lateAfter.TotalMilliseconds;
-        if (!possiblyLate && _sent.TryGetValue(logGroup, out var previous) && previous.WindowStart == windowStart && previous.ExportThrough >= signal.ExportThrough)
+        if (recovered is null && !possiblyLate && _sent.TryGetValue(logGroup, out var previous) && previous.WindowStart == windowStart && previous.ExportThrough >= signal.ExportThrough)
         {
             _telemetry.Info(
                 "signal.suppressed",
@@ -103,7 +117,12 @@ public sealed class SignalPublisher
         // Same log group and window -> same id, so FIFO deduplication collapses signals from other
         // instances. Events stamped beyond the window's end (producer clocks ahead) need their own id.
         // A possibly late delivery keeps its own range: its id names the stream and the range.
-        var deduplicationId = possiblyLate
+        // Subtle but sound (code review, issue 12): the same id implies the same export target. Signals that share an id
+        // share the log group and window, so they ask for the same ExportThrough (the window's end, or the LastEventTime
+        // named in the id); the one SQS keeps asks for everything the dropped ones did.
+        var deduplicationId = recovered is not null
+            ? $"{Hash(logGroup)}-{windowStart}-recovered-{Hash(delivery.LogStream ?? string.Empty)}-{signal.FirstEventTime}-{signal.LastEventTime}"
+            : possiblyLate
             ? $"{Hash(logGroup)}-{windowStart}-late-{Hash(delivery.LogStream ?? string.Empty)}-{signal.FirstEventTime}-{signal.LastEventTime}"
             : signal.LastEventTime < signal.WindowEnd
                 ? $"{Hash(logGroup)}-{windowStart}"
@@ -113,6 +132,24 @@ public sealed class SignalPublisher
         if (!_sent.TryGetValue(logGroup, out var remembered) || remembered.WindowStart != windowStart || remembered.ExportThrough < signal.ExportThrough)
         {
             Remember(logGroup, new Sent(windowStart, signal.ExportThrough));
+        }
+
+        if (recovered is not null)
+        {
+            _telemetry.Warn(
+                "signal.recovered",
+                ("logGroup", logGroup),
+                ("logStream", delivery.LogStream),
+                ("windowStart", windowStart),
+                ("firstEventTime", signal.FirstEventTime),
+                ("lastEventTime", signal.LastEventTime),
+                ("events", delivery.EventCount),
+                ("requestId", recovered.RequestId),
+                ("condition", recovered.Condition),
+                ("approximateInvokeCount", recovered.ApproximateInvokeCount),
+                ("deduplicationId", deduplicationId));
+            _telemetry.Metric("SignalsRecovered", 1, MetricUnit.Count);
+            return PublishResult.Sent;
         }
 
         _telemetry.Info(

@@ -10,6 +10,8 @@ public class SettingsTests
         ["SIGNAL_QUEUE_URL"] = "https://sqs.us-east-1.amazonaws.com/123456789012/flowlogevents-signals.fifo",
         ["DEAD_LETTER_QUEUE_URL"] = "https://sqs.us-east-1.amazonaws.com/123456789012/flowlogevents-dlq.fifo",
         ["EXPORT_BUCKET"] = "flow-exports",
+        ["FUNCTION_TIMEOUT_SECONDS"] = "60",
+        ["STACK_NAME"] = "flowlogevents-prod",
     };
 
     private static EnvironmentReader Env(Dictionary<string, string> values) => new(name => values.GetValueOrDefault(name));
@@ -29,6 +31,7 @@ public class SettingsTests
         Assert.Equal(StartMode.FirstSignal, settings.Policy.StartMode);
         Assert.Equal(TimeSpan.FromMinutes(1), settings.Policy.ClockSkewMargin);
         Assert.Equal(LateEventsMode.Report, settings.Policy.LateEvents);
+        Assert.Equal("flowlogevents-prod", settings.Policy.Deployment);
     }
 
     [Theory]
@@ -57,6 +60,8 @@ public class SettingsTests
     [InlineData("SIGNAL_QUEUE_URL")]
     [InlineData("DEAD_LETTER_QUEUE_URL")]
     [InlineData("EXPORT_BUCKET")]
+    [InlineData("FUNCTION_TIMEOUT_SECONDS")]
+    [InlineData("STACK_NAME")]
     public void ExportSettingsRead_RequiredVariableMissing_ThrowsNamingIt(string variable)
     {
         var values = new Dictionary<string, string>(ExportMinimum);
@@ -79,6 +84,42 @@ public class SettingsTests
         var ex = Assert.Throws<ConfigurationException>(() => ExportSettings.Read(Env(values)));
 
         Assert.Equal(message, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("1", "60")]
+    [InlineData("179", "60")]
+    [InlineData("900", "421")]
+    public void ExportSettingsRead_LeaseShorterThanTimeoutPlusTwiceSkew_ThrowsNamingIt(string lease, string skew)
+    {
+        var values = new Dictionary<string, string>(ExportMinimum) { ["CLAIM_LEASE_SECONDS"] = lease, ["CLOCK_SKEW_SECONDS"] = skew };
+
+        var ex = Assert.Throws<ConfigurationException>(() => ExportSettings.Read(Env(values)));
+
+        var needed = 60 + (2 * int.Parse(skew, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(
+            $"environment variable CLAIM_LEASE_SECONDS ({lease}) must be at least FUNCTION_TIMEOUT_SECONDS (60) + 2 x CLOCK_SKEW_SECONDS ({skew}) = {needed} seconds: a shorter lease lets a second runner take over a window its claimer is still creating",
+            ex.Message);
+    }
+
+    [Theory]
+    [InlineData("180", "60")]
+    [InlineData("900", "420")]
+    public void ExportSettingsRead_LeaseAtTimeoutPlusTwiceSkew_IsAccepted(string lease, string skew)
+    {
+        var values = new Dictionary<string, string>(ExportMinimum) { ["CLAIM_LEASE_SECONDS"] = lease, ["CLOCK_SKEW_SECONDS"] = skew };
+
+        Assert.Equal(TimeSpan.FromSeconds(int.Parse(lease, System.Globalization.CultureInfo.InvariantCulture)), ExportSettings.Read(Env(values)).Policy.ClaimLease);
+    }
+
+    [Theory]
+    [InlineData("0", "environment variable FUNCTION_TIMEOUT_SECONDS must be between 1 and 900 seconds, got 0")]
+    [InlineData("901", "environment variable FUNCTION_TIMEOUT_SECONDS must be between 1 and 900 seconds, got 901")]
+    public void ExportSettingsRead_FunctionTimeoutOutsideLambdasRange_ThrowsNamingIt(string timeout, string message)
+    {
+        var values = new Dictionary<string, string>(ExportMinimum) { ["FUNCTION_TIMEOUT_SECONDS"] = timeout };
+
+        Assert.Equal(message, Assert.Throws<ConfigurationException>(() => ExportSettings.Read(Env(values))).Message);
     }
 
     [Fact]

@@ -97,7 +97,7 @@ public sealed class ExportCorpusTests : IDisposable
         Assert.Empty(failed);
         var dead = Assert.Single(_deadLetters.Sent);
         Assert.Equal(GoodBody(Staging), dead.Body);
-        Assert.Equal($"CheckpointFormatException: {c.GetProperty("error").GetString()} (copy kept at {copy})", dead.Attributes![ExportBatchProcessor.ErrorAttribute]);
+        Assert.Equal($"CheckpointFormatException: {c.GetProperty("error").GetString()} (copy kept at {copy})", dead.Attributes![ExportBatchProcessor.SetAsideAttribute]);
         Assert.Equal("m-1", dead.Attributes[ExportBatchProcessor.SourceMessageAttribute]);
         // Never overwritten by a guess: the object is the same bytes with the same version; a copy is kept aside.
         Assert.Equal(bytes, _h.Store.RawOf(Staging));

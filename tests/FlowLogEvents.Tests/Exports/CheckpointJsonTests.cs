@@ -21,6 +21,7 @@ public sealed class CheckpointJsonTests
             Attempt = 2,
             PlannedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_795_705_200_123),
             TaskId = "7c9d2e4f-0000-4a1b-9c3d-1234567890ab",
+            TaskRecordedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_795_705_200_789),
             ClaimedAt = DateTimeOffset.FromUnixTimeMilliseconds(1_795_705_200_456),
         },
         LastCompleted = new CompletedExport("task-0011", "flowlogevents-x-1-2-1", 1_795_690_000_000, 1_795_700_000_000, DateTimeOffset.FromUnixTimeMilliseconds(1_795_701_000_789), DateTimeOffset.FromUnixTimeMilliseconds(1_795_700_900_321)),
@@ -73,6 +74,7 @@ public sealed class CheckpointJsonTests
 
         Assert.Empty(read.RemainingWindows);
         Assert.Equal((1_795_700_000_001, 1_795_704_300_000, 3), (read.InFlight!.From, read.InFlight.To, read.InFlight.Attempt));
+        Assert.Equal((false, null), (read.InFlight.Unsent, read.InFlight.TaskRecordedAt)); // may have been sent: searched by name
         Assert.DoesNotContain("remainingWindows", Encoding.UTF8.GetString(CheckpointJson.Serialize(read)), StringComparison.Ordinal);
     }
 
@@ -84,6 +86,72 @@ public sealed class CheckpointJsonTests
         var ex = Assert.Throws<CheckpointFormatException>(() => CheckpointJson.Deserialize(CheckpointJson.Serialize(overlapping), LogGroup));
 
         Assert.Equal("checkpoint of '/aws/vpc/flow-logs/prod' is unreadable: checkpoint remainingWindows[0] is not contiguous (from 1795704300000 must be 1795704300001, to 1795706000000 not before from)", ex.Message);
+    }
+
+    [Fact]
+    public void Deserialize_SerializedUnsentWindowAndLateRange_RoundTripsTheFlag()
+    {
+        var unsent = Full with
+        {
+            InFlight = Full.InFlight! with { TaskId = null, TaskRecordedAt = null, ClaimedAt = null, Unsent = true },
+            LateExports = [new InFlightExport { LogStream = "eni-1-all", TaskName = "flowlogevents-late", From = 1_795_690_000_000, To = 1_795_690_060_000, Attempt = 1, PlannedAt = Full.UpdatedAt, Unsent = true }],
+        };
+
+        var json = CheckpointJson.Serialize(unsent);
+
+        Assert.Equal(unsent, CheckpointJson.Deserialize(json, LogGroup));
+        Assert.Equal(2, Encoding.UTF8.GetString(json).Split("\"unsent\": true").Length - 1);
+    }
+
+    [Theory]
+    [InlineData(true, false, "checkpoint inFlight.unsent is true but a taskId or claimedAt is set (a claim clears it before the request is sent)")]
+    [InlineData(false, true, "checkpoint inFlight.taskRecordedAt is set without a taskId")]
+    public void Deserialize_SentFieldsContradictEachOther_ThrowsCheckpointFormat(bool unsentWithClaim, bool recordedWithoutId, string problem)
+    {
+        var inFlight = Full.InFlight! with
+        {
+            Unsent = unsentWithClaim,
+            TaskId = recordedWithoutId ? null : Full.InFlight!.TaskId,
+            ClaimedAt = recordedWithoutId ? null : Full.InFlight!.ClaimedAt,
+        };
+
+        var ex = Assert.Throws<CheckpointFormatException>(() => CheckpointJson.Deserialize(CheckpointJson.Serialize(Full with { InFlight = inFlight }), LogGroup));
+
+        Assert.Equal($"checkpoint of '{LogGroup}' is unreadable: {problem}", ex.Message);
+    }
+
+    [Fact]
+    public void Deserialize_CheckpointWithoutSettleFloorTurnOrIngestionBound_ReadsThemAsAbsent()
+    {
+        var read = CheckpointJson.Deserialize(CheckpointJson.Serialize(Full), LogGroup);
+
+        Assert.Equal(((long?)null, (ExportKind?)null, (long?)null), (read.SettledLagFloorMillis, read.LastTaskEnded, read.InFlight!.IngestedBy));
+        var json = Encoding.UTF8.GetString(CheckpointJson.Serialize(read));
+        Assert.DoesNotContain("settledLagFloorMillis", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("lastTaskEnded", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deserialize_RangeBeforeTheStartOutsideStartAndExportedThrough_ThrowsCheckpointFormat()
+    {
+        var outside = Full with
+        {
+            LateExports = [new InFlightExport { TaskName = "n", From = Full.StartTime - 1, To = Full.StartTime + 1000, Attempt = 1, PlannedAt = Full.UpdatedAt }],
+        };
+
+        var ex = Assert.Throws<CheckpointFormatException>(() => CheckpointJson.Deserialize(CheckpointJson.Serialize(outside), LogGroup));
+
+        Assert.Equal("checkpoint of '/aws/vpc/flow-logs/prod' is unreadable: checkpoint lateExports[0] has no logStream but is not a range between startTime 1795600000000 and exportedThrough 1795700000000 (nor without ingestedBy)", ex.Message);
+    }
+
+    [Fact]
+    public void Deserialize_UnknownLastTaskEnded_ThrowsCheckpointFormat()
+    {
+        var json = Encoding.UTF8.GetString(CheckpointJson.Serialize(Full with { LastTaskEnded = ExportKind.Late })).Replace("\"lastTaskEnded\": \"late\"", "\"lastTaskEnded\": \"both\"", StringComparison.Ordinal);
+
+        var ex = Assert.Throws<CheckpointFormatException>(() => CheckpointJson.Deserialize(Encoding.UTF8.GetBytes(json), LogGroup));
+
+        Assert.Equal("checkpoint of '/aws/vpc/flow-logs/prod' is unreadable: checkpoint field 'lastTaskEnded' is 'both', not 'regular' or 'late'", ex.Message);
     }
 
     [Fact]

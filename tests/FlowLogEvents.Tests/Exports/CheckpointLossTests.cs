@@ -21,6 +21,25 @@ public sealed class CheckpointLossTests : IDisposable
     private static Signal Data() => DataSignal(T0 - (40 * Minute), T0 - (30 * Second), T0 - Minute, T0);
 
     [Fact]
+    public async Task RunAsync_AnotherRunnerInitializesBetweenLoadAndMarkerLookup_GoesOnWithItsCheckpointNotMissing()
+    {
+        // Two runners initialise a new log group at once: this one found no checkpoint, then the other wrote the
+        // checkpoint and its marker before this one looked for the marker.
+        _h.Store.BeforeNextMarkerLookup(() =>
+        {
+            _h.Store.Put(Checkpoint.Start(LogGroup, T0 - (40 * Minute), DateTimeOffset.FromUnixTimeMilliseconds(T0)));
+            _h.Store.MarkExportedAsync(LogGroup, DateTimeOffset.FromUnixTimeMilliseconds(T0), CancellationToken.None).GetAwaiter().GetResult();
+        });
+
+        var outcome = await _h.RunAsync(ExportWork.From(Data()));
+
+        Assert.Equal(ExportState.Waiting, outcome.State);
+        Assert.Empty(_h.Telemetry.Events("checkpoint.missing"));
+        Assert.Equal(T0 - (40 * Minute), _h.Store.Get(LogGroup)!.StartTime);
+        Assert.Equal(1, _h.Tasks.CreateCalls);
+    }
+
+    [Fact]
     public async Task RunAsync_DeletedBetweenLoadAndPlanWrite_ThrowsMissingAndRecreatesNothing()
     {
         _h.SeedExportedThrough(T0 - Hour);
@@ -61,7 +80,7 @@ public sealed class CheckpointLossTests : IDisposable
         Assert.Null(_h.Store.RawOf(LogGroup));
         var dead = Assert.Single(_deadLetters.Sent);
         Assert.Equal(SignalCodec.Encode(Data()), dead.Body);
-        Assert.Equal($"CheckpointMissingException: checkpoint of '{LogGroup}' was deleted while in use (If-Match \"2\" answered 404 NoSuchKey)", dead.Attributes![ExportBatchProcessor.ErrorAttribute]);
+        Assert.Equal($"CheckpointMissingException: checkpoint of '{LogGroup}' was deleted while in use (If-Match \"2\" answered 404 NoSuchKey)", dead.Attributes![ExportBatchProcessor.SetAsideAttribute]);
         Assert.Equal([1.0], _h.Telemetry.MetricValues("WorkSetAside"));
         Assert.Empty(_signals.Sent);
     }
@@ -98,7 +117,7 @@ public sealed class CheckpointLossTests : IDisposable
         Assert.Empty(failed);
         Assert.Null(_h.Store.RawOf(LogGroup));
         Assert.Equal(0, _h.Store.WriteAttempts);
-        Assert.Equal($"CheckpointMissingException: checkpoint of '{LogGroup}' is missing, but this work is a continuation of a run that had one", Assert.Single(_deadLetters.Sent).Attributes![ExportBatchProcessor.ErrorAttribute]);
+        Assert.Equal($"CheckpointMissingException: checkpoint of '{LogGroup}' is missing, but this work is a continuation of a run that had one", Assert.Single(_deadLetters.Sent).Attributes![ExportBatchProcessor.SetAsideAttribute]);
         Assert.Equal([1.0], _h.Telemetry.MetricValues("CheckpointsMissing"));
     }
 
@@ -137,7 +156,7 @@ public sealed class CheckpointLossTests : IDisposable
         Assert.Equal(writes, _h.Store.WriteAttempts);
         Assert.Equal(
             $"CheckpointMissingException: checkpoint of '{LogGroup}' is missing, but the log group was exported before ({InMemoryCheckpointStore.MarkerKeyOf(LogGroup)}); restore the checkpoint, or delete the marker too to start over",
-            Assert.Single(_deadLetters.Sent).Attributes![ExportBatchProcessor.ErrorAttribute]);
+            Assert.Single(_deadLetters.Sent).Attributes![ExportBatchProcessor.SetAsideAttribute]);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ internal sealed class CoordinatorHarness : IDisposable
     {
         Policy = policy ?? DefaultPolicy;
         Time = new ManualTimeProvider(T0);
+        Tasks = new FakeExportTasks(Time);
         Telemetry = new TelemetryCapture(Time);
     }
 
@@ -43,7 +44,7 @@ internal sealed class CoordinatorHarness : IDisposable
 
     public InMemoryCheckpointStore Store { get; } = new();
 
-    public FakeExportTasks Tasks { get; } = new();
+    public FakeExportTasks Tasks { get; }
 
     public TelemetryCapture Telemetry { get; }
 
@@ -81,7 +82,7 @@ internal sealed class CoordinatorHarness : IDisposable
     /// <summary>The usual signal: sent in the minute before T0 (target T0 - 1), events from <paramref name="first"/>.</summary>
     public static ExportWork Work(long first) => ExportWork.From(DataSignal(first, T0 - (2 * Second), T0 - Minute, T0));
 
-    public static string TaskName(long from, long to, int attempt) => ExportPolicy.TaskName(LogGroup, from, to, attempt);
+    public static string TaskName(long from, long to, int attempt) => DefaultPolicy.TaskName(LogGroup, from, to, attempt);
 
     public void Dispose() => Telemetry.Dispose();
 }

@@ -75,10 +75,82 @@ public sealed class ExportBatchProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task ProcessAsync_SecondGroupThrows_ReportsItsFirstRecordAndEveryLaterRecordInOrder()
+    public async Task ProcessAsync_SecondGroupThrows_ItsRecordsAreRequeuedWithAFailureCountAndTheOtherGroupsGoOn()
     {
         SeedDone(Prod);
         _h.Tasks.FailCreateFor(Staging, new HttpRequestException("CloudWatch Logs unreachable"));
+        var raw = Records(ThreeGroupsFiveRecords);
+
+        var failed = await ProcessAsync(ThreeGroupsFiveRecords);
+
+        // Nothing is reported failed: staging's work is carried on by its own messages, and dev (after it) was exported.
+        Assert.Empty(failed);
+        Assert.Equal(2, _h.Tasks.CreateCalls); // staging's attempt, then dev's
+        Assert.Equal([Dev], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
+        var requeued = _signals.Sent.Where(m => m.DeduplicationId.StartsWith("retry-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [
+                $"retry-{SignalPublisher.Hash(Staging)}-7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02-1",
+                $"retry-{SignalPublisher.Hash(Staging)}-7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b04-1",
+            ],
+            requeued.Select(m => m.DeduplicationId));
+
+        // Each original signal, exactly as it was (data ranges and all), with its failure count.
+        Assert.Equal(
+            [SignalCodec.Decode(raw[1].Body) with { Failures = 1 }, SignalCodec.Decode(raw[3].Body) with { Failures = 1 }],
+            requeued.Select(m => SignalCodec.Decode(m.Body)));
+        Assert.All(requeued, m => Assert.Equal(SignalPublisher.MessageGroupId, m.GroupId));
+        Assert.Empty(_deadLetters.Sent);
+        var retried = Assert.Single(_h.Telemetry.Events("work.retry-later"));
+        Assert.Equal(Staging, retried.GetProperty("logGroup").GetString());
+        Assert.Equal("HttpRequestException: CloudWatch Logs unreachable", retried.GetProperty("error").GetString());
+        Assert.Equal((1, ExportBatchProcessor.MaxFailures), (retried.GetProperty("failures").GetInt32(), retried.GetProperty("maxFailures").GetInt32()));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues("WorkRetried"));
+        Assert.Empty(_h.Telemetry.Events("batch.failed"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_GroupFailsItsThirdRunInARow_SetAsideToTheDeadLetterQueueAndTheOthersGoOn()
+    {
+        SeedDone(Prod);
+        var error = new InvalidOperationException("export task t-1 recorded in the checkpoint of 'staging' is unknown to CloudWatch Logs");
+        _h.Tasks.FailCreateFor(Staging, error);
+        var records = Records(ThreeGroupsFiveRecords)
+            .Select(r => SignalCodec.Decode(r.Body).LogGroup == Staging ? r with { Body = SignalCodec.Encode(SignalCodec.Decode(r.Body) with { Failures = ExportBatchProcessor.MaxFailures - 1 }) } : r)
+            .ToList();
+
+        var failed = await new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry).ProcessAsync(records, CancellationToken.None);
+
+        Assert.Empty(failed);
+        // Each of staging's records as it came, its failure count cleared (a replay after the fix starts afresh).
+        var raw = Records(ThreeGroupsFiveRecords);
+        Assert.Equal([raw[1].Body, raw[3].Body], _deadLetters.Sent.Select(m => m.Body));
+        Assert.Equal(["7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02", "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b04"], _deadLetters.Sent.Select(m => m.DeduplicationId));
+        Assert.All(_deadLetters.Sent, dead => Assert.Equal($"InvalidOperationException: {error.Message} (failed {ExportBatchProcessor.MaxFailures} runs in a row)", dead.Attributes![ExportBatchProcessor.SetAsideAttribute]));
+        Assert.DoesNotContain(_signals.Sent, m => m.DeduplicationId.StartsWith("retry-", StringComparison.Ordinal));
+        Assert.Equal([Dev], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
+        Assert.Single(_h.Telemetry.Events("work.set-aside"));
+        Assert.Empty(_h.Telemetry.Events("work.retry-later"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_GroupSucceedsAfterAFailure_ItsContinuationStartsTheCountAgain()
+    {
+        var records = Records(OneGroupOneRecord).Select(r => r with { Body = SignalCodec.Encode(SignalCodec.Decode(r.Body) with { Failures = 2 }) }).ToList();
+
+        var failed = await new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry).ProcessAsync(records, CancellationToken.None);
+
+        Assert.Empty(failed);
+        var continuation = SignalCodec.Decode(Assert.Single(_signals.Sent).Body);
+        Assert.Equal((SignalKind.Continuation, 0), (continuation.Kind, continuation.Failures));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_RequeueSendFails_ReportsTheGroupsFirstRecordAndEveryLaterRecordInOrder()
+    {
+        SeedDone(Prod);
+        _h.Tasks.FailCreateFor(Staging, new HttpRequestException("CloudWatch Logs unreachable"));
+        _signals.ThrowOnSend = new IOException("signal queue unreachable");
 
         var failed = await ProcessAsync(ThreeGroupsFiveRecords);
 
@@ -90,18 +162,51 @@ public sealed class ExportBatchProcessorTests : IDisposable
                 "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b05",
             ],
             failed);
-        // The third group (after the failure) was never touched.
         Assert.Null(_h.Store.Get(Dev));
-        Assert.Equal(1, _h.Tasks.CreateCalls);
-        Assert.Empty(_h.Tasks.Tasks);
-        Assert.Empty(_signals.Sent);
-        Assert.Empty(_deadLetters.Sent);
         var batchFailed = Assert.Single(_h.Telemetry.Events("batch.failed"));
         Assert.Equal(Staging, batchFailed.GetProperty("logGroup").GetString());
-        Assert.Equal("7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02", batchFailed.GetProperty("messageId").GetString());
-        Assert.Equal(4, batchFailed.GetProperty("failedRecords").GetInt32());
-        Assert.Equal("HttpRequestException: CloudWatch Logs unreachable", batchFailed.GetProperty("error").GetString());
+        Assert.Equal("IOException: signal queue unreachable", batchFailed.GetProperty("error").GetString());
         Assert.Equal([4.0], _h.Telemetry.MetricValues("BatchItemFailures"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_RedeliveredBatchOfSeveralGroups_ResendsAllButTheFirstGroupBeforeRunningOnlyTheFirst()
+    {
+        // ApproximateReceiveCount 2: the previous attempt ended without a verdict (the function died or timed out in one
+        // of the groups). Isolating each group in its own message lets only the group that kills the function reach the DLQ.
+        var records = Records(ThreeGroupsFiveRecords).Select(r => r with { ReceiveCount = 2 }).ToList();
+        var raw = Records(ThreeGroupsFiveRecords);
+
+        var failed = await new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry).ProcessAsync(records, CancellationToken.None);
+
+        Assert.Empty(failed);
+        Assert.Equal(1, _h.Tasks.CreateCalls);
+        Assert.Equal([Prod], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
+        var isolated = _signals.Sent.Where(m => m.DeduplicationId.StartsWith("isolate-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(
+            [
+                "isolate-7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02",
+                "isolate-7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b04",
+                "isolate-7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b05",
+            ],
+            isolated.Select(m => m.DeduplicationId));
+        Assert.Equal([raw[1].Body, raw[3].Body, raw[4].Body], isolated.Select(m => m.Body));
+        var batch = Assert.Single(_h.Telemetry.Events("batch.isolated"));
+        Assert.Equal(2, batch.GetProperty("receiveCount").GetInt32());
+        Assert.Equal(2, batch.GetProperty("logGroupsResent").GetInt32());
+        Assert.Equal([1.0], _h.Telemetry.MetricValues("BatchesIsolated"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_RedeliveredBatchOfOneGroup_RunsItAsUsual()
+    {
+        var records = Records(OneGroupThreeRecords).Select(r => r with { ReceiveCount = 3 }).ToList();
+
+        var failed = await new ExportBatchProcessor(_h.NewCoordinator(), _signals, _deadLetters, _h.Telemetry.Telemetry).ProcessAsync(records, CancellationToken.None);
+
+        Assert.Empty(failed);
+        Assert.Equal(1, _h.Tasks.CreateCalls);
+        Assert.Empty(_h.Telemetry.Events("batch.isolated"));
     }
 
     [Fact]
@@ -208,7 +313,7 @@ public sealed class ExportBatchProcessorTests : IDisposable
 
         Assert.Equal(MessageIds(OneGroupThreeRecords), failed);
         Assert.Equal(3, failed.Count);
-        Assert.Equal(1, _signals.SendCalls);
+        Assert.Equal(2, _signals.SendCalls); // the continuation, then the re-queue of the failed work
         // The task exists and is recorded: the redelivered batch waits on it rather than creating another.
         Assert.Equal("task-0001", _h.Store.Get(Prod)!.InFlight!.TaskId);
         Assert.Equal(1, _h.Tasks.CreateCalls);
@@ -277,13 +382,17 @@ public sealed class ExportBatchProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task ProcessAsync_CancellationThatIsNotTheCallers_Propagates()
+    public async Task ProcessAsync_CancellationThatIsNotTheCallers_RequeuesThatGroupAndGoesOn()
     {
+        // An HTTP timeout of one log group's call is that group's failure, not the batch's.
         SeedDone(Prod);
         _h.Tasks.FailCreateFor(Staging, new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout"));
 
-        await Assert.ThrowsAsync<TaskCanceledException>(() => ProcessAsync(ThreeGroupsFiveRecords));
+        var failed = await ProcessAsync(ThreeGroupsFiveRecords);
 
+        Assert.Empty(failed);
+        Assert.Equal("TaskCanceledException: The request was canceled due to the configured HttpClient.Timeout", Assert.Single(_h.Telemetry.Events("work.retry-later")).GetProperty("error").GetString());
+        Assert.Equal([Dev], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
         Assert.Empty(_h.Telemetry.Events("batch.failed"));
     }
 
@@ -297,10 +406,10 @@ public sealed class ExportBatchProcessorTests : IDisposable
         var failed = await ProcessAsync(ThreeGroupsFiveRecords);
 
         Assert.Empty(failed);
-        var setAside = Assert.Single(_deadLetters.Sent);
-        Assert.Equal("7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02", setAside.DeduplicationId);
-        Assert.Equal(Staging, SignalCodec.Decode(setAside.Body).LogGroup);
-        Assert.StartsWith("CheckpointFormatException: checkpoint of '/aws/vpc/flow-logs/staging' is unreadable", setAside.Attributes![ExportBatchProcessor.ErrorAttribute], StringComparison.Ordinal);
+        // Both staging records, each as it came with its own id (SetAsideDetailTests covers what a replay gets back).
+        Assert.Equal(["7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02", "7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b04"], _deadLetters.Sent.Select(m => m.DeduplicationId));
+        Assert.All(_deadLetters.Sent, m => Assert.Equal(Staging, SignalCodec.Decode(m.Body).LogGroup));
+        Assert.All(_deadLetters.Sent, m => Assert.StartsWith("CheckpointFormatException: checkpoint of '/aws/vpc/flow-logs/staging' is unreadable", m.Attributes![ExportBatchProcessor.SetAsideAttribute], StringComparison.Ordinal));
         // The bad object is never overwritten by a guess; the other groups were exported.
         Assert.Equal(garbage, _h.Store.RawOf(Staging));
         Assert.Equal([Dev], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
@@ -315,19 +424,20 @@ public sealed class ExportBatchProcessorTests : IDisposable
         var failed = await ProcessAsync(OneGroupThreeRecords);
 
         Assert.Empty(failed);
-        var setAside = Assert.Single(_deadLetters.Sent);
-        Assert.Equal("ExportRejectedException: ResourceNotFoundException: The specified log group does not exist.", setAside.Attributes![ExportBatchProcessor.ErrorAttribute]);
+        Assert.Equal(Records(OneGroupThreeRecords).Select(r => r.Body!), _deadLetters.Sent.Select(m => m.Body));
+        Assert.All(_deadLetters.Sent, m => Assert.Equal("ExportRejectedException: ResourceNotFoundException: The specified log group does not exist.", m.Attributes![ExportBatchProcessor.SetAsideAttribute]));
         Assert.Empty(_signals.Sent);
     }
 
     [Fact]
-    public async Task ProcessAsync_TransientRejection_ReportsRecordsAsFailed()
+    public async Task ProcessAsync_TransientRejection_RequeuedNotSetAside()
     {
         _h.Tasks.FailCreateFor(Prod, new ExportRejectedException("ThrottlingException: Rate exceeded"));
 
         var failed = await ProcessAsync(OneGroupThreeRecords);
 
-        Assert.Equal(3, failed.Count);
+        Assert.Empty(failed);
+        Assert.Equal(3, _signals.Sent.Count(m => m.DeduplicationId.StartsWith("retry-", StringComparison.Ordinal)));
         Assert.Empty(_deadLetters.Sent);
     }
 

@@ -243,14 +243,43 @@ public sealed class ExportCoordinatorTests
     [Fact]
     public void TaskName_SameInputs_SameNameAndEachInputChangesIt()
     {
-        var name = ExportPolicy.TaskName(LogGroup, 1000, 1999, 1);
+        var policy = DefaultPolicy with { Deployment = "flowlogevents-prod" };
+        var name = policy.TaskName(LogGroup, 1000, 1999, 1);
 
-        Assert.Equal("flowlogevents-3443ccf8d927a276-1000-1999-1", name);
-        Assert.Equal(name, ExportPolicy.TaskName(LogGroup, 1000, 1999, 1));
-        Assert.NotEqual(name, ExportPolicy.TaskName(LogGroup, 1000, 1999, 2));
-        Assert.NotEqual(name, ExportPolicy.TaskName(LogGroup, 1001, 1999, 1));
-        Assert.NotEqual(name, ExportPolicy.TaskName(LogGroup, 1000, 2000, 1));
-        Assert.NotEqual(name, ExportPolicy.TaskName("/aws/vpc/flow-logs/dev", 1000, 1999, 1));
+        Assert.Equal("flowlogevents-2c16e73555a62307-3443ccf8d927a276-1000-1999-1", name);
+        Assert.Equal(name, policy.TaskName(LogGroup, 1000, 1999, 1));
+        Assert.NotEqual(name, policy.TaskName(LogGroup, 1000, 1999, 2));
+        Assert.NotEqual(name, policy.TaskName(LogGroup, 1001, 1999, 1));
+        Assert.NotEqual(name, policy.TaskName(LogGroup, 1000, 2000, 1));
+        Assert.NotEqual(name, policy.TaskName("/aws/vpc/flow-logs/dev", 1000, 1999, 1));
+    }
+
+    [Theory]
+    [InlineData("flowlogevents-staging", Bucket, Prefix)]
+    [InlineData("flowlogevents-prod", "second-archive", Prefix)]
+    [InlineData("flowlogevents-prod", Bucket, "flowlogevents/exports-v2")]
+    public void TaskName_OtherDeploymentBucketOrPrefix_DiffersForTheSameWindow(string deployment, string bucket, string prefix)
+    {
+        var prod = DefaultPolicy with { Deployment = "flowlogevents-prod" };
+        var other = DefaultPolicy with { Deployment = deployment, ExportBucket = bucket, ExportPrefix = prefix };
+
+        Assert.NotEqual(prod.TaskName(LogGroup, 1000, 1999, 1), other.TaskName(LogGroup, 1000, 1999, 1));
+        Assert.NotEqual(prod.LateTaskName(LogGroup, "eni-1-all", 1000, 1999, 1), other.LateTaskName(LogGroup, "eni-1-all", 1000, 1999, 1));
+    }
+
+    [Fact]
+    public void TaskName_LongestInputs_WithinCreateExportTasksLimit()
+    {
+        // botocore's logs model: ExportTaskName is a string of 1 to 512 characters (no pattern).
+        var policy = DefaultPolicy with { Deployment = new string('s', 128), ExportPrefix = new string('p', 900) };
+        var group = "/" + new string('g', 511);
+
+        var late = policy.LateTaskName(group, new string('e', 512), long.MinValue, long.MaxValue, int.MaxValue);
+        var renamed = ExportPolicy.FreshTaskName(late, late, "a1b2c3d4-5678-90ab-cdef-000000000001");
+
+        Assert.Equal(121, late.Length);
+        Assert.Equal(138, renamed.Length);
+        Assert.True(policy.TaskName(group, long.MinValue, long.MaxValue, int.MaxValue).Length < late.Length);
     }
 
     // ---- the account's single export slot -------------------------------------------------------

@@ -94,28 +94,30 @@ public sealed class LateEventsTests
     [Fact]
     public async Task RunAsync_Reexport_QueuesTheLateRangeThenExportsItForItsStreamIntoTheLatePrefix()
     {
+        // No regular window is ready (the next one would be 1 minute long): the late range has the slot.
         using var h = new CoordinatorHarness(Reexport);
-        h.SeedExportedThrough(T0 - (20 * Minute));
+        h.SeedExportedThrough(T0 - (16 * Minute));
         var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
 
         var first = await h.RunAsync(work);
 
-        var lateName = ExportPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (20 * Minute), 1);
+        var lateName = DefaultPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (16 * Minute), T0, 1);
         var task = Assert.Single(h.Tasks.Tasks);
-        Assert.Equal(new ExportTaskSpec(lateName, LogGroup, T0 - (25 * Minute), T0 - (20 * Minute), Bucket, LateDestination, StreamA), task.Spec);
-        Assert.Equal(new ExportOutcome(ExportState.Waiting, "late re-export task still active", T0 - (20 * Minute), "task-0001"), first);
+        Assert.Equal(new ExportTaskSpec(lateName, LogGroup, T0 - (25 * Minute), T0 - (16 * Minute), Bucket, LateDestination, StreamA), task.Spec);
+        Assert.Equal(new ExportOutcome(ExportState.Waiting, "late re-export task still active", T0 - (16 * Minute), "task-0001"), first);
         var queued = Assert.Single(h.Checkpoint!.LateExports);
-        Assert.Equal((StreamA, "task-0001", T0 - (20 * Minute)), (queued.LogStream, queued.TaskId, h.Checkpoint.ExportedThrough));
-        Assert.Equal([Checkpoint.LateKey(StreamA, T0 - (25 * Minute))], h.Checkpoint.LateSeen);
+        Assert.Equal((StreamA, "task-0001", T0 - (16 * Minute), (long?)T0), (queued.LogStream, queued.TaskId, h.Checkpoint.ExportedThrough, queued.IngestedBy));
+        Assert.Equal([Checkpoint.LateKey(StreamA, T0 - (25 * Minute), T0 - (2 * Minute), T0)], h.Checkpoint.LateSeen);
         Assert.Equal("re-export of the stream's late range queued (LATE_EVENTS=reexport)", Assert.Single(h.Telemetry.Events("events.late")).GetProperty("action").GetString());
 
         h.Tasks.CompleteAllActive();
+        h.Advance(5 * Minute);
         await h.RunAsync(ExportWork.From(work.Continuation()));
 
         // The late task is done and dropped; the regular window after the checkpoint follows, unchanged.
         Assert.Empty(h.Checkpoint!.LateExports);
         Assert.Equal(2, h.Tasks.Tasks.Count);
-        Assert.Equal(new ExportTaskSpec(TaskName(T0 - (20 * Minute) + 1, T0 - (15 * Minute), 1), LogGroup, T0 - (20 * Minute) + 1, T0 - (15 * Minute), Bucket, Destination), h.Tasks.Tasks[1].Spec);
+        Assert.Equal(new ExportTaskSpec(TaskName(T0 - (16 * Minute) + 1, T0 - (10 * Minute), 1), LogGroup, T0 - (16 * Minute) + 1, T0 - (10 * Minute), Bucket, Destination), h.Tasks.Tasks[1].Spec);
         Assert.Single(h.Telemetry.Events("task.completed"), e => e.TryGetProperty("late", out var l) && l.GetBoolean());
     }
 
@@ -176,7 +178,7 @@ public sealed class LateEventsTests
     public async Task RunAsync_ReexportCrashAfterCreateBeforeRecording_AdoptsTheTaskByNameInsteadOfCreatingAnother()
     {
         using var h = new CoordinatorHarness(Reexport);
-        h.SeedExportedThrough(T0 - (20 * Minute));
+        h.SeedExportedThrough(T0 - (16 * Minute));
         var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
         // Writes: queue-late (1), claim-late (2), record-late-task (3): the process dies before the third lands.
         h.Store.FailOnWrite(3);
@@ -207,7 +209,7 @@ public sealed class LateEventsTests
     public async Task RunAsync_ReexportTaskFailed_ExportsTheSameRangeAgainAsAttemptTwo()
     {
         using var h = new CoordinatorHarness(Reexport);
-        h.SeedExportedThrough(T0 - (20 * Minute));
+        h.SeedExportedThrough(T0 - (16 * Minute));
         var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
         await h.RunAsync(work);
         h.Tasks.SetStatus("task-0001", ExportTaskStatus.Failed, "bucket unreachable");
@@ -215,7 +217,7 @@ public sealed class LateEventsTests
         await h.RunAsync(ExportWork.From(work.Continuation()));
 
         Assert.Equal(2, h.Tasks.Tasks.Count);
-        Assert.Equal(ExportPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (20 * Minute), 2), h.Tasks.Tasks[1].TaskName);
+        Assert.Equal(DefaultPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (16 * Minute), T0, 2), h.Tasks.Tasks[1].TaskName);
         Assert.Equal((2, "task-0002"), (h.Checkpoint!.LateExports[0].Attempt, h.Checkpoint.LateExports[0].TaskId));
         Assert.Equal([1.0], h.Telemetry.MetricValues("ExportsFailed"));
     }
@@ -234,6 +236,146 @@ public sealed class LateEventsTests
         Assert.Equal(new ExportOutcome(ExportState.Waiting, "export task still active", T0 - Hour, window.TaskId), outcome);
         Assert.Single(h.Tasks.Tasks);
         Assert.Null(Assert.Single(h.Checkpoint!.LateExports).TaskId);
+    }
+
+    [Fact]
+    public async Task RunAsync_SettleDelayRaisedSinceAnOlderWindowWasPlanned_JudgesItsLateEventsByTheDelayItWasPlannedUnder()
+    {
+        using var h = new CoordinatorHarness();
+        h.Tasks.InitialStatus = ExportTaskStatus.Completed;
+        h.SeedExportedThrough(T0 - (3 * Hour));
+        await h.RunAsync(Work(first: T0 - (3 * Hour) + 1));
+        Assert.Equal((T0 - (3 * Hour) + 1, T0 - (15 * Minute)), (h.Checkpoint!.LastCompleted!.From, h.Checkpoint.LastCompleted.To));
+        h.Advance(10 * Minute);
+        await h.RunAsync(ExportWork.From(DataSignal(T0 - (14 * Minute), T0 + (8 * Minute), T0 + (9 * Minute), T0 + (10 * Minute))));
+        Assert.Equal(T0 - (5 * Minute), h.Checkpoint!.ExportedThrough);
+        h.Advance(5 * Minute);
+
+        // SETTLE_DELAY_SECONDS raised from 15 to 150 minutes. The window [T0 - 3 h, T0 - 15 min] was planned at T0 under
+        // 15 minutes; events of T0 - 2 h ingested by T0 + 5 min arrived after it, so they are not in its export.
+        var raised = new ExportCoordinator(h.Store, h.Tasks, h.Policy with { SettleDelay = TimeSpan.FromMinutes(150) }, h.Time, h.Telemetry.Telemetry);
+        await raised.RunAsync(ExportWork.From(DataSignal(T0 - (2 * Hour), T0 - (2 * Hour) + Minute, T0 + (4 * Minute), T0 + (5 * Minute)) with { LogStream = StreamA }), CancellationToken.None);
+
+        Assert.Empty(h.Telemetry.Events("signal.covered"));
+        var late = Assert.Single(h.Telemetry.Events("events.late"));
+        Assert.Equal((StreamA, T0 - (2 * Hour)), (late.GetProperty("logStream").GetString(), late.GetProperty("firstEventTime").GetInt64()));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportSecondDeliveryOfTheSameStreamAndFirstTime_ReexportsItAgain()
+    {
+        // Flow-log timestamps are whole seconds: a second delivery of the same stream often starts at the same second.
+        using var h = new CoordinatorHarness(Reexport);
+        h.Tasks.InitialStatus = ExportTaskStatus.Completed;
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        await h.RunAsync(ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (23 * Minute))));
+        h.Advance(10 * Minute);
+
+        // Ingested after the first re-export's task was created: only a second task holds these records.
+        await h.RunAsync(ExportWork.From(DataSignal(T0 - (25 * Minute), T0 - (23 * Minute), T0 + (9 * Minute), T0 + (10 * Minute)) with { LogStream = StreamA }));
+
+        var reexports = h.Tasks.Tasks.Where(t => t.Spec.LogStreamPrefix == StreamA).ToList();
+        Assert.Equal(2, reexports.Count);
+        Assert.NotEqual(reexports[0].TaskName, reexports[1].TaskName);
+        Assert.All(reexports, t => Assert.Equal(new ExportWindow(T0 - (25 * Minute), T0 - (23 * Minute)), t.Window));
+        Assert.Equal(2, h.Telemetry.Events("late.queued").Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportSameSignalRedelivered_SaysTheReexportWasQueuedBefore()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.Tasks.InitialStatus = ExportTaskStatus.Completed;
+        h.SeedExportedThrough(T0 - (20 * Minute));
+        var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
+        await h.RunAsync(work);
+        h.Advance(10 * Minute);
+
+        await h.RunAsync(work);
+
+        Assert.Equal(
+            ["re-export of the stream's late range queued (LATE_EVENTS=reexport)", "not queued again: this signal's re-export was queued before (a redelivered or replayed signal)"],
+            h.Telemetry.Events("events.late").Select(e => e.GetProperty("action").GetString()));
+    }
+
+    [Fact]
+    public async Task RunAsync_LateRangeQueuedAndARegularWindowReady_TheyTakeTurnsRegularFirst()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - Hour);
+        var work = ExportWork.From(Late(StreamA, T0 - (70 * Minute), T0 - (65 * Minute)));
+
+        await h.RunAsync(work);
+
+        Assert.Equal((null, new ExportWindow(T0 - Hour + 1, T0 - (15 * Minute))), (h.Tasks.Tasks[0].Spec.LogStreamPrefix, h.Tasks.Tasks[0].Window));
+        h.Tasks.CompleteAllActive();
+        h.Advance(10 * Minute);
+
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+
+        // The next regular window [T0 - 15 min, T0 - 5 min] is ready too, but the late range has waited one turn.
+        Assert.Equal(2, h.Tasks.Tasks.Count);
+        Assert.Equal((StreamA, new ExportWindow(T0 - (70 * Minute), T0 - (65 * Minute))), (h.Tasks.Tasks[1].Spec.LogStreamPrefix, h.Tasks.Tasks[1].Window));
+    }
+
+    [Fact]
+    public async Task RunAsync_LateTaskFailedAndARegularWindowReady_TheWindowGoesBeforeTheRetry()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - (16 * Minute));
+        var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
+        await h.RunAsync(work);
+        Assert.Equal(StreamA, Assert.Single(h.Tasks.Tasks).Spec.LogStreamPrefix);
+        h.Tasks.SetStatus("task-0001", ExportTaskStatus.Failed, "bucket unreachable");
+        h.Advance(10 * Minute);
+
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+
+        Assert.Equal(2, h.Tasks.Tasks.Count);
+        Assert.Equal((null, new ExportWindow(T0 - (16 * Minute) + 1, T0 - (5 * Minute))), (h.Tasks.Tasks[1].Spec.LogStreamPrefix, h.Tasks.Tasks[1].Window));
+        var retry = Assert.Single(h.Checkpoint!.LateExports);
+        Assert.Equal((2, (string?)null), (retry.Attempt, retry.TaskId));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportTaskFailedTwice_ExportsTheLateRangeInHalves()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - (16 * Minute));
+        var work = ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute)));
+        await h.RunAsync(work);
+        h.Tasks.SetStatus("task-0001", ExportTaskStatus.Failed, "timed out");
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+        h.Tasks.SetStatus("task-0002", ExportTaskStatus.Failed, "timed out");
+
+        await h.RunAsync(ExportWork.From(work.Continuation()));
+
+        // [T0 - 25 min, T0 - 16 min] is 540,001 ms: halves of 270,001 and 270,000 ms, each from attempt 1.
+        var mid = T0 - (25 * Minute) + 270_000;
+        Assert.Equal(3, h.Tasks.Tasks.Count);
+        Assert.Equal((StreamA, new ExportWindow(T0 - (25 * Minute), mid)), (h.Tasks.Tasks[2].Spec.LogStreamPrefix, h.Tasks.Tasks[2].Window));
+        Assert.Equal(
+            [(T0 - (25 * Minute), mid, 1, "task-0003"), (mid + 1, T0 - (16 * Minute), 1, null)],
+            h.Checkpoint!.LateExports.Select(l => (l.From, l.To, l.Attempt, l.TaskId)));
+        Assert.Single(h.Telemetry.Events("window.split"));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReexportSecondDeliveryWhileTheFirstReexportIsNotStarted_CoveredByItAndSaysSo()
+    {
+        using var h = new CoordinatorHarness(Reexport);
+        h.SeedExportedThrough(T0 - (16 * Minute));
+        h.Tasks.SlotHeldElsewhere = true;
+        await h.RunAsync(ExportWork.From(Late(StreamA, T0 - (25 * Minute), T0 - (2 * Minute))));
+        h.Advance(2 * Minute);
+
+        await h.RunAsync(ExportWork.From(DataSignal(T0 - (25 * Minute), T0 - (20 * Minute), T0 + Minute, T0 + (2 * Minute)) with { LogStream = StreamA }));
+
+        // The queued re-export's task is created after now, so it reads the second delivery's records too.
+        var queued = Assert.Single(h.Checkpoint!.LateExports);
+        Assert.Equal(new ExportWindow(T0 - (25 * Minute), T0 - (16 * Minute)), new ExportWindow(queued.From, queued.To));
+        Assert.Equal(2, h.Checkpoint.LateSeen.Count);
+        Assert.Equal("not queued again: a queued re-export of this stream, not started yet, covers the range", h.Telemetry.Events("events.late")[1].GetProperty("action").GetString());
     }
 
     [Fact]
@@ -261,8 +403,14 @@ public sealed class LateEventsTests
         var checkpoint = Checkpoint.Start(LogGroup, T0 - Day, DateTimeOffset.FromUnixTimeMilliseconds(T0)) with
         {
             ExportedThrough = T0 - Hour,
-            LateExports = [new InFlightExport { LogStream = StreamA, TaskName = "n", From = T0 - (2 * Hour), To = T0 - Hour, Attempt = 1, PlannedAt = DateTimeOffset.FromUnixTimeMilliseconds(T0), TaskId = "t" }],
-            LateSeen = [Checkpoint.LateKey(StreamA, T0 - (2 * Hour))],
+            LateExports =
+            [
+                new InFlightExport { LogStream = StreamA, TaskName = "n", From = T0 - (2 * Hour), To = T0 - Hour, Attempt = 1, PlannedAt = DateTimeOffset.FromUnixTimeMilliseconds(T0), TaskId = "t", IngestedBy = T0 },
+                new InFlightExport { TaskName = "before-start", From = T0 - Day, To = T0 - Day + Hour, Attempt = 2, PlannedAt = DateTimeOffset.FromUnixTimeMilliseconds(T0) },
+            ],
+            SettledLagFloorMillis = 15 * Minute,
+            LastTaskEnded = ExportKind.Late,
+            LateSeen = [Checkpoint.LateKey(StreamA, T0 - (2 * Hour), T0 - (2 * Hour) + Minute, T0)],
         };
 
         Assert.Equal(checkpoint, CheckpointJson.Deserialize(CheckpointJson.Serialize(checkpoint), LogGroup));

@@ -17,6 +17,7 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
     private long _version;
     private Func<Task>? _beforeNextWrite;
     private Action? _beforeNextLoad;
+    private Action? _beforeNextMarkerLookup;
     private int _failOnWrite;
     private bool _failAfterPersist;
     private Exception? _failure;
@@ -140,9 +141,13 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
         return Task.CompletedTask;
     }
 
+    /// <summary>Runs <paramref name="action"/> right before the next marker lookup (a racing runner's writes land in between).</summary>
+    public void BeforeNextMarkerLookup(Action action) => _beforeNextMarkerLookup = action;
+
     public Task<string?> FindExportedMarkerAsync(string logGroup, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
+        Interlocked.Exchange(ref _beforeNextMarkerLookup, null)?.Invoke();
         lock (_gate)
         {
             return Task.FromResult(_markers.Contains(logGroup) ? MarkerKeyOf(logGroup) : null);

@@ -64,16 +64,41 @@ public sealed class ExportFunctionTests : IDisposable
     }
 
     [Fact]
-    public async Task HandleAsync_SecondGroupThrows_ReturnsItsFirstRecordAndEveryLaterOneInOrder()
+    public async Task HandleAsync_SecondGroupThrowsAndTheQueueIsUnreachable_ReturnsItsFirstRecordAndEveryLaterOneInOrder()
     {
         SeedDone(Prod);
         _h.Tasks.FailCreateFor(Staging, new HttpRequestException("CloudWatch Logs unreachable"));
+        _signals.ThrowOnSend = new IOException("signal queue unreachable");
 
         var response = await HandleAsync(Open(ThreeGroupsFiveRecords));
 
         Assert.Equal(
             """{"batchItemFailures":[{"itemIdentifier":"7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b02"},{"itemIdentifier":"7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b03"},{"itemIdentifier":"7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b04"},{"itemIdentifier":"7f0c9b1e-2a4d-4f6b-8c3a-5d6e7f8a9b05"}]}""",
             response);
+    }
+
+    [Fact]
+    public async Task HandleAsync_SecondGroupThrows_RequeuesItsRecordsAndAcknowledgesTheBatch()
+    {
+        SeedDone(Prod);
+        _h.Tasks.FailCreateFor(Staging, new HttpRequestException("CloudWatch Logs unreachable"));
+
+        var response = await HandleAsync(Open(ThreeGroupsFiveRecords));
+
+        Assert.Equal("""{"batchItemFailures":[]}""", response);
+        Assert.Equal(2, _signals.Sent.Count(m => m.DeduplicationId.StartsWith("retry-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task HandleAsync_ApproximateReceiveCountTwo_IsolatesTheBatchRunningOnlyTheFirstGroup()
+    {
+        var json = File.ReadAllText(PathOf(ThreeGroupsFiveRecords)).Replace("\"ApproximateReceiveCount\": \"1\"", "\"ApproximateReceiveCount\": \"2\"", StringComparison.Ordinal);
+
+        var response = await HandleAsync(Json(json));
+
+        Assert.Equal("""{"batchItemFailures":[]}""", response);
+        Assert.Equal([Prod], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
+        Assert.Equal(3, _signals.Sent.Count(m => m.DeduplicationId.StartsWith("isolate-", StringComparison.Ordinal)));
     }
 
     [Fact]

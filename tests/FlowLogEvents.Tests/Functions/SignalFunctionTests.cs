@@ -48,9 +48,12 @@ public sealed class SignalFunctionTests : IDisposable
     [Fact]
     public async Task HandleAsync_AwsDocumentationSample_SendsSignalForItsLogGroup()
     {
-        await InvokeAsync(FixtureFiles.Stream("subscription/aws-docs-sample.json"));
+        // The sample's events are from 2015-08-24T18:43:07Z: delivered a minute later (older ones CloudWatch Logs never holds).
+        using var sut = new SignalFunctionUnderTest(DateTimeOffset.FromUnixTimeMilliseconds(1440442987000 + 60_000), Settings);
 
-        var signal = SignalCodec.Decode(Assert.Single(_sut.Queue.Sent).Body);
+        (await sut.Function.HandleAsync(FixtureFiles.Stream("subscription/aws-docs-sample.json"))).Dispose();
+
+        var signal = SignalCodec.Decode(Assert.Single(sut.Queue.Sent).Body);
         Assert.Equal(("testLogGroup", "testLogStream", 2L, 1440442987000L, 1440442987001L), (signal.LogGroup, signal.LogStream, signal.EventCount, signal.FirstEventTime, signal.LastEventTime));
     }
 

@@ -47,6 +47,21 @@ public sealed class VerifierTests
     }
 
     [Fact]
+    public void Compare_CopiesBeforeAndAfterAStartOver_OneExtraCopyExplainedPerRecord()
+    {
+        ExportedLine[] exported =
+        [
+            new("/vpc/a", "a1", BeforeStartOver: true), new("/vpc/a", "a1"),                                  // once each side: explained
+            new("/vpc/a", "a2", BeforeStartOver: true), new("/vpc/a", "a2", BeforeStartOver: true),           // twice before: not explained
+            new("/vpc/a", "a3"), new("/vpc/a", "a3"), new("/vpc/a", "a3", BeforeStartOver: true),             // twice after, once before: one explained
+        ];
+
+        var a = Verifier.Compare(Expected, exported).LogGroups.Single(g => g.LogGroup == "/vpc/a");
+
+        Assert.Equal((4, 2, 0), (a.Duplicated, a.DuplicatedByStartOver, a.DuplicatedByLateReexport));
+    }
+
+    [Fact]
     public void Compare_NothingExported_AllMissing()
     {
         var verification = Verifier.Compare(Expected, Array.Empty<ExportedLine>());

@@ -12,6 +12,7 @@ public sealed class TemplateRoleAuthorizerTests
     private const string Bucket = "exports-bucket";
     private const string SignalQueueUrl = "http://127.0.0.1:5000/123456789012/signals.fifo";
     private const string DeadLetterQueueUrl = "http://127.0.0.1:5000/123456789012/dlq.fifo";
+    private const string SignalFailureQueueUrl = "http://127.0.0.1:5000/123456789012/signal-failures";
 
     private static TemplateRoleAuthorizer Authorizer(JsonNode? template = null, Dictionary<string, string>? parameters = null)
     {
@@ -21,6 +22,7 @@ public sealed class TemplateRoleAuthorizerTests
         {
             ["SignalQueue"] = SignalQueueUrl,
             ["DeadLetterQueue"] = DeadLetterQueueUrl,
+            ["SignalFailureQueue"] = SignalFailureQueueUrl,
             ["ExportBucketName"] = Bucket,
             ["LogGroupNames"] = "/vpc/a,/vpc/b",
             ["SignalFunctionLogGroup"] = "/aws/lambda/signal",
@@ -30,6 +32,7 @@ public sealed class TemplateRoleAuthorizerTests
         {
             ["SignalQueue.Arn"] = "arn:aws:sqs:us-east-1:123456789012:signals.fifo",
             ["DeadLetterQueue.Arn"] = "arn:aws:sqs:us-east-1:123456789012:dlq.fifo",
+            ["SignalFailureQueue.Arn"] = "arn:aws:sqs:us-east-1:123456789012:signal-failures",
             ["SignalFunctionLogGroup.Arn"] = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/signal:*",
             ["ExportFunctionLogGroup.Arn"] = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/export:*",
         };
@@ -138,6 +141,20 @@ public sealed class TemplateRoleAuthorizerTests
         Assert.True(authorizer.Authorize(authorizer.Role("ExportFunction"), Poll(SignalQueueUrl)).Allowed);
         Assert.False(authorizer.Authorize(authorizer.Role("ExportFunction"), Poll(DeadLetterQueueUrl)).Allowed);
         Assert.False(authorizer.Authorize(authorizer.Role("SignalFunction"), Poll(SignalQueueUrl)).Allowed);
+    }
+
+    [Theory]
+    [InlineData("ReceiveMessage")]
+    [InlineData("DeleteMessage")]
+    [InlineData("GetQueueAttributes")]
+    [InlineData("SendMessage")]
+    public void Authorize_FailureQueue_SignalRoleOnlyPollsAndFillsIt(string operation)
+    {
+        var authorizer = Authorizer();
+        AwsRequestInfo Request(string url) => new() { Service = "sqs", Operation = operation, HttpMethod = "POST", Region = "us-east-1", QueueUrl = url };
+
+        Assert.True(authorizer.Authorize(authorizer.Role("SignalFunction"), Request(SignalFailureQueueUrl)).Allowed);
+        Assert.False(authorizer.Authorize(authorizer.Role("ExportFunction"), Request(SignalFailureQueueUrl)).Allowed);
     }
 
     [Fact]

@@ -213,7 +213,7 @@ public sealed class ExportFunctionIntegrationTests(MotoServer moto) : IClassFixt
         var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = env.DeadLetterQueueUrl, MaxNumberOfMessages = 10, MessageAttributeNames = ["All"] });
         var message = Assert.Single(received.Messages);
         Assert.Equal(missing, SignalCodec.Decode(message.Body).LogGroup);
-        Assert.StartsWith("ExportRejectedException: ResourceNotFoundException", message.MessageAttributes[ExportBatchProcessor.ErrorAttribute].StringValue, StringComparison.Ordinal);
+        Assert.StartsWith("ExportRejectedException: ResourceNotFoundException", message.MessageAttributes[ExportBatchProcessor.SetAsideAttribute].StringValue, StringComparison.Ordinal);
         Assert.Equal("33333333-3333-3333-3333-333333333333", message.MessageAttributes[ExportBatchProcessor.SourceMessageAttribute].StringValue);
     }
 }

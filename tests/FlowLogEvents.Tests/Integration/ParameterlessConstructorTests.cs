@@ -46,7 +46,15 @@ public sealed class ParameterlessConstructorTests(MotoServer moto) : IClassFixtu
         using var environment = new EnvironmentScope(variables);
 
         var function = new SignalFunction();
-        (await function.HandleAsync(FixtureFiles.Stream("subscription/vpc-flow-logs.json"))).Dispose();
+
+        // Real-shaped, stamped now: the function runs on the real clock, and CloudWatch Logs accepts no event older than 14 days.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var payload = FlowLogEvents.Local.Harness.SubscriptionEncoder.DataMessage(
+            "123456789012",
+            "/vpc/flow-logs",
+            "eni-0a1b2c3d4e5f60001-all",
+            [new(FlowLogEvents.Local.Harness.SubscriptionEncoder.EventId(now - 120_000, 1), now - 120_000, "2 123456789012 eni-0a1b2c3d4e5f60001 10.0.1.5 10.0.2.9 443 49152 6 10 840 1 2 ACCEPT OK")]);
+        (await function.HandleAsync(new MemoryStream(payload))).Dispose();
 
         using var sqs = AwsTestClients.Sqs(moto);
         var received = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10 });
@@ -74,6 +82,8 @@ public sealed class ParameterlessConstructorTests(MotoServer moto) : IClassFixtu
         variables["SIGNAL_QUEUE_URL"] = await CreateFifoQueueAsync($"env-q-{id}");
         variables["DEAD_LETTER_QUEUE_URL"] = await CreateFifoQueueAsync($"env-dlq-{id}");
         variables["EXPORT_BUCKET"] = bucket;
+        variables["FUNCTION_TIMEOUT_SECONDS"] = "60";
+        variables["STACK_NAME"] = $"env-stack-{id}";
         variables["EXPORT_START"] = DateTimeOffset.FromUnixTimeMilliseconds(t0).ToString("O");
         using var environment = new EnvironmentScope(variables);
         var signal = SignalCodec.Encode(new Signal

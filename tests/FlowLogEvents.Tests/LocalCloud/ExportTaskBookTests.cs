@@ -162,6 +162,52 @@ public sealed class ExportTaskBookTests
     }
 
     [Fact]
+    public void Describe_NewTaskWithinTheLag_NotShownByIdOrInListingsButHoldsTheSlot()
+    {
+        _book.HideNewTasksFor(TimeSpan.FromSeconds(30));
+        var task = _book.Create(Spec());
+
+        _clock.Advance(TimeSpan.FromSeconds(29));
+        var byIdEarly = _book.Describe(task.TaskId, null, null, null);
+        var listedEarly = _book.Describe(null, null, null, null);
+        var busy = Assert.Throws<ExportTaskException>(() => _book.Create(Spec()));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var byIdLater = _book.Describe(task.TaskId, null, null, null);
+
+        Assert.Empty(byIdEarly.Tasks);
+        Assert.Empty(listedEarly.Tasks);
+        Assert.Equal("LimitExceededException", busy.Code);
+        Assert.Equal((task.TaskId, "RUNNING"), (byIdLater.Tasks.Single().TaskId, byIdLater.Tasks.Single().StatusCode));
+    }
+
+    [Fact]
+    public void SeedHistory_ThousandsOfOldTasks_ListedCompletedAfterNewerTasksNewestFirst()
+    {
+        _book.SeedHistory(3_000, TimeSpan.FromMinutes(1));
+        var ours = _book.Create(Spec());
+
+        var first = _book.Describe(null, null, 50, null);
+        var pages = 1;
+        var token = first.NextToken;
+        var all = new List<ExportTaskView>(first.Tasks);
+        while (token is not null)
+        {
+            var page = _book.Describe(null, null, 50, token);
+            all.AddRange(page.Tasks);
+            token = page.NextToken;
+            pages++;
+        }
+
+        var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+        Assert.Equal(ours.TaskId, first.Tasks[0].TaskId);
+        Assert.Equal((3_001, 61), (all.Count, pages));
+        Assert.Equal(now - 60_000, all[1].CreationTime);
+        Assert.Equal(now - (3_000 * 60_000L), all[^1].CreationTime);
+        Assert.All(all.Skip(1), t => Assert.Equal((ExportTaskStatusCodes.Completed, true), (t.StatusCode, t.Foreign)));
+        Assert.Equal((1, 0), (_stats.Created, _stats.Completed));
+    }
+
+    [Fact]
     public void Describe_AnswersShowingPendingOrRunning_AreCounted()
     {
         _book.Create(Spec());

@@ -38,7 +38,7 @@ public sealed partial class TemplateAlarmTests
         Assert.Equal(["Function"], Emitted.Value["ExportsFailed"]);
         Assert.Equal(["Function"], Emitted.Value["ExportWindowsSplit"]);
         Assert.Equal(["Function"], Emitted.Value["ExportWindowFloorFailures"]);
-        Assert.Equal(20, Emitted.Value.Count);
+        Assert.Equal(24, Emitted.Value.Count);
 
         // Every metric the code emits is documented in the README's Observability section.
         var readme = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "README.md"));

@@ -41,10 +41,17 @@ public sealed class TemplateEnvironmentTests
     }
 
     [Fact]
+    public void StackName_OfExportFunction_IsTheStacksName()
+    {
+        // Task names hash the deployment in: a second stack in the account never adopts this one's tasks.
+        Assert.Equal("""{"Ref":"AWS::StackName"}""", TemplateVariables("ExportFunction")["STACK_NAME"].ToJsonString());
+    }
+
+    [Fact]
     public void VariablesOf_Settings_FindsTheDocumentedVariables()
     {
         Assert.Equal(["AWS_LAMBDA_LOG_GROUP_NAME", "CLOCK_SKEW_SECONDS", "DEBOUNCE_SECONDS", "EXPORT_FUNCTION_LOG_GROUP", "SETTLE_DELAY_SECONDS", "SIGNAL_QUEUE_URL"], VariablesOf(typeof(SignalSettings)).Order(StringComparer.Ordinal));
-        Assert.Equal(13, VariablesOf(typeof(ExportSettings)).Count);
+        Assert.Equal(15, VariablesOf(typeof(ExportSettings)).Count);
     }
 
     [Theory]
@@ -139,6 +146,11 @@ public sealed class TemplateEnvironmentTests
         }
 
         var name = (string)obj["Ref"]!;
+        if (name == "AWS::StackName")
+        {
+            return "flowlogevents-prod";
+        }
+
         if (RepositoryFiles.Template["Parameters"]![name] is JsonObject parameter)
         {
             return parameter["Default"]?.ToString() ?? throw new InvalidOperationException($"parameter {name} has no default");

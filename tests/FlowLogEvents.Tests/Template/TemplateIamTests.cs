@@ -10,11 +10,16 @@ namespace FlowLogEvents.Tests.Template;
 /// </summary>
 public sealed class TemplateIamTests
 {
-    /// <summary>What Lambda itself does with the role: write the function's logs; poll the queue for the event source mapping.</summary>
+    /// <summary>
+    /// What Lambda itself does with the role: write the function's logs; poll the queue for the event source mapping;
+    /// send the invocation record of a failed asynchronous invocation to the on-failure destination (Lambda uses the
+    /// function's execution role for it).
+    /// </summary>
     private static readonly Dictionary<string, string[]> PlatformStatements = new(StringComparer.Ordinal)
     {
         ["LambdaRuntimeLogs"] = ["logs:CreateLogStream", "logs:PutLogEvents"],
         ["EventSourceMappingPoll"] = ["sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+        ["OnFailureDestination"] = ["sqs:SendMessage"],
     };
 
     [Theory]
@@ -57,23 +62,26 @@ public sealed class TemplateIamTests
     }
 
     [Theory]
-    [InlineData("SignalFunctionRole", "SignalFunctionLogGroup", false)]
-    [InlineData("ExportFunctionRole", "ExportFunctionLogGroup", true)]
-    public void PlatformStatements_OfRole_AreExactAndOnTheirOwnResources(string role, string logGroup, bool pollsQueue)
+    [InlineData("SignalFunctionRole", "SignalFunctionLogGroup", "SignalFailureQueue", true)]
+    [InlineData("ExportFunctionRole", "ExportFunctionLogGroup", "SignalQueue", false)]
+    public void PlatformStatements_OfRole_AreExactAndOnTheirOwnResources(string role, string logGroup, string polledQueue, bool hasDestination)
     {
         var statements = Statements(role).Where(s => PlatformStatements.ContainsKey(s.Sid)).ToList();
 
         var logs = Assert.Single(statements, s => s.Sid == "LambdaRuntimeLogs");
         Assert.Equal(PlatformStatements["LambdaRuntimeLogs"], logs.Actions.Order(StringComparer.Ordinal));
         Assert.Equal([$"GetAtt:{logGroup}.Arn"], logs.Resources);
-        if (pollsQueue)
+        var poll = Assert.Single(statements, s => s.Sid == "EventSourceMappingPoll");
+        Assert.Equal(PlatformStatements["EventSourceMappingPoll"], poll.Actions.Order(StringComparer.Ordinal));
+        Assert.Equal([$"GetAtt:{polledQueue}.Arn"], poll.Resources);
+        if (hasDestination)
         {
-            var poll = Assert.Single(statements, s => s.Sid == "EventSourceMappingPoll");
-            Assert.Equal(PlatformStatements["EventSourceMappingPoll"], poll.Actions.Order(StringComparer.Ordinal));
-            Assert.Equal(["GetAtt:SignalQueue.Arn"], poll.Resources);
+            var destination = Assert.Single(statements, s => s.Sid == "OnFailureDestination");
+            Assert.Equal(PlatformStatements["OnFailureDestination"], destination.Actions);
+            Assert.Equal([TemplateJson.Render(RepositoryFiles.Properties("SignalFunction")["EventInvokeConfig"]!["DestinationConfig"]!["OnFailure"]!["Destination"]!)], destination.Resources);
         }
 
-        Assert.Equal(pollsQueue ? 2 : 1, statements.Count);
+        Assert.Equal(hasDestination ? 3 : 2, statements.Count);
     }
 
     [Theory]
@@ -111,7 +119,7 @@ public sealed class TemplateIamTests
     [Fact]
     public void SendMessage_PerFunction_IsScopedToItsQueues()
     {
-        var signal = Statements("SignalFunctionRole").Where(s => s.Actions.Contains(IamActions.SqsSendMessage)).SelectMany(s => s.Resources);
+        var signal = Statements("SignalFunctionRole").Where(s => s.Actions.Contains(IamActions.SqsSendMessage) && s.Sid != "OnFailureDestination").SelectMany(s => s.Resources);
         var export = Statements("ExportFunctionRole").Where(s => s.Actions.Contains(IamActions.SqsSendMessage)).SelectMany(s => s.Resources);
 
         Assert.Equal(["GetAtt:SignalQueue.Arn"], signal);

@@ -46,6 +46,30 @@ public sealed class TemplateQueueTests
         Assert.True((int)parameter["MinValue"]! >= (int)RepositoryFiles.Properties("ExportFunction")["Timeout"]!);
     }
 
+    /// <summary>
+    /// CloudFormation rules cannot compare numbers, so the bounds carry the rule: with every ClockSkewSeconds the
+    /// template allows, the default lease outlasts the export function's timeout plus twice the skew, and the
+    /// smallest lease does so at the default skew (a smaller lease with a larger skew fails the cold start).
+    /// </summary>
+    [Fact]
+    public void ClaimLease_Bounds_CoverTheTimeoutPlusTwiceTheClockSkew()
+    {
+        var lease = RepositoryFiles.Template["Parameters"]!["ClaimLeaseSeconds"]!;
+        var skew = RepositoryFiles.Template["Parameters"]!["ClockSkewSeconds"]!;
+        var timeout = (int)RepositoryFiles.Properties("ExportFunction")["Timeout"]!;
+
+        Assert.True((int)lease["Default"]! >= timeout + (2 * (int)skew["MaxValue"]!), $"ClaimLeaseSeconds.Default {lease["Default"]} < Timeout {timeout} + 2 x ClockSkewSeconds.MaxValue {skew["MaxValue"]}");
+        Assert.True((int)lease["MinValue"]! >= timeout + (2 * (int)skew["Default"]!), $"ClaimLeaseSeconds.MinValue {lease["MinValue"]} < Timeout {timeout} + 2 x ClockSkewSeconds.Default {skew["Default"]}");
+    }
+
+    [Fact]
+    public void FunctionTimeoutVariable_OfExportFunction_IsItsTimeout()
+    {
+        var variables = TemplateEnvironmentTests.TemplateVariables("ExportFunction");
+
+        Assert.Equal(RepositoryFiles.Properties("ExportFunction")["Timeout"]!.ToString(), variables["FUNCTION_TIMEOUT_SECONDS"].ToString());
+    }
+
     [Fact]
     public void EventSourceMapping_ExportFunction_ReadsBatchesOfUpTo10WithReportBatchItemFailures()
     {
