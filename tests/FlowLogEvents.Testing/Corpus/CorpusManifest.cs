@@ -1,3 +1,4 @@
+using Xunit;
 using System.Text.Json;
 using FlowLogEvents.Tests.Fixtures;
 
@@ -7,7 +8,7 @@ namespace FlowLogEvents.Tests.Corpus;
 /// The bad-input corpus under Fixtures/corpus: each folder has a manifest.json listing its cases, each
 /// with its input (a file, or a generator named in <c>generate</c>) and its expected outcome.
 /// </summary>
-internal static class CorpusManifest
+public static class CorpusManifest
 {
     public static IReadOnlyList<JsonElement> Cases(string folder)
     {
@@ -33,6 +34,6 @@ internal static class CorpusManifest
     public static byte[] FileBytes(string folder, JsonElement c) =>
         FixtureFiles.Bytes(Path.Combine("corpus", folder, c.GetProperty("file").GetString()!));
 
-    public static string? String(JsonElement c, string name) =>
+    public static string? StringOrNull(JsonElement c, string name) =>
         c.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

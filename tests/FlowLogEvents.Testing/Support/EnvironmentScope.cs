@@ -1,12 +1,5 @@
 namespace FlowLogEvents.Tests.Support;
 
-/// <summary>Tests that change process-wide environment variables run alone, after the parallel tests.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class SerialEnvironment
-{
-    public const string Name = "Process environment";
-}
-
 /// <summary>Sets (or, for null, removes) environment variables and restores the previous values on dispose.</summary>
 public sealed class EnvironmentScope : IDisposable
 {

@@ -59,7 +59,7 @@ public sealed class ExportCorpusTests : IDisposable
     public async Task HandleAsync_BadSqsRecordBetweenGoodOnes_SetAsideWithItsErrorAndTheOthersProcessed(string name)
     {
         var c = CorpusManifest.Case("sqs", name);
-        var body = CorpusManifest.String(c, "generate") == "oversized"
+        var body = CorpusManifest.StringOrNull(c, "generate") == "oversized"
             ? GoodBody(Prod).PadRight(200 * 1024)
             : Encoding.UTF8.GetString(CorpusManifest.FileBytes("sqs", c));
         SeedDone(Prod);
