@@ -42,6 +42,14 @@ public sealed class TemplateSubscriptionTests
         }
     }
 
+    /// <summary>
+    /// The one padded-list expression: the LogGroupNames list behind an empty entry and followed by ten more, so that
+    /// entry N of the split is slot N's log group (or "" when fewer are listed). Fn::ForEach can only hand a slot its
+    /// number as a string, and Fn::Select takes a string index.
+    /// </summary>
+    public const string PaddedList =
+        "{\"Fn::Split\":[\",\",{\"Fn::Join\":[\",\",[\"\",{\"Fn::Join\":[\",\",{\"Ref\":\"LogGroupNames\"}]},\",,,,,,,,,,\"]]}]}";
+
     [Fact]
     public void Slots_EachListedLogGroup_IsSelectedFromThePaddedParameterList()
     {
@@ -49,10 +57,16 @@ public sealed class TemplateSubscriptionTests
         {
             var filter = RepositoryFiles.Resource($"SubscriptionFilter{slot}");
             var select = filter["Properties"]!["LogGroupName"]!["Fn::Select"]!.AsArray();
+            var permission = RepositoryFiles.Properties($"SignalPermission{slot}")["SourceArn"]!["Fn::Sub"]![1]!["Name"]!["Fn::Select"]!.AsArray();
 
             Assert.Equal($"HasLogGroup{slot}", (string?)filter["Condition"]);
-            Assert.Equal(slot - 1, (int)select[0]!);
-            Assert.Contains("\"Ref\":\"LogGroupNames\"", select[1]!.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal($"SignalPermission{slot}", (string?)filter["DependsOn"]);
+            Assert.Equal(slot.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)select[0]);
+            Assert.Equal(PaddedList, select[1]!.ToJsonString());
+            Assert.Equal(select.ToJsonString(), permission.ToJsonString());
+            Assert.Equal(
+                $"{{\"Fn::Not\":[{{\"Fn::Equals\":[{select.Parent!.ToJsonString()},\"\"]}}]}}",
+                RepositoryFiles.Template["Conditions"]![$"HasLogGroup{slot}"]!.ToJsonString());
         }
 
         Assert.Equal("CommaDelimitedList", (string?)RepositoryFiles.Template["Parameters"]!["LogGroupNames"]!["Type"]);
