@@ -13,8 +13,11 @@ namespace FlowLogEvents.Local.LocalCloud;
 /// <list type="bullet">
 /// <item>keys: <c>${identifier}</c> becomes the value, <c>&amp;{identifier}</c> the value without its non-alphanumeric
 /// characters (the form AWS documents for logical ids built from values such as log group names);</item>
+/// <item>values never get the <c>&amp;{}</c> form: CloudFormation leaves it as written outside keys
+/// (aws-cloudformation/cfn-language-discussion#162, cloudformation-coverage-roadmap#2150: a
+/// <c>!Ref</c> to <c>SNS&amp;{TopicId}</c> fails as an unresolved dependency);</item>
 /// <item><c>{"Ref": identifier}</c> becomes the value;</item>
-/// <item><c>Fn::Sub</c> templates get the same two substitutions, and a <c>Fn::Sub</c> left with no variable
+/// <item><c>Fn::Sub</c> templates get <c>${identifier}</c>, and a <c>Fn::Sub</c> left with no variable
 /// becomes its plain string (how <c>"Condition": {"Fn::Sub": "Has${Slot}"}</c> names a condition);</item>
 /// <item>other strings are left alone (the RFC: only OutputKey strings act as an implicit Fn::Sub), and so is the
 /// condition name of an <c>Fn::If</c> (CloudFormation does not resolve it inside a loop).</item>
@@ -111,7 +114,7 @@ public static partial class TemplateLanguageExtensions
                         continue;
                     }
 
-                    var name = Substitute(key, values);
+                    var name = Substitute(key, values, isKey: true);
                     if (result.ContainsKey(name))
                     {
                         throw new InvalidOperationException($"'{name}' is produced twice");
@@ -135,12 +138,12 @@ public static partial class TemplateLanguageExtensions
             case "Ref" when args is JsonValue reference && (string?)reference is { } target && values.TryGetValue(target, out var value):
                 return JsonValue.Create(value);
             case "Fn::Sub" when args is JsonValue text && (string?)text is { } template:
-                var substituted = Substitute(template, values);
+                var substituted = Substitute(template, values, isKey: false);
                 return substituted != template && !substituted.Contains("${", StringComparison.Ordinal)
                     ? JsonValue.Create(substituted)
                     : new JsonObject { ["Fn::Sub"] = substituted };
             case "Fn::Sub" when args is JsonArray { Count: 2 } list && (string?)list[0] is { } template:
-                var inner = Substitute(template, values);
+                var inner = Substitute(template, values, isKey: false);
                 return inner != template && !inner.Contains("${", StringComparison.Ordinal)
                     ? JsonValue.Create(inner)
                     : new JsonObject { ["Fn::Sub"] = new JsonArray(inner, Walk(list[1], values, listParameter)) };
@@ -172,7 +175,7 @@ public static partial class TemplateLanguageExtensions
             throw new InvalidOperationException($"{loopKey}: the loop's name must be alphanumeric");
         }
 
-        foreach (var item in Collection(loopKey, parts[1], outer, listParameter))
+        foreach (var item in Collection(loopKey, parts[1], listParameter))
         {
             var values = new Dictionary<string, string>(outer, StringComparer.Ordinal) { [identifier] = item };
             foreach (var (key, value) in Walk(fragment, values, listParameter)!.AsObject())
@@ -182,14 +185,13 @@ public static partial class TemplateLanguageExtensions
         }
     }
 
-    private static IReadOnlyList<string> Collection(
-        string loopKey, JsonNode? collection, IReadOnlyDictionary<string, string> outer, Func<string, IReadOnlyList<string>> listParameter)
+    private static IReadOnlyList<string> Collection(string loopKey, JsonNode? collection, Func<string, IReadOnlyList<string>> listParameter)
     {
         switch (collection)
         {
             case JsonArray list:
                 return [.. list.Select(item => item is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String
-                    ? Substitute(v.GetValue<string>(), outer)
+                    ? v.GetValue<string>()
                     : throw new InvalidOperationException($"{loopKey}: the collection must hold strings, not {item?.ToJsonString() ?? "null"}"))];
             case JsonObject { Count: 1 } reference when reference["Ref"] is JsonValue name && (string?)name is { } parameter:
                 return listParameter(parameter);
@@ -198,7 +200,7 @@ public static partial class TemplateLanguageExtensions
         }
     }
 
-    private static string Substitute(string text, IReadOnlyDictionary<string, string> values)
+    private static string Substitute(string text, IReadOnlyDictionary<string, string> values, bool isKey)
     {
         if (values.Count == 0 || (!text.Contains("${", StringComparison.Ordinal) && !text.Contains("&{", StringComparison.Ordinal)))
         {
@@ -209,7 +211,10 @@ public static partial class TemplateLanguageExtensions
         foreach (var (identifier, value) in values)
         {
             result.Replace("${" + identifier + "}", value);
-            result.Replace("&{" + identifier + "}", NonAlphanumeric().Replace(value, string.Empty));
+            if (isKey)
+            {
+                result.Replace("&{" + identifier + "}", NonAlphanumeric().Replace(value, string.Empty));
+            }
         }
 
         return result.ToString();
