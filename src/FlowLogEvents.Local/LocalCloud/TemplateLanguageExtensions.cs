@@ -20,7 +20,9 @@ namespace FlowLogEvents.Local.LocalCloud;
 /// <item><c>Fn::Sub</c> templates get <c>${identifier}</c>, and a <c>Fn::Sub</c> left with no variable
 /// becomes its plain string (how <c>"Condition": {"Fn::Sub": "Has${Slot}"}</c> names a condition);</item>
 /// <item>other strings are left alone (the RFC: only OutputKey strings act as an implicit Fn::Sub), and so is the
-/// condition name of an <c>Fn::If</c> (CloudFormation does not resolve it inside a loop).</item>
+/// condition name of an <c>Fn::If</c>: CloudFormation refuses a function there ("Fn::If layout is incorrect",
+/// cfn-language-discussion#135) and cfn-lint 1.51 does not resolve a plain <c>Has${Slot}</c> either, so a
+/// template relying on it fails here too (<see cref="TemplateIntrinsics"/> finds no such condition).</item>
 /// </list>
 /// A key produced twice, a logical id that is not alphanumeric, a collection that is not a list of strings, or a
 /// malformed loop throws, as CloudFormation would refuse the template. The reference behaviour read is cfn-lint's
