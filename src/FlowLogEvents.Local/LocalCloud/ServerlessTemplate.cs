@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace FlowLogEvents.Local.LocalCloud;
 
@@ -21,7 +22,18 @@ public sealed class ServerlessTemplate
         return Parse(stream);
     }
 
-    public static ServerlessTemplate Parse(Stream json) => new(JsonDocument.Parse(json));
+    /// <summary>
+    /// The template as CloudFormation hands it to the SAM transform: <c>Fn::ForEach</c> loops expanded by
+    /// <see cref="TemplateLanguageExtensions"/>. A loop over a parameter is refused: its copies would depend on the
+    /// deployment's parameter values, which this type does not know.
+    /// </summary>
+    public static ServerlessTemplate Parse(Stream json)
+    {
+        var written = JsonNode.Parse(json)?.AsObject() ?? throw new InvalidOperationException("serverless.template is not a JSON object");
+        var expanded = TemplateLanguageExtensions.Expand(written, parameter =>
+            throw new InvalidOperationException($"serverless.template loops over parameter {parameter}: its expansion depends on the deployment"));
+        return new(JsonDocument.Parse(expanded.ToJsonString()));
+    }
 
     private JsonElement Resource(string logicalId) => _root.GetProperty("Resources").GetProperty(logicalId);
 

@@ -1,3 +1,5 @@
+using FlowLogEvents.Local.LocalCloud;
+
 namespace FlowLogEvents.Tests.Template;
 
 /// <summary>Subscription filters and the Lambda permissions CloudWatch Logs needs to invoke the signal function.</summary>
@@ -42,6 +44,14 @@ public sealed class TemplateSubscriptionTests
         }
     }
 
+    /// <summary>
+    /// The one padded-list expression: the LogGroupNames list behind an empty entry and followed by ten more, so that
+    /// entry N of the split is slot N's log group (or "" when fewer are listed). Fn::ForEach can only hand a slot its
+    /// number as a string, and Fn::Select takes a string index.
+    /// </summary>
+    public const string PaddedList =
+        "{\"Fn::Split\":[\",\",{\"Fn::Join\":[\",\",[\"\",{\"Fn::Join\":[\",\",{\"Ref\":\"LogGroupNames\"}]},\",,,,,,,,,,\"]]}]}";
+
     [Fact]
     public void Slots_EachListedLogGroup_IsSelectedFromThePaddedParameterList()
     {
@@ -49,14 +59,63 @@ public sealed class TemplateSubscriptionTests
         {
             var filter = RepositoryFiles.Resource($"SubscriptionFilter{slot}");
             var select = filter["Properties"]!["LogGroupName"]!["Fn::Select"]!.AsArray();
+            var permission = RepositoryFiles.Properties($"SignalPermission{slot}")["SourceArn"]!["Fn::Sub"]![1]!["Name"]!["Fn::Select"]!.AsArray();
 
             Assert.Equal($"HasLogGroup{slot}", (string?)filter["Condition"]);
-            Assert.Equal(slot - 1, (int)select[0]!);
-            Assert.Contains("\"Ref\":\"LogGroupNames\"", select[1]!.ToJsonString(), StringComparison.Ordinal);
+            Assert.Equal($"SignalPermission{slot}", (string?)filter["DependsOn"]);
+            Assert.Equal(slot.ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)select[0]);
+            Assert.Equal(PaddedList, select[1]!.ToJsonString());
+            Assert.Equal(select.ToJsonString(), permission.ToJsonString());
+            Assert.Equal(
+                $"{{\"Fn::Not\":[{{\"Fn::Equals\":[{select.Parent!.ToJsonString()},\"\"]}}]}}",
+                RepositoryFiles.Template["Conditions"]![$"HasLogGroup{slot}"]!.ToJsonString());
         }
 
         Assert.Equal("CommaDelimitedList", (string?)RepositoryFiles.Template["Parameters"]!["LogGroupNames"]!["Type"]);
         Assert.Null(RepositoryFiles.Template["Resources"]![$"SubscriptionFilter{Slots + 1}"]);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(10)]
+    [InlineData(12)]
+    public void Slots_ForListedLogGroups_SubscribeTheFirstTenInOrderAndGrantExactlyThem(int listed)
+    {
+        var names = Enumerable.Range(1, listed).Select(i => $"/vpc/group-{i}").ToList();
+        using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(RepositoryFiles.WrittenTemplate.ToJsonString()));
+        var template = ServerlessTemplate.Parse(json);
+        var intrinsics = template.Intrinsics(new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["LogGroupNames"] = string.Join(',', names),
+            ["ExportBucketName"] = "existing",
+            ["SignalFunction"] = "signal",
+            ["ExportBucket"] = "unused",
+        });
+        var subscribed = Math.Min(listed, Slots);
+        var arn = "arn:aws:logs:us-east-1:123456789012:log-group:";
+
+        for (var slot = 1; slot <= Slots; slot++)
+        {
+            var condition = (string)RepositoryFiles.Resource($"SubscriptionFilter{slot}")["Condition"]!;
+            Assert.Equal(slot <= subscribed, intrinsics.Condition(condition));
+            if (slot <= subscribed)
+            {
+                var filter = template.ResourceDefinition($"SubscriptionFilter{slot}").GetProperty("Properties").GetProperty("LogGroupName");
+                var permission = template.ResourceDefinition($"SignalPermission{slot}").GetProperty("Properties").GetProperty("SourceArn");
+                Assert.Equal(names[slot - 1], intrinsics.ResolveString(filter));
+                Assert.Equal($"{arn}{names[slot - 1]}:*", intrinsics.ResolveString(permission));
+            }
+        }
+
+        var declared = template.ResourceDefinition("ExportFunctionRole").GetProperty("Properties").GetProperty("Policies")[0]
+            .GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()
+            .Single(st => st.GetRawText().Contains("\"ExportListedLogGroups\"", StringComparison.Ordinal));
+        var statement = intrinsics.Resolve(declared)!;
+        Assert.Equal("ExportListedLogGroups", (string?)statement["Sid"]);
+        Assert.Equal(
+            names.Take(subscribed).SelectMany(n => new[] { arn + n, $"{arn}{n}:*" }),
+            statement["Resource"]!.AsArray().Select(r => (string?)r));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using FlowLogEvents.Local.LocalCloud;
 
 namespace FlowLogEvents.Tests.Template;
 
@@ -18,12 +19,22 @@ public static class RepositoryFiles
         throw new InvalidOperationException($"no FlowLogEvents.sln above {AppContext.BaseDirectory}");
     });
 
-    private static readonly Lazy<JsonObject> LazyTemplate = new(() =>
+    private static readonly Lazy<JsonObject> LazyWritten = new(() =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(Root, "serverless.template")))!.AsObject());
+
+    private static readonly Lazy<JsonObject> LazyTemplate = new(() =>
+        TemplateLanguageExtensions.Expand(LazyWritten.Value, parameter =>
+            throw new InvalidOperationException($"serverless.template loops over parameter {parameter}")));
 
     public static string Root => LazyRoot.Value;
 
-    /// <summary>serverless.template, parsed (tests must not modify it).</summary>
+    /// <summary>serverless.template as written, with its Fn::ForEach loops (tests must not modify it).</summary>
+    public static JsonObject WrittenTemplate => LazyWritten.Value;
+
+    /// <summary>
+    /// serverless.template as CloudFormation hands it to the SAM transform, after AWS::LanguageExtensions has
+    /// expanded its loops (tests must not modify it).
+    /// </summary>
     public static JsonObject Template => LazyTemplate.Value;
 
     public static JsonObject Resource(string logicalId) =>
