@@ -34,7 +34,7 @@ public sealed class TemplateDeployTests
     [Fact]
     public void Transform_Template_IsJsonAndEveryNonObjectResourceIsAForEachAfterLanguageExtensions()
     {
-        // Amazon.Lambda.Tools 6.0.0 and later (the README pins 6.*): its JSON template parser skips Resources entries
+        // Amazon.Lambda.Tools 6.0.0 and later (docs/operations.md pins 6.*): its JSON template parser skips Resources entries
         // that are not objects, so an Fn::ForEach entry (an array) deploys; its YAML parser casts every entry to a
         // mapping and still breaks on one (aws/aws-extensions-for-dotnet-cli, TemplateProcessor/JsonTemplateParser.cs
         // and YamlTemplateParser.cs). The template must therefore stay JSON, and an Fn::ForEach needs the
