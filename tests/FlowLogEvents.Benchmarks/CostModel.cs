@@ -4,8 +4,8 @@ namespace FlowLogEvents.Benchmarks;
 
 /// <summary>
 /// Dollars per month to move VPC flow logs from CloudWatch Logs to S3, three ways, from list prices
-/// (us-east-1) and the assumptions below. Every number used is a named constant here and in the
-/// README; change one and run <c>--cost</c> again.
+/// (us-east-1) and the assumptions below. Every number used is a named constant here and in
+/// docs/cost.md; change one and run <c>--cost</c> again.
 /// </summary>
 internal static class CostModel
 {
@@ -18,7 +18,7 @@ internal static class CostModel
     private const double S3GetPerThousand = 0.0004;
     private const double FirehosePerGb = 0.029;                 // Data Firehose Direct PUT ingestion, first 500 TB/month, 5 KB rounding per record
 
-    // Assumptions (see README).
+    // Assumptions (see docs/cost.md).
     private const double DaysPerMonth = 30;
     private const double IngestedBytesPerRecord = 136;          // ~110 B v2 message + 26 B CloudWatch per-event overhead
     private const double Enis = 50;                             // network interfaces (log streams) in all, spread over the log groups

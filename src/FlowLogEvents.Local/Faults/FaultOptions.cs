@@ -93,7 +93,7 @@ public sealed record FaultOptions
     public int SignalFailureLastDeliveries { get; init; }
 
     /// <summary>
-    /// A start-over mid-run, done the README's way ("A deleted checkpoint"): this long after the traffic starts, and
+    /// A start-over mid-run, done the way docs/operations.md says ("A deleted checkpoint"): this long after the traffic starts, and
     /// once its checkpoint has completed an export, the checkpoint of the first log group with traffic is deleted (its work, data signals and continuations, is set
     /// aside in the DLQ while its marker remains), and <see cref="StartOverMarkerAfter"/> later its marker too, so its
     /// next signal starts it afresh; the run's DLQ replay then brings back what was set aside. Null: no start-over.

@@ -9,7 +9,7 @@ namespace FlowLogEvents.Local.Harness;
 public sealed record DeadLetterReplayResult(int Replayed, int LeftMalformed);
 
 /// <summary>
-/// The README's DLQ replay (Operations, "Replay the dead-letter queue"), as an operator runs it after the
+/// The DLQ replay of docs/operations.md ("Replay the dead-letter queue"), as an operator runs it after the
 /// DLQ alarm: every signal goes back to the signal queue with deduplication id <c>replay-&lt;message id&gt;</c> and
 /// is deleted from the DLQ; a message the export function set aside as malformed (it carries the
 /// <c>flowlogevents-error</c> attribute) stays where it is. Work set aside for a cause outside the signal (it carries

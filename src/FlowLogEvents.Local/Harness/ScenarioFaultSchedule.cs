@@ -37,7 +37,7 @@ internal static class ScenarioFaultSchedule
 
     /// <summary>
     /// <see cref="FaultOptions.StartOverAt"/>: deletes the first log group with traffic's checkpoint, then its marker, as an
-    /// operator starting it over does (README, "A deleted checkpoint"); null when the run has no start-over.
+    /// operator starting it over does (docs/operations.md, "A deleted checkpoint"); null when the run has no start-over.
     /// </summary>
     public static async Task<StartOver?> StartOverAsync(ScenarioOptions options, DateTimeOffset trafficStart, TrafficPlan plan, LocalCloudResources cloud, string stateBucket, S3CheckpointStore checkpoints, SimulatedClock clock, CancellationToken ct)
     {

@@ -94,8 +94,8 @@ public sealed record ScenarioOptions
     public ExportTaskTiming ExportTiming { get; init; } = ExportTaskTiming.Default;
 
     /// <summary>
-    /// When the exports are done and the dead-letter queue holds signals, replay them as the README's operator
-    /// procedure does (up to 3 rounds) and verify after their exports; false leaves them in the DLQ.
+    /// When the exports are done and the dead-letter queue holds signals, replay them as the operator
+    /// procedure of docs/operations.md does (up to 3 rounds) and verify after their exports; false leaves them in the DLQ.
     /// </summary>
     public bool ReplayDeadLetters { get; init; } = true;
 

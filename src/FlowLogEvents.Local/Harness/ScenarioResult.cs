@@ -72,7 +72,7 @@ public sealed record ScenarioResult
 
     public required int DeadLetterDepthAtEnd { get; init; }
 
-    /// <summary>Signals replayed from the DLQ to the signal queue once the exports were done (the README's procedure).</summary>
+    /// <summary>Signals replayed from the DLQ to the signal queue once the exports were done (docs/operations.md, "Replay the dead-letter queue").</summary>
     public int DeadLettersReplayed { get; init; }
 
     /// <summary>Why the run did not finish normally (timeout, rejected events, clock ahead of real time), or null.</summary>

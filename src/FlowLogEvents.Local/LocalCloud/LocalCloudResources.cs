@@ -218,7 +218,7 @@ public sealed class LocalCloudResources : IAsyncDisposable
     }
 
     /// <summary>
-    /// What CloudWatch Logs needs to write exports under <paramref name="prefix"/> (the README's statements; moto
+    /// What CloudWatch Logs needs to write exports under <paramref name="prefix"/> (the statements of docs/operations.md, "Using an existing bucket"; moto
     /// does not check it, the <see cref="CloudWatchLogsFront"/> does, as AWS does). A prefix of <c>*</c> allows any prefix.
     /// </summary>
     public static string ExportBucketPolicy(string bucket, string prefix) => $$"""

@@ -6,7 +6,7 @@ using FlowLogEvents.Tests.Integration;
 
 namespace FlowLogEvents.Tests.Harness;
 
-/// <summary>The README's DLQ replay, as the harness runs it, against real FIFO queues in moto.</summary>
+/// <summary>The DLQ replay of docs/operations.md, as the harness runs it, against real FIFO queues in moto.</summary>
 [Trait("Category", "Integration")]
 public sealed class DeadLetterReplayIntegrationTests(MotoServer moto) : IClassFixture<MotoServer>
 {

@@ -31,7 +31,7 @@ public sealed partial class TemplateAlarmTests
     });
 
     [Fact]
-    public void Emitted_Sources_FindTheMetricsTheReadmeDocuments()
+    public void Emitted_Sources_FindTheMetricsTheOperationsGuideDocuments()
     {
         Assert.Equal(["Function", "LogGroup"], Emitted.Value["ExportLag"]);
         Assert.Equal(["Function", "LogGroup"], Emitted.Value["LateSignals"]);
@@ -40,9 +40,12 @@ public sealed partial class TemplateAlarmTests
         Assert.Equal(["Function"], Emitted.Value["ExportWindowFloorFailures"]);
         Assert.Equal(24, Emitted.Value.Count);
 
-        // Every metric the code emits is documented in the README's Observability section.
-        var readme = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "README.md"));
-        var observability = readme[readme.IndexOf("## Observability", StringComparison.Ordinal)..];
+        // Every metric the code emits is documented in the Observability section of docs/operations.md.
+        var guide = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "docs", "operations.md"));
+        var start = guide.IndexOf("\n## Observability\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/operations.md has no '## Observability' section");
+        var end = guide.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var observability = end < 0 ? guide[start..] : guide[start..end];
         Assert.All(Emitted.Value.Keys, name => Assert.Contains($"`{name}`", observability, StringComparison.Ordinal));
     }
 

@@ -35,7 +35,7 @@ public sealed class TemplateDeployTests
     [Fact]
     public void Transform_Template_IsJsonAndEveryNonObjectResourceIsAForEachAfterLanguageExtensions()
     {
-        // Amazon.Lambda.Tools 6.0.0 and later (the README pins 6.*) deploy a template whose Resources hold an
+        // Amazon.Lambda.Tools 6.0.0 and later (docs/operations.md pins 6.*) deploy a template whose Resources hold an
         // Fn::ForEach entry (an array) only because of how their JSON parser walks Resources. Read in
         // aws/aws-extensions-for-dotnet-cli, src/Amazon.Lambda.Tools/TemplateProcessor/JsonTemplateParser.cs,
         // UpdatableResources(): since commit bf6810d ("Updated to V4 of the AWS SDK for .NET", #393, released as

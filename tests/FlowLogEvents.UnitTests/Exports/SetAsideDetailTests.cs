@@ -8,7 +8,7 @@ namespace FlowLogEvents.Tests.Exports;
 
 /// <summary>
 /// Work set aside to the dead-letter queue keeps everything its records asked for: one message per record, its
-/// body and id, so a replay (README "Replay the dead-letter queue") brings back every stream's range, and a
+/// body and id, so a replay (docs/operations.md, "Replay the dead-letter queue") brings back every stream's range, and a
 /// redelivered batch that carries one more record sets that record aside too.
 /// </summary>
 public sealed class SetAsideDetailTests : IDisposable
@@ -63,7 +63,7 @@ public sealed class SetAsideDetailTests : IDisposable
         await ProcessAsync(ThreeStreams);
         var original = ThreeStreams.Skip(1).Aggregate(ExportWork.From(SignalCodec.Decode(ThreeStreams[0].Body)), (w, r) => w.Merge(SignalCodec.Decode(r.Body)));
 
-        // The README's replay: each DLQ body back on the signal queue, as one batch.
+        // The replay of docs/operations.md: each DLQ body back on the signal queue, as one batch.
         var replayed = _deadLetters.Accepted.Select(m => SignalCodec.Decode(m.Body)).ToList();
         var work = replayed.Skip(1).Aggregate(ExportWork.From(replayed[0]), (w, s) => w.Merge(s));
 
