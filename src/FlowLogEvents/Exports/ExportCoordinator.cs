@@ -1,3 +1,4 @@
+using FlowLogEvents.Exports.StateMachine;
 using FlowLogEvents.Observability;
 
 namespace FlowLogEvents.Exports;
@@ -32,6 +33,7 @@ public sealed class ExportCoordinator
     private readonly ExportPolicy _policy;
     private readonly TimeProvider _time;
     private readonly Telemetry _telemetry;
+    private readonly ExportStateMachine _machine;
 
     public ExportCoordinator(ICheckpointStore store, IExportTasks tasks, ExportPolicy policy, TimeProvider time, Telemetry telemetry)
     {
@@ -40,6 +42,7 @@ public sealed class ExportCoordinator
         _policy = policy;
         _time = time;
         _telemetry = telemetry;
+        _machine = new ExportStateMachine(policy);
     }
 
     /// <summary>The clock this coordinator decides on (the batch's signal limits are judged on it too).</summary>
@@ -176,118 +179,15 @@ public sealed class ExportCoordinator
                 }
             }
 
-            var window = checkpoint.InFlight is null ? WindowPlanner.Plan(checkpoint.ExportedThrough, target, now.ToUnixTimeMilliseconds(), _policy) : null;
-            var firstLate = checkpoint.LateExports.Count > 0 ? checkpoint.LateExports[0] : null;
-            if (SlotTurn.Next(checkpoint.InFlight, firstLate, window is not null, checkpoint.LastTaskEnded) == ExportKind.Late)
+            var decided = _machine.Decide(checkpoint, target, now);
+            if (decided.Kind is ExportStepKind.DescribeTask or ExportStepKind.SearchTask)
             {
-                if (await StepLateAsync(checkpoint, etag, now, conflicts, ct).ConfigureAwait(false) is { } lateWaiting)
-                {
-                    return lateWaiting;
-                }
-
-                continue;
+                decided = _machine.Decide(checkpoint, target, now, await LookUpAsync(logGroup, decided, ct).ConfigureAwait(false));
             }
 
-            if (checkpoint.InFlight is null)
+            if (await PerformAsync(decided, checkpoint, etag, target, conflicts, ct).ConfigureAwait(false) is { } outcome)
             {
-                if (checkpoint.ExportedThrough >= target)
-                {
-                    // Done needs an empty late queue too: SlotTurn gives the late export the turn whenever no window is ready.
-                    // Subtle but sound (code review, issue 12): "done" is answered only with no window in flight and no late
-                    // range queued, so every open window and queued range is always driven by some message (this run's
-                    // continuation); a log group that falls silent cannot strand one.
-                    _telemetry.Info("export.done", ("logGroup", logGroup), ("exportedThrough", checkpoint.ExportedThrough), ("target", target));
-                    return new ExportOutcome(ExportState.Done, "exported through the signalled range", checkpoint.ExportedThrough);
-                }
-
-                if (window is not { } w)
-                {
-                    var reason = "data not settled yet";
-                    _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("exportedThrough", checkpoint.ExportedThrough), ("target", target), ("settleDelaySeconds", (long)_policy.SettleDelay.TotalSeconds), ("clockSkewSeconds", (long)_policy.ClockSkewMargin.TotalSeconds));
-                    return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
-                }
-
-                var planned = checkpoint with { InFlight = NewWindow(logGroup, w, now, claimedAt: now), UpdatedAt = now };
-                var plannedEtag = await WriteAsync(planned, etag, "plan", conflicts, ct).ConfigureAwait(false);
-                if (plannedEtag is null)
-                {
-                    continue;
-                }
-
-                _telemetry.Info("window.planned", ("logGroup", logGroup), ("from", w.From), ("to", w.To), ("taskName", planned.InFlight.TaskName), ("target", target));
-                if (await CreateAsync(planned, plannedEtag, unsentBefore: true, conflicts, ct).ConfigureAwait(false) is { } waiting)
-                {
-                    return waiting;
-                }
-
-                continue;
-            }
-
-            var inFlight = checkpoint.InFlight;
-            ExportTaskInfo? task;
-            if (inFlight.TaskId is not null)
-            {
-                task = await _tasks.DescribeAsync(inFlight.TaskId, ct).ConfigureAwait(false);
-                if (task is null)
-                {
-                    return NotVisibleYet(checkpoint, inFlight, now)
-                        ?? throw new InvalidOperationException($"export task {inFlight.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
-                }
-            }
-            else
-            {
-                var destination = _policy.DestinationPrefix(logGroup);
-                var found = await SearchAsync(logGroup, inFlight, destination, ct).ConfigureAwait(false);
-                task = found.Ours;
-                if (task is null)
-                {
-                    if (inFlight.ClaimedAt is { } claimedAt && now - claimedAt < _policy.ClaimLease)
-                    {
-                        var reason = "another runner claimed this window and may be creating its task";
-                        _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", inFlight.TaskName), ("claimedAt", claimedAt));
-                        return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
-                    }
-
-                    var toClaim = Renamed(inFlight, found.Foreign, _policy.TaskName(logGroup, inFlight.From, inFlight.To, inFlight.Attempt));
-                    var claimed = checkpoint with { InFlight = toClaim with { ClaimedAt = now, Unsent = false }, UpdatedAt = now };
-                    var claimedEtag = await WriteAsync(claimed, etag, "claim", conflicts, ct).ConfigureAwait(false);
-                    if (claimedEtag is null)
-                    {
-                        continue;
-                    }
-
-                    ReportNameTaken(logGroup, inFlight, found.Foreign, toClaim.TaskName, destination);
-                    if (await CreateAsync(claimed, claimedEtag, toClaim.Unsent, conflicts, ct).ConfigureAwait(false) is { } waiting)
-                    {
-                        return waiting;
-                    }
-
-                    continue;
-                }
-
-                var adopted = checkpoint with { InFlight = inFlight with { TaskId = task.TaskId, TaskRecordedAt = now }, UpdatedAt = now };
-                if (await WriteAsync(adopted, etag, "adopt", conflicts, ct).ConfigureAwait(false) is null)
-                {
-                    continue;
-                }
-
-                _telemetry.Info("task.adopted", ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", task.TaskName), ("status", task.Status.ToString()));
-                continue;
-            }
-
-            switch (task.Status)
-            {
-                case ExportTaskStatus.Pending or ExportTaskStatus.Running or ExportTaskStatus.PendingCancel:
-                    _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", "export task still active"), ("taskId", task.TaskId), ("status", task.Status.ToString()));
-                    return new ExportOutcome(ExportState.Waiting, "export task still active", checkpoint.ExportedThrough, task.TaskId);
-
-                case ExportTaskStatus.Completed:
-                    await CompleteAsync(checkpoint, etag, inFlight, task, now, conflicts, ct).ConfigureAwait(false);
-                    continue;
-
-                default:
-                    await RetryAsync(checkpoint, etag, inFlight, task, now, conflicts, ct).ConfigureAwait(false);
-                    continue;
+                return outcome;
             }
         }
 
@@ -322,28 +222,6 @@ public sealed class ExportCoordinator
         }
     }
 
-    /// <summary>
-    /// Searches for a window's (or late range's) task by name, among tasks created since it was planned (minus the clock
-    /// skew margin and <see cref="ExportPolicy.NameSearchSlack"/>: a name cannot exist before its window was planned), and only when a CreateExportTask may have been
-    /// sent for the name (<see cref="InFlightExport.Unsent"/> false). Ours exports to <paramref name="destinationPrefix"/>
-    /// in our bucket; tasks with the name and another destination are another deployment's and are never adopted.
-    /// </summary>
-    private async Task<NameSearch> SearchAsync(string logGroup, InFlightExport export, string destinationPrefix, CancellationToken ct)
-    {
-        if (export.Unsent)
-        {
-            return new NameSearch(null, []);
-        }
-
-        var found = await _tasks.FindByNameAsync(logGroup, export.TaskName, _policy.NameExistsSince(export.PlannedAt), ct).ConfigureAwait(false);
-        var ours = found.FirstOrDefault(t => t.ExportsTo(_policy.ExportBucket, destinationPrefix));
-        return new NameSearch(ours, ours is null ? found : []);
-    }
-
-    /// <summary>The window to claim: renamed (never sent under its new name) when tasks of another destination hold its name.</summary>
-    private static InFlightExport Renamed(InFlightExport export, IReadOnlyList<ExportTaskInfo> foreign, string fresh) =>
-        foreign.Count == 0 ? export : export with { TaskName = ExportPolicy.FreshTaskName(export.TaskName, fresh, foreign[0].TaskId), Unsent = true };
-
     private void ReportNameTaken(string logGroup, InFlightExport export, IReadOnlyList<ExportTaskInfo> foreign, string nextTaskName, string destinationPrefix)
     {
         foreach (var task in foreign)
@@ -364,34 +242,122 @@ public sealed class ExportCoordinator
     }
 
     /// <summary>
-    /// A recorded task id DescribeExportTasks does not know: within <see cref="ExportPolicy.UnknownTaskGrace"/> of its
-    /// recording (AWS promises no read-after-create) the window waits; after that null (the caller throws).
+    /// Asks CloudWatch Logs what the state machine wants to know about the export's task: DescribeExportTasks for its
+    /// recorded id, or a search by name among tasks created since it was planned (minus the clock skew margin and
+    /// <see cref="ExportPolicy.NameSearchSlack"/>: a name cannot exist before its window was planned). The machine keeps
+    /// only a task of our destination; tasks with the name and another destination are another deployment's.
     /// </summary>
-    private ExportOutcome? NotVisibleYet(Checkpoint checkpoint, InFlightExport export, DateTimeOffset now)
+    private async Task<TaskLookup> LookUpAsync(string logGroup, ExportStep step, CancellationToken ct)
     {
-        if ((export.TaskRecordedAt ?? export.ClaimedAt) is not { } recordedAt || now - recordedAt >= ExportPolicy.UnknownTaskGrace)
+        var export = step.Subject!;
+        return step.Kind == ExportStepKind.DescribeTask
+            ? TaskLookup.Described(await _tasks.DescribeAsync(export.TaskId!, ct).ConfigureAwait(false))
+            : new TaskLookup(await _tasks.FindByNameAsync(logGroup, export.TaskName, _policy.NameExistsSince(export.PlannedAt), ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Performs one decided step (writes, task calls, logs, metrics); returns an outcome only when the run ends: done, or waiting.</summary>
+    private async Task<ExportOutcome?> PerformAsync(ExportStep step, Checkpoint checkpoint, string etag, long target, ConflictCount conflicts, CancellationToken ct)
+    {
+        var logGroup = checkpoint.LogGroup;
+        switch (step.Kind)
+        {
+            case ExportStepKind.Done:
+                // Done needs an empty late queue too: SlotTurn gives the late export the turn whenever no window is ready.
+                // Subtle but sound (code review, issue 12): "done" is answered only with no window in flight and no late
+                // range queued, so every open window and queued range is always driven by some message (this run's
+                // continuation); a log group that falls silent cannot strand one.
+                _telemetry.Info("export.done", ("logGroup", logGroup), ("exportedThrough", checkpoint.ExportedThrough), ("target", target));
+                return new ExportOutcome(ExportState.Done, step.Reason!, checkpoint.ExportedThrough);
+
+            case ExportStepKind.Wait:
+                return Waiting(step, checkpoint, target);
+
+            case ExportStepKind.SetAside:
+                throw new InvalidOperationException(step.Reason);
+
+            case ExportStepKind.PlanWindow:
+            case ExportStepKind.ClaimTask:
+                return await ClaimAndCreateAsync(step, etag, target, conflicts, ct).ConfigureAwait(false);
+
+            case ExportStepKind.AdoptTask:
+                if (await WriteAsync(step.Next!, etag, step.WriteName!, conflicts, ct).ConfigureAwait(false) is not null)
+                {
+                    var task = step.Task!;
+                    _telemetry.Info("task.adopted", Tagged(step, ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", task.TaskName), ("status", task.Status.ToString())));
+                }
+
+                return null;
+
+            case ExportStepKind.Advance:
+                await AdvanceAsync(step, checkpoint, etag, conflicts, ct).ConfigureAwait(false);
+                return null;
+
+            case ExportStepKind.RetryNewAttempt:
+            case ExportStepKind.SplitWindow:
+                await RetryAsync(step, logGroup, etag, conflicts, ct).ConfigureAwait(false);
+                return null;
+
+            default:
+                throw new InvalidOperationException($"step {step.Kind} is not performed here");
+        }
+    }
+
+    private ExportOutcome Waiting(ExportStep step, Checkpoint checkpoint, long target)
+    {
+        var logGroup = checkpoint.LogGroup;
+        var reason = step.Reason!;
+        switch (step.WaitReason)
+        {
+            case WaitReason.NotSettled:
+                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("exportedThrough", checkpoint.ExportedThrough), ("target", target), ("settleDelaySeconds", (long)_policy.SettleDelay.TotalSeconds), ("clockSkewSeconds", (long)_policy.ClockSkewMargin.TotalSeconds));
+                return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
+
+            case WaitReason.ClaimedByAnother:
+                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", step.Subject!.TaskName), ("claimedAt", step.Since));
+                return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
+
+            case WaitReason.TaskActive:
+                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskId", step.Task!.TaskId), ("status", step.Task.Status.ToString()));
+                return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough, step.Task.TaskId);
+
+            default:
+                // AWS promises no read-after-create: within ExportPolicy.UnknownTaskGrace of its recording the export waits.
+                var export = step.Subject!;
+                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("logStream", export.LogStream), ("reason", reason), ("taskId", export.TaskId), ("taskRecordedAt", step.Since), ("graceSeconds", (long)ExportPolicy.UnknownTaskGrace.TotalSeconds));
+                return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough, export.TaskId);
+        }
+    }
+
+    /// <summary>
+    /// Claims an export (a regular window as it is planned, or an export found without a task) and creates its task;
+    /// returns an outcome only when it must wait. The claim's write names the step; only the runner that won it sends
+    /// CreateExportTask. On a definite "not created" the claim is released, unsent again when no request had been sent
+    /// for the name before this claim (<see cref="ExportStep.UnsentBefore"/>): sound only because CreateExportTask is never
+    /// retried after an ambiguous failure (a LimitExceeded answer then speaks for the only request sent).
+    /// </summary>
+    private async Task<ExportOutcome?> ClaimAndCreateAsync(ExportStep step, string etag, long target, ConflictCount conflicts, CancellationToken ct)
+    {
+        var claimed = step.Next!;
+        var logGroup = claimed.LogGroup;
+        var kind = step.Export;
+        var claimedEtag = await WriteAsync(claimed, etag, step.WriteName!, conflicts, ct).ConfigureAwait(false);
+        if (claimedEtag is null)
         {
             return null;
         }
 
-        const string reason = "export task not visible in DescribeExportTasks yet";
-        _telemetry.Info("export.deferred", ("logGroup", checkpoint.LogGroup), ("logStream", export.LogStream), ("reason", reason), ("taskId", export.TaskId), ("taskRecordedAt", recordedAt), ("graceSeconds", (long)ExportPolicy.UnknownTaskGrace.TotalSeconds));
-        return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough, export.TaskId);
-    }
+        var export = ExportStateMachine.Current(claimed, kind);
+        if (step.Kind == ExportStepKind.PlanWindow)
+        {
+            _telemetry.Info("window.planned", ("logGroup", logGroup), ("from", export.From), ("to", export.To), ("taskName", export.TaskName), ("target", target));
+        }
+        else
+        {
+            ReportNameTaken(logGroup, step.Subject!, step.Foreign, export.TaskName, step.DestinationPrefix!);
+        }
 
-    /// <summary>What a search by name found: our task, or (when none is ours) the tasks of another destination holding the name.</summary>
-    private readonly record struct NameSearch(ExportTaskInfo? Ours, IReadOnlyList<ExportTaskInfo> Foreign);
-
-    /// <summary>
-    /// Creates the task of a window this runner has just claimed; returns an outcome only when it must wait.
-    /// <paramref name="unsentBefore"/>: whether no request had been sent for the name before this claim; a release after
-    /// the service answered that it created nothing restores it (the release is sound only because CreateExportTask is
-    /// never retried after an ambiguous failure: a LimitExceeded answer then speaks for the only request sent).
-    /// </summary>
-    private async Task<ExportOutcome?> CreateAsync(Checkpoint claimed, string etag, bool unsentBefore, ConflictCount conflicts, CancellationToken ct)
-    {
-        var inFlight = claimed.InFlight!;
-        var spec = new ExportTaskSpec(inFlight.TaskName, claimed.LogGroup, inFlight.From, inFlight.To, _policy.ExportBucket, _policy.DestinationPrefix(claimed.LogGroup));
+        var spec = new ExportTaskSpec(export.TaskName, logGroup, export.From, export.To, _policy.ExportBucket, step.DestinationPrefix!, kind == ExportKind.Late ? export.LogStream : null);
+        var release = kind == ExportKind.Regular ? "release" : "release-late";
         string taskId;
         try
         {
@@ -404,114 +370,103 @@ public sealed class ExportCoordinator
             // CloudWatchLogsRetryPolicy and CloudWatchLogsHttpClientFactory send each attempt once), so LimitExceeded
             // answers the only request sent under this name; after any other failure the claim stays and the name is
             // searched before a new attempt.
-            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null, Unsent = unsentBefore } }, etag, "release", conflicts, ct).ConfigureAwait(false);
+            await WriteAsync(ExportStateMachine.Released(claimed, kind, step.UnsentBefore), claimedEtag, release, conflicts, ct).ConfigureAwait(false);
             const string reason = "another export task holds the account's single export slot";
-            _telemetry.Info("export.deferred", ("logGroup", claimed.LogGroup), ("reason", reason), ("taskName", inFlight.TaskName), ("error", ex.Message));
+            _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", export.TaskName), ("error", ex.Message));
             _telemetry.Metric("ExportSlotBusy", 1, MetricUnit.Count);
             return new ExportOutcome(ExportState.Waiting, reason, claimed.ExportedThrough);
         }
         catch (ExportRejectedException ex)
         {
-            await WriteAsync(claimed with { InFlight = inFlight with { ClaimedAt = null, Unsent = unsentBefore } }, etag, "release", conflicts, ct).ConfigureAwait(false);
-            _telemetry.Error("task.rejected", ("logGroup", claimed.LogGroup), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("error", ex.Message));
+            await WriteAsync(ExportStateMachine.Released(claimed, kind, step.UnsentBefore), claimedEtag, release, conflicts, ct).ConfigureAwait(false);
+            _telemetry.Error("task.rejected", Tagged(step, ("logGroup", logGroup), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("error", ex.Message)));
             _telemetry.Metric("ExportsRejected", 1, MetricUnit.Count);
             throw;
         }
 
-        _telemetry.Info("task.created", ("logGroup", claimed.LogGroup), ("taskId", taskId), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("attempt", inFlight.Attempt), ("destination", $"s3://{spec.Bucket}/{spec.Prefix}"));
+        _telemetry.Info("task.created", Tagged(step, ("logGroup", logGroup), ("taskId", taskId), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("attempt", export.Attempt), ("destination", $"s3://{spec.Bucket}/{spec.Prefix}")));
         _telemetry.Metric("ExportsCreated", 1, MetricUnit.Count);
 
         // On a conflict the next step re-reads and adopts the task by its name.
-        var now = _time.GetUtcNow();
-        await WriteAsync(claimed with { InFlight = inFlight with { TaskId = taskId, TaskRecordedAt = now }, UpdatedAt = now }, etag, "record-task", conflicts, ct).ConfigureAwait(false);
+        var recordedAt = _time.GetUtcNow();
+        await WriteAsync(ExportStateMachine.Recorded(claimed, kind, taskId, recordedAt), claimedEtag, kind == ExportKind.Regular ? "record-task" : "record-late-task", conflicts, ct).ConfigureAwait(false);
         return null;
     }
 
-    private async Task CompleteAsync(Checkpoint checkpoint, string etag, InFlightExport inFlight, ExportTaskInfo task, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
+    /// <summary>A COMPLETED task: the checkpoint advanced past a regular window (the rest of a split window promoted), or a late export dropped from the queue.</summary>
+    private async Task AdvanceAsync(ExportStep step, Checkpoint checkpoint, string etag, ConflictCount conflicts, CancellationToken ct)
     {
-        // The rest of a split window comes next, in order, in the same write: recorded before its task is created, unclaimed.
-        var next = checkpoint.RemainingWindows.Count > 0 ? checkpoint.RemainingWindows[0] : (ExportWindow?)null;
-        var advanced = checkpoint with
+        var advanced = step.Next!;
+        var export = step.Subject!;
+        var task = step.Task!;
+        var logGroup = checkpoint.LogGroup;
+        var now = advanced.UpdatedAt;
+        if (await WriteAsync(advanced, etag, step.WriteName!, conflicts, ct).ConfigureAwait(false) is null)
         {
-            ExportedThrough = inFlight.To,
-            InFlight = next is { } w ? NewWindow(checkpoint.LogGroup, w, now, claimedAt: null) : null,
-            RemainingWindows = new(checkpoint.RemainingWindows.Skip(1)),
-            LastCompleted = new CompletedExport(task.TaskId, inFlight.TaskName, inFlight.From, inFlight.To, now, inFlight.PlannedAt),
-            ExportsCompleted = checkpoint.ExportsCompleted + 1,
-            LastTaskEnded = ExportKind.Regular,
-            UpdatedAt = now,
-        };
-        if (await WriteAsync(advanced, etag, "complete", conflicts, ct).ConfigureAwait(false) is null)
+            return;
+        }
+
+        if (step.Export == ExportKind.Late)
         {
+            _telemetry.Info("task.completed", ("logGroup", logGroup), ("logStream", export.LogStream), ("taskId", task.TaskId), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("late", true));
+            _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
             return;
         }
 
         if (advanced.InFlight is { } promoted)
         {
-            _telemetry.Info("window.planned", ("logGroup", checkpoint.LogGroup), ("from", promoted.From), ("to", promoted.To), ("taskName", promoted.TaskName), ("reason", "rest of a split window"), ("windowsLeft", advanced.RemainingWindows.Count));
+            _telemetry.Info("window.planned", ("logGroup", logGroup), ("from", promoted.From), ("to", promoted.To), ("taskName", promoted.TaskName), ("reason", "rest of a split window"), ("windowsLeft", advanced.RemainingWindows.Count));
         }
 
         // Also marks checkpoints made before markers existed (and any whose marker a crash prevented).
-        await _store.MarkExportedAsync(checkpoint.LogGroup, now, ct).ConfigureAwait(false);
-        _telemetry.Info("task.completed", ("logGroup", checkpoint.LogGroup), ("taskId", task.TaskId), ("taskName", inFlight.TaskName), ("from", inFlight.From), ("to", inFlight.To), ("exportLagMs", now.ToUnixTimeMilliseconds() - inFlight.To));
+        await _store.MarkExportedAsync(logGroup, now, ct).ConfigureAwait(false);
+        _telemetry.Info("task.completed", ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("exportLagMs", now.ToUnixTimeMilliseconds() - export.To));
         _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
     }
 
     /// <summary>
-    /// A FAILED or CANCELLED window: exported again as is, or after repeated failures cut in two halves (the second
-    /// remembered in <see cref="Checkpoint.RemainingWindows"/>), or at the floor exported again and alarmed on;
-    /// see <see cref="FailedWindowDecision"/>. One compare-and-swap; every next task has a deterministic name.
+    /// A FAILED or CANCELLED task, as the state machine decided (see <see cref="FailedWindowDecision"/>): its range again,
+    /// its two halves in order, or at the floor again and alarmed on. One compare-and-swap; logged once written.
     /// </summary>
-    private async Task RetryAsync(Checkpoint checkpoint, string etag, InFlightExport inFlight, ExportTaskInfo task, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
+    private async Task RetryAsync(ExportStep step, string logGroup, string etag, ConflictCount conflicts, CancellationToken ct)
     {
-        var logGroup = checkpoint.LogGroup;
-        var failed = new ExportWindow(inFlight.From, inFlight.To);
-        var decision = FailedWindowDecision.Decide(failed, inFlight.Attempt, _policy);
-        var retry = decision.SecondHalf is { } second
-            ? checkpoint with
-            {
-                InFlight = NewWindow(logGroup, decision.Next, now, claimedAt: null),
-                RemainingWindows = new([second, .. checkpoint.RemainingWindows]),
-                LastTaskEnded = ExportKind.Regular,
-                UpdatedAt = now,
-            }
-            : checkpoint with
-            {
-                InFlight = new InFlightExport
-                {
-                    TaskName = _policy.TaskName(logGroup, inFlight.From, inFlight.To, inFlight.Attempt + 1),
-                    From = inFlight.From,
-                    To = inFlight.To,
-                    Attempt = inFlight.Attempt + 1,
-                    PlannedAt = now,
-                    Unsent = true,
-                },
-                LastTaskEnded = ExportKind.Regular,
-                UpdatedAt = now,
-            };
-        if (await WriteAsync(retry, etag, decision.Action == FailedWindowAction.Split ? "split" : "retry", conflicts, ct).ConfigureAwait(false) is null)
+        if (await WriteAsync(step.Next!, etag, step.WriteName!, conflicts, ct).ConfigureAwait(false) is null)
         {
             return;
         }
 
-        var next = retry.InFlight!;
-        _telemetry.Error("task.failed", ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", inFlight.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", inFlight.From), ("to", inFlight.To), ("nextAttempt", next.Attempt));
+        var failed = step.Subject!;
+        var task = step.Task!;
+        var decision = step.Decision!.Value;
+        var late = step.Export == ExportKind.Late;
+        var next = ExportStateMachine.Current(step.Next!, step.Export);
+        _telemetry.Error("task.failed", Tagged(step, ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", failed.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", failed.From), ("to", failed.To), ("nextAttempt", next.Attempt)));
         _telemetry.Metric("ExportsFailed", 1, MetricUnit.Count);
         switch (decision.Action)
         {
+            case FailedWindowAction.Split when late:
+                _telemetry.Warn("window.split", ("logGroup", logGroup), ("logStream", failed.LogStream), ("reason", $"the same range failed {failed.Attempt} times (export tasks time out after 24 hours: a smaller range holds less data)"), ("from", failed.From), ("to", failed.To), ("failures", failed.Attempt), ("firstHalfTo", decision.Next.To), ("secondHalfFrom", decision.SecondHalf!.Value.From), ("nextTaskName", next.TaskName), ("late", true));
+                _telemetry.Metric("ExportWindowsSplit", 1, MetricUnit.Count);
+                break;
+
             case FailedWindowAction.Split:
                 _telemetry.Warn(
                     "window.split",
                     ("logGroup", logGroup),
-                    ("reason", $"the same range failed {inFlight.Attempt} times (export tasks time out after 24 hours: a smaller range holds less data)"),
-                    ("from", inFlight.From),
-                    ("to", inFlight.To),
-                    ("failures", inFlight.Attempt),
+                    ("reason", $"the same range failed {failed.Attempt} times (export tasks time out after 24 hours: a smaller range holds less data)"),
+                    ("from", failed.From),
+                    ("to", failed.To),
+                    ("failures", failed.Attempt),
                     ("firstHalfTo", decision.Next.To),
                     ("secondHalfFrom", decision.SecondHalf!.Value.From),
                     ("nextTaskName", next.TaskName),
-                    ("windowsLeft", retry.RemainingWindows.Count));
+                    ("windowsLeft", step.Next!.RemainingWindows.Count));
                 _telemetry.Metric("ExportWindowsSplit", 1, MetricUnit.Count);
+                break;
+
+            case FailedWindowAction.RetryAtFloor when late:
+                _telemetry.Error("window.floor-failed", ("logGroup", logGroup), ("logStream", failed.LogStream), ("reason", "a late range at the smallest split size keeps failing: its size is not the cause (bucket or key policy, a deleted log group, a service problem)"), ("from", failed.From), ("to", failed.To), ("failures", failed.Attempt), ("minSplitWindowSeconds", (long)_policy.MinSplitWindow.TotalSeconds), ("statusMessage", task.StatusMessage), ("action", "exported again as is, taking turns with the regular windows"), ("late", true));
+                _telemetry.Metric("ExportWindowFloorFailures", 1, MetricUnit.Count);
                 break;
 
             case FailedWindowAction.RetryAtFloor:
@@ -519,9 +474,9 @@ public sealed class ExportCoordinator
                     "window.floor-failed",
                     ("logGroup", logGroup),
                     ("reason", "a window at the smallest split size keeps failing: its size is not the cause (bucket or key policy, a deleted log group, a service problem)"),
-                    ("from", inFlight.From),
-                    ("to", inFlight.To),
-                    ("failures", inFlight.Attempt),
+                    ("from", failed.From),
+                    ("to", failed.To),
+                    ("failures", failed.Attempt),
                     ("minSplitWindowSeconds", (long)_policy.MinSplitWindow.TotalSeconds),
                     ("statusMessage", task.StatusMessage),
                     ("action", "exported again as is; the checkpoint does not move past it"));
@@ -530,17 +485,10 @@ public sealed class ExportCoordinator
         }
     }
 
-    /// <summary>A window recorded before its task is created: attempt 1, deterministic name; unsent unless claimed in the same write.</summary>
-    private InFlightExport NewWindow(string logGroup, ExportWindow window, DateTimeOffset now, DateTimeOffset? claimedAt) => new()
-    {
-        TaskName = _policy.TaskName(logGroup, window.From, window.To, 1),
-        From = window.From,
-        To = window.To,
-        Attempt = 1,
-        PlannedAt = now,
-        ClaimedAt = claimedAt,
-        Unsent = claimedAt is null,
-    };
+    /// <summary>A task event's fields as logged for the step's export: a late export's carry its stream (after the log group) and <c>late: true</c> (last).</summary>
+    private static Field[] Tagged(ExportStep step, params ReadOnlySpan<Field> fields) => step.Export == ExportKind.Regular
+        ? fields.ToArray()
+        : [fields[0], new Field("logStream", step.Subject!.LogStream), .. fields[1..], new Field("late", true)];
 
     private async Task<long> ResolveStartAsync(ExportWork work, CancellationToken ct)
     {
@@ -777,158 +725,6 @@ public sealed class ExportCoordinator
         return checkpoint with { StartTime = earliest, LateExports = new([.. checkpoint.LateExports, before]), UpdatedAt = now };
     }
 
-    /// <summary>The deterministic name of a queued export's task: a late range's re-export, or (no stream) a range before the start.</summary>
-    private string LateExportName(string logGroup, InFlightExport late, long from, long to, int attempt) => late.LogStream is { } stream
-        ? _policy.LateTaskName(logGroup, stream, from, to, late.IngestedBy, attempt)
-        : _policy.TaskName(logGroup, from, to, attempt);
-
-    /// <summary>
-    /// One step of the first queued late export, the same way as a window: adopt a task by its deterministic name,
-    /// else claim and create it, then follow it to COMPLETED (dropped from the queue) or FAILED/CANCELLED (retried,
-    /// cut in halves or retried at the floor, as <see cref="FailedWindowDecision"/> decides for windows). Returns an
-    /// outcome only when it must wait.
-    /// </summary>
-    private async Task<ExportOutcome?> StepLateAsync(Checkpoint checkpoint, string etag, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
-    {
-        var logGroup = checkpoint.LogGroup;
-        var late = checkpoint.LateExports[0];
-        if (late.TaskId is null)
-        {
-            // A range before the start (no stream) goes where the regular windows go.
-            var lateDestination = late.LogStream is null ? _policy.DestinationPrefix(logGroup) : _policy.LateDestinationPrefix(logGroup);
-            var search = await SearchAsync(logGroup, late, lateDestination, ct).ConfigureAwait(false);
-            if (search.Ours is { } found)
-            {
-                if (await WriteAsync(WithFirstLate(checkpoint, late with { TaskId = found.TaskId, TaskRecordedAt = now }, now), etag, "adopt-late", conflicts, ct).ConfigureAwait(false) is not null)
-                {
-                    _telemetry.Info("task.adopted", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", found.TaskId), ("taskName", found.TaskName), ("status", found.Status.ToString()), ("late", true));
-                }
-
-                return null;
-            }
-
-            if (late.ClaimedAt is { } claimedAt && now - claimedAt < _policy.ClaimLease)
-            {
-                const string reason = "another runner claimed this late re-export and may be creating its task";
-                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", late.TaskName), ("claimedAt", claimedAt));
-                return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
-            }
-
-            var toClaim = Renamed(late, search.Foreign, LateExportName(logGroup, late, late.From, late.To, late.Attempt));
-            var claimed = WithFirstLate(checkpoint, toClaim with { ClaimedAt = now, Unsent = false }, now);
-            var claimedEtag = await WriteAsync(claimed, etag, "claim-late", conflicts, ct).ConfigureAwait(false);
-            if (claimedEtag is null)
-            {
-                return null;
-            }
-
-            ReportNameTaken(logGroup, late, search.Foreign, toClaim.TaskName, lateDestination);
-            late = toClaim;
-            var spec = new ExportTaskSpec(late.TaskName, logGroup, late.From, late.To, _policy.ExportBucket, lateDestination, late.LogStream);
-            string taskId;
-            try
-            {
-                taskId = await _tasks.CreateAsync(spec, ct).ConfigureAwait(false);
-            }
-            catch (ExportSlotBusyException ex)
-            {
-                await WriteAsync(WithFirstLate(checkpoint, late with { ClaimedAt = null }, now), claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
-                const string reason = "another export task holds the account's single export slot";
-                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", late.TaskName), ("error", ex.Message));
-                _telemetry.Metric("ExportSlotBusy", 1, MetricUnit.Count);
-                return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
-            }
-            catch (ExportRejectedException ex)
-            {
-                await WriteAsync(WithFirstLate(checkpoint, late with { ClaimedAt = null }, now), claimedEtag, "release-late", conflicts, ct).ConfigureAwait(false);
-                _telemetry.Error("task.rejected", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("error", ex.Message), ("late", true));
-                _telemetry.Metric("ExportsRejected", 1, MetricUnit.Count);
-                throw;
-            }
-
-            _telemetry.Info("task.created", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", taskId), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("attempt", late.Attempt), ("destination", $"s3://{spec.Bucket}/{spec.Prefix}"), ("late", true));
-            _telemetry.Metric("ExportsCreated", 1, MetricUnit.Count);
-            var recordedAt = _time.GetUtcNow();
-            await WriteAsync(WithFirstLate(claimed, late with { ClaimedAt = now, Unsent = false, TaskId = taskId, TaskRecordedAt = recordedAt }, recordedAt), claimedEtag, "record-late-task", conflicts, ct).ConfigureAwait(false);
-            return null;
-        }
-
-        var task = await _tasks.DescribeAsync(late.TaskId, ct).ConfigureAwait(false);
-        if (task is null)
-        {
-            return NotVisibleYet(checkpoint, late, now)
-                ?? throw new InvalidOperationException($"late re-export task {late.TaskId} recorded in the checkpoint of '{logGroup}' is unknown to CloudWatch Logs");
-        }
-
-        switch (task.Status)
-        {
-            case ExportTaskStatus.Pending or ExportTaskStatus.Running or ExportTaskStatus.PendingCancel:
-                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", "late re-export task still active"), ("taskId", task.TaskId), ("status", task.Status.ToString()));
-                return new ExportOutcome(ExportState.Waiting, "late re-export task still active", checkpoint.ExportedThrough, task.TaskId);
-
-            case ExportTaskStatus.Completed:
-                if (await WriteAsync(checkpoint with { LateExports = new(checkpoint.LateExports.Skip(1)), LastTaskEnded = ExportKind.Late, UpdatedAt = now }, etag, "complete-late", conflicts, ct).ConfigureAwait(false) is not null)
-                {
-                    _telemetry.Info("task.completed", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", task.TaskId), ("taskName", late.TaskName), ("from", late.From), ("to", late.To), ("late", true));
-                    _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
-                }
-
-                return null;
-
-            default:
-                await RetryLateAsync(checkpoint, etag, late, task, now, conflicts, ct).ConfigureAwait(false);
-                return null;
-        }
-    }
-
-    /// <summary>A FAILED or CANCELLED late export: the same range again, its two halves in order, or at the floor again and alarmed on.</summary>
-    private async Task RetryLateAsync(Checkpoint checkpoint, string etag, InFlightExport late, ExportTaskInfo task, DateTimeOffset now, ConflictCount conflicts, CancellationToken ct)
-    {
-        var logGroup = checkpoint.LogGroup;
-        var decision = FailedWindowDecision.Decide(new ExportWindow(late.From, late.To), late.Attempt, _policy);
-        InFlightExport Planned(ExportWindow w, int attempt) => late with
-        {
-            TaskName = LateExportName(logGroup, late, w.From, w.To, attempt),
-            From = w.From,
-            To = w.To,
-            Attempt = attempt,
-            PlannedAt = now,
-            TaskId = null,
-            TaskRecordedAt = null,
-            ClaimedAt = null,
-            Unsent = true,
-        };
-        var next = decision.Action == FailedWindowAction.Split ? Planned(decision.Next, 1) : Planned(decision.Next, late.Attempt + 1);
-        InFlightExport[] replacement = decision.SecondHalf is { } second ? [next, Planned(second, 1)] : [next];
-        var retry = checkpoint with
-        {
-            LateExports = new([.. replacement, .. checkpoint.LateExports.Skip(1)]),
-            LastTaskEnded = ExportKind.Late,
-            UpdatedAt = now,
-        };
-        if (await WriteAsync(retry, etag, decision.Action == FailedWindowAction.Split ? "split-late" : "retry-late", conflicts, ct).ConfigureAwait(false) is null)
-        {
-            return;
-        }
-
-        _telemetry.Error("task.failed", ("logGroup", logGroup), ("logStream", late.LogStream), ("taskId", task.TaskId), ("taskName", late.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", late.From), ("to", late.To), ("nextAttempt", next.Attempt), ("late", true));
-        _telemetry.Metric("ExportsFailed", 1, MetricUnit.Count);
-        switch (decision.Action)
-        {
-            case FailedWindowAction.Split:
-                _telemetry.Warn("window.split", ("logGroup", logGroup), ("logStream", late.LogStream), ("reason", $"the same range failed {late.Attempt} times (export tasks time out after 24 hours: a smaller range holds less data)"), ("from", late.From), ("to", late.To), ("failures", late.Attempt), ("firstHalfTo", decision.Next.To), ("secondHalfFrom", decision.SecondHalf!.Value.From), ("nextTaskName", next.TaskName), ("late", true));
-                _telemetry.Metric("ExportWindowsSplit", 1, MetricUnit.Count);
-                break;
-
-            case FailedWindowAction.RetryAtFloor:
-                _telemetry.Error("window.floor-failed", ("logGroup", logGroup), ("logStream", late.LogStream), ("reason", "a late range at the smallest split size keeps failing: its size is not the cause (bucket or key policy, a deleted log group, a service problem)"), ("from", late.From), ("to", late.To), ("failures", late.Attempt), ("minSplitWindowSeconds", (long)_policy.MinSplitWindow.TotalSeconds), ("statusMessage", task.StatusMessage), ("action", "exported again as is, taking turns with the regular windows"), ("late", true));
-                _telemetry.Metric("ExportWindowFloorFailures", 1, MetricUnit.Count);
-                break;
-        }
-    }
-
-    private static Checkpoint WithFirstLate(Checkpoint checkpoint, InFlightExport first, DateTimeOffset now) =>
-        checkpoint with { LateExports = new([first, .. checkpoint.LateExports.Skip(1)]), UpdatedAt = now };
 
     /// <summary>
     /// Writes with compare-and-swap (If-Match on the ETag read). Subtle but sound (code review, issue 12): this relies on
