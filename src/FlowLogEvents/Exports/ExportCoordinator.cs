@@ -24,6 +24,13 @@ public sealed class CheckpointContentionException(string message) : Exception(me
 /// and the checkpoint only advances once the task is COMPLETED. A crash between any two calls leaves
 /// a state from which the next run converges with no gap and no duplicate.
 /// </summary>
+/// <remarks>
+/// The I/O shell of the state machine: it initialises the checkpoint, moves an earlier start and queues late ranges
+/// (once a run), then asks <see cref="ExportStateMachine.Decide"/> for the one step to take over the checkpoint as read
+/// (describing or searching the export's task when the decision asks, then deciding again) and performs it: the
+/// compare-and-swap writes, CreateExportTask, the logs and metrics. Regular windows and late exports go through the same
+/// steps.
+/// </remarks>
 public sealed class ExportCoordinator
 {
     private const int MaxSteps = 12;
