@@ -81,7 +81,7 @@ public sealed class ExportCoordinator
         var target = work.Target(_policy.ClockSkewMargin);
         var lateChecked = false;
         var startChecked = false;
-        IReadOnlyList<LateRange>? lateRanges = null;
+        List<LateRange>? lateRanges = null;
         var conflicts = new ConflictCount();
         long? lastExportedThrough = null;
         for (var step = 0; step < MaxSteps; step++)
@@ -133,7 +133,7 @@ public sealed class ExportCoordinator
             lateRanges ??= FindLateRanges(work, checkpoint);
             if (!startChecked)
             {
-                if (EarlierStart(work, checkpoint, now) is { } earlier)
+                if (_machine.EarlierStart(work, checkpoint, now) is { } earlier)
                 {
                     if (await WriteAsync(earlier, etag, "start-earlier", conflicts, ct).ConfigureAwait(false) is null)
                     {
@@ -159,7 +159,7 @@ public sealed class ExportCoordinator
 
             if (!lateChecked)
             {
-                var (queued, actions) = DecideLate(checkpoint, lateRanges, now);
+                var (queued, actions) = _machine.QueueLate(checkpoint, lateRanges, now);
                 if (queued is not null)
                 {
                     if (await WriteAsync(queued, etag, "queue-late", conflicts, ct).ConfigureAwait(false) is null)
@@ -512,16 +512,10 @@ public sealed class ExportCoordinator
     }
 
     /// <summary>
-    /// One stream's events that arrived for a range already exported (or in an export already running): [From, To] of
-    /// <see cref="LogStream"/>, from the signal <see cref="Key"/> names (null without a stream).
-    /// </summary>
-    private readonly record struct LateRange(string? LogStream, long From, long To, long IngestedBy, string? Key);
-
-    /// <summary>
     /// A fresh data signal's events at or before what is covered (exported, or in the window in flight, whose task may
     /// already have read the data) arrived later than the settle delay, unless the signal proves they were ingested in
     /// time. Events before the checkpoint's start are no export's: they are not judged here but exported by
-    /// <see cref="EarlierStart"/> (or, before a fixed EXPORT_START, excluded by configuration and said so).
+    /// <see cref="ExportStateMachine.EarlierStart"/> (or, before a fixed EXPORT_START, excluded by configuration and said so).
     /// </summary>
     /// <remarks>
     /// In time: the events were ingested (by <see cref="DataRange.IngestedBy"/> + skew, on CloudWatch's clock)
@@ -560,7 +554,7 @@ public sealed class ExportCoordinator
                 continue;
             }
 
-            if (range.IngestedBy + (2 * skew) <= WindowPlannedNoEarlierThan(checkpoint, first))
+            if (range.IngestedBy + (2 * skew) <= _machine.WindowPlannedNoEarlierThan(checkpoint, first))
             {
                 _telemetry.Info(
                     "signal.covered",
@@ -595,143 +589,6 @@ public sealed class ExportCoordinator
             ("action", action));
         _telemetry.Metric("LateSignals", 1, MetricUnit.Count, ("LogGroup", logGroup));
     }
-
-    /// <summary>The earliest instant (export function's clock) the window holding <paramref name="eventTime"/> can have been planned at.</summary>
-    private long WindowPlannedNoEarlierThan(Checkpoint checkpoint, long eventTime)
-    {
-        if (checkpoint.InFlight is { LogStream: null } inFlight && inFlight.From <= eventTime && eventTime <= inFlight.To)
-        {
-            return inFlight.PlannedAt.ToUnixTimeMilliseconds();
-        }
-
-        if (checkpoint.LastCompleted is { PlannedAt: { } planned } last && last.From <= eventTime && eventTime <= last.To)
-        {
-            return planned.ToUnixTimeMilliseconds();
-        }
-
-        if (checkpoint.LateExports.FirstOrDefault(l => l.LogStream is null && l.From <= eventTime && eventTime <= l.To) is { } before)
-        {
-            return before.PlannedAt.ToUnixTimeMilliseconds();
-        }
-
-        return eventTime + (checkpoint.SettledLagFloorMillis ?? _policy.SettledLagMillis);
-    }
-
-    private const string ReportedOnly = "reported only: these events are not in the exports (LATE_EVENTS=report)";
-    private const string NoStream = "reported only: the signal names no log stream to re-export, these events are not in the exports";
-    private const string Queued = "re-export of the stream's late range queued (LATE_EVENTS=reexport)";
-    private const string QueuedBefore = "not queued again: this signal's re-export was queued before (a redelivered or replayed signal)";
-    private const string CoveredByQueued = "not queued again: a queued re-export of this stream, not started yet, covers the range";
-
-    /// <summary>
-    /// What becomes of each late range (the action its log line states), and the checkpoint with the new re-exports
-    /// queued (null when none: report mode, or every range already queued). A range whose signal was queued before is
-    /// not queued again; nor is one that a queued re-export of its stream covers whose task is not claimed yet (it is
-    /// created after now, so it reads these events too). Anything else is queued, with the signal's ingestion bound
-    /// in its task name, so a second delivery of one range never adopts the first one's task.
-    /// </summary>
-    private (Checkpoint? Queued, List<string> Actions) DecideLate(Checkpoint checkpoint, IReadOnlyList<LateRange> late, DateTimeOffset now)
-    {
-        var actions = new List<string>(late.Count);
-        if (_policy.LateEvents != LateEventsMode.Reexport)
-        {
-            actions.AddRange(late.Select(_ => ReportedOnly));
-            return (null, actions);
-        }
-
-        var seen = new HashSet<string>(checkpoint.LateSeen, StringComparer.Ordinal);
-        var keys = new List<string>();
-        var exports = new List<InFlightExport>(checkpoint.LateExports);
-        foreach (var range in late)
-        {
-            if (range.LogStream is null || range.Key is null)
-            {
-                actions.Add(NoStream);
-                continue;
-            }
-
-            if (!seen.Add(range.Key))
-            {
-                actions.Add(QueuedBefore);
-                continue;
-            }
-
-            keys.Add(range.Key);
-            if (exports.Any(e => e.LogStream == range.LogStream && e.TaskId is null && e.ClaimedAt is null && e.From <= range.From && range.To <= e.To))
-            {
-                actions.Add(CoveredByQueued);
-                continue;
-            }
-
-            exports.Add(new InFlightExport
-            {
-                LogStream = range.LogStream,
-                TaskName = _policy.LateTaskName(checkpoint.LogGroup, range.LogStream, range.From, range.To, range.IngestedBy, 1),
-                From = range.From,
-                To = range.To,
-                Attempt = 1,
-                PlannedAt = now,
-                Unsent = true,
-                IngestedBy = range.IngestedBy,
-            });
-            actions.Add(Queued);
-        }
-
-        if (keys.Count == 0)
-        {
-            return (null, actions);
-        }
-
-        return (checkpoint with
-        {
-            LateExports = new(exports),
-            LateSeen = new(checkpoint.LateSeen.Concat(keys).TakeLast(Checkpoint.MaxLateSeen)),
-            UpdatedAt = now,
-        }, actions);
-    }
-
-    /// <summary>
-    /// The checkpoint with its start moved back to the earliest event this work can stand for (as the first signal's
-    /// start is resolved), or null when that is not before the start (or EXPORT_START is a fixed instant). No export
-    /// covers a range before the start. A continuation counts too: after a start-over it carries a range the old
-    /// checkpoint had not exported yet, which no data signal asks for again.
-    /// While nothing is exported or in flight, the start and exportedThrough move back together and the first window
-    /// starts there; otherwise the range [earliest, start - 1] is queued for the whole log group into the regular
-    /// prefix, under a regular window's deterministic name. Either way one compare-and-swap moves the start, so the
-    /// range is exported exactly once (a second signal finds it inside the start) and a crash leaves it recorded.
-    /// </summary>
-    private Checkpoint? EarlierStart(ExportWork work, Checkpoint checkpoint, DateTimeOffset now)
-    {
-        if (_policy.StartMode == StartMode.Fixed)
-        {
-            return null;
-        }
-
-        // As ResolveStartAsync resolves the first signal's start; at the log group's creation, by events only.
-        var earliest = _policy.StartMode == StartMode.FirstSignal ? work.EarliestStart(_policy.SettleDelay + _policy.ClockSkewMargin) : work.Merged.FirstEventTime;
-        if (earliest >= checkpoint.StartTime)
-        {
-            return null;
-        }
-
-        if (checkpoint.InFlight is null && checkpoint.ExportedThrough == checkpoint.StartTime - 1)
-        {
-            return checkpoint with { StartTime = earliest, ExportedThrough = earliest - 1, UpdatedAt = now };
-        }
-
-        var to = checkpoint.StartTime - 1;
-        var before = new InFlightExport
-        {
-            TaskName = _policy.TaskName(checkpoint.LogGroup, earliest, to, 1),
-            From = earliest,
-            To = to,
-            Attempt = 1,
-            PlannedAt = now,
-            Unsent = true,
-        };
-        return checkpoint with { StartTime = earliest, LateExports = new([.. checkpoint.LateExports, before]), UpdatedAt = now };
-    }
-
 
     /// <summary>
     /// Writes with compare-and-swap (If-Match on the ETag read). Subtle but sound (code review, issue 12): this relies on

@@ -15,6 +15,12 @@ namespace FlowLogEvents.Exports.StateMachine;
 /// </remarks>
 public sealed class ExportStateMachine(ExportPolicy policy)
 {
+    private const string ReportedOnly = "reported only: these events are not in the exports (LATE_EVENTS=report)";
+    private const string NoStream = "reported only: the signal names no log stream to re-export, these events are not in the exports";
+    private const string Queued = "re-export of the stream's late range queued (LATE_EVENTS=reexport)";
+    private const string QueuedBefore = "not queued again: this signal's re-export was queued before (a redelivered or replayed signal)";
+    private const string CoveredByQueued = "not queued again: a queued re-export of this stream, not started yet, covers the range";
+
     /// <summary>The step to take now. <paramref name="lookup"/>: what the shell found when a previous decision over this same state asked (describe or search).</summary>
     public ExportStep Decide(Checkpoint checkpoint, long target, DateTimeOffset now, TaskLookup? lookup = null)
     {
@@ -92,6 +98,141 @@ public sealed class ExportStateMachine(ExportPolicy policy)
         return kind == ExportKind.Regular
             ? checkpoint with { InFlight = export, UpdatedAt = now }
             : checkpoint with { LateExports = new([export, .. checkpoint.LateExports.Skip(1)]), UpdatedAt = now };
+    }
+
+    /// <summary>The earliest instant (export function's clock) the window holding <paramref name="eventTime"/> can have been planned at.</summary>
+    public long WindowPlannedNoEarlierThan(Checkpoint checkpoint, long eventTime)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (checkpoint.InFlight is { LogStream: null } inFlight && inFlight.From <= eventTime && eventTime <= inFlight.To)
+        {
+            return inFlight.PlannedAt.ToUnixTimeMilliseconds();
+        }
+
+        if (checkpoint.LastCompleted is { PlannedAt: { } planned } last && last.From <= eventTime && eventTime <= last.To)
+        {
+            return planned.ToUnixTimeMilliseconds();
+        }
+
+        if (checkpoint.LateExports.FirstOrDefault(l => l.LogStream is null && l.From <= eventTime && eventTime <= l.To) is { } before)
+        {
+            return before.PlannedAt.ToUnixTimeMilliseconds();
+        }
+
+        return eventTime + (checkpoint.SettledLagFloorMillis ?? policy.SettledLagMillis);
+    }
+
+    /// <summary>
+    /// What becomes of each late range (the action its log line states), and the checkpoint with the new re-exports
+    /// queued (null when none: report mode, or every range already queued). A range whose signal was queued before is
+    /// not queued again; nor is one that a queued re-export of its stream covers whose task is not claimed yet (it is
+    /// created after now, so it reads these events too). Anything else is queued, with the signal's ingestion bound
+    /// in its task name, so a second delivery of one range never adopts the first one's task.
+    /// </summary>
+    public (Checkpoint? Queued, List<string> Actions) QueueLate(Checkpoint checkpoint, IReadOnlyList<LateRange> late, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(late);
+        var actions = new List<string>(late.Count);
+        if (policy.LateEvents != LateEventsMode.Reexport)
+        {
+            actions.AddRange(late.Select(_ => ReportedOnly));
+            return (null, actions);
+        }
+
+        var seen = new HashSet<string>(checkpoint.LateSeen, StringComparer.Ordinal);
+        var keys = new List<string>();
+        var exports = new List<InFlightExport>(checkpoint.LateExports);
+        foreach (var range in late)
+        {
+            if (range.LogStream is null || range.Key is null)
+            {
+                actions.Add(NoStream);
+                continue;
+            }
+
+            if (!seen.Add(range.Key))
+            {
+                actions.Add(QueuedBefore);
+                continue;
+            }
+
+            keys.Add(range.Key);
+            if (exports.Any(e => e.LogStream == range.LogStream && e.TaskId is null && e.ClaimedAt is null && e.From <= range.From && range.To <= e.To))
+            {
+                actions.Add(CoveredByQueued);
+                continue;
+            }
+
+            exports.Add(new InFlightExport
+            {
+                LogStream = range.LogStream,
+                TaskName = policy.LateTaskName(checkpoint.LogGroup, range.LogStream, range.From, range.To, range.IngestedBy, 1),
+                From = range.From,
+                To = range.To,
+                Attempt = 1,
+                PlannedAt = now,
+                Unsent = true,
+                IngestedBy = range.IngestedBy,
+            });
+            actions.Add(Queued);
+        }
+
+        if (keys.Count == 0)
+        {
+            return (null, actions);
+        }
+
+        return (checkpoint with
+        {
+            LateExports = new(exports),
+            LateSeen = new(checkpoint.LateSeen.Concat(keys).TakeLast(Checkpoint.MaxLateSeen)),
+            UpdatedAt = now,
+        }, actions);
+    }
+
+    /// <summary>
+    /// The checkpoint with its start moved back to the earliest event this work can stand for (as the first signal's
+    /// start is resolved), or null when that is not before the start (or EXPORT_START is a fixed instant). No export
+    /// covers a range before the start. A continuation counts too: after a start-over it carries a range the old
+    /// checkpoint had not exported yet, which no data signal asks for again.
+    /// While nothing is exported or in flight, the start and exportedThrough move back together and the first window
+    /// starts there; otherwise the range [earliest, start - 1] is queued for the whole log group into the regular
+    /// prefix, under a regular window's deterministic name. Either way one compare-and-swap moves the start, so the
+    /// range is exported exactly once (a second signal finds it inside the start) and a crash leaves it recorded.
+    /// </summary>
+    public Checkpoint? EarlierStart(ExportWork work, Checkpoint checkpoint, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (policy.StartMode == StartMode.Fixed)
+        {
+            return null;
+        }
+
+        // As ResolveStartAsync resolves the first signal's start; at the log group's creation, by events only.
+        var earliest = policy.StartMode == StartMode.FirstSignal ? work.EarliestStart(policy.SettleDelay + policy.ClockSkewMargin) : work.Merged.FirstEventTime;
+        if (earliest >= checkpoint.StartTime)
+        {
+            return null;
+        }
+
+        if (checkpoint.InFlight is null && checkpoint.ExportedThrough == checkpoint.StartTime - 1)
+        {
+            return checkpoint with { StartTime = earliest, ExportedThrough = earliest - 1, UpdatedAt = now };
+        }
+
+        var to = checkpoint.StartTime - 1;
+        var before = new InFlightExport
+        {
+            TaskName = policy.TaskName(checkpoint.LogGroup, earliest, to, 1),
+            From = earliest,
+            To = to,
+            Attempt = 1,
+            PlannedAt = now,
+            Unsent = true,
+        };
+        return checkpoint with { StartTime = earliest, LateExports = new([.. checkpoint.LateExports, before]), UpdatedAt = now };
     }
 
     /// <summary>An export with no task id yet: adopt the task found by name, wait for another runner's claim, or claim it.</summary>
