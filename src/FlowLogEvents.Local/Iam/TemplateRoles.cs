@@ -5,8 +5,10 @@ namespace FlowLogEvents.Local.Iam;
 
 /// <summary>
 /// Reads each function's execution role from serverless.template: the function's
-/// <c>Role: {"Fn::GetAtt": [RoleLogicalId, "Arn"]}</c>, then that role's inline <c>Policies[].PolicyDocument</c>,
-/// intrinsic functions resolved for the deployment (<see cref="TemplateIntrinsics"/>). Managed policies
+/// <c>Role: {"Fn::GetAtt": [RoleLogicalId, "Arn"]}</c>, then that role's inline <c>Policies[].PolicyDocument</c>
+/// and the <c>AWS::IAM::RolePolicy</c> resources whose <c>RoleName</c> is <c>{"Ref": RoleLogicalId}</c> and whose
+/// condition holds (an excluded resource grants nothing), intrinsic functions resolved for the deployment
+/// (<see cref="TemplateIntrinsics"/>). Managed policies
 /// (<c>ManagedPolicyArns</c>) and permission boundaries are not read: what they would grant is not granted here.
 /// </summary>
 public static class TemplateRoles
@@ -27,6 +29,21 @@ public static class TemplateRoles
                 policies.Add(IamPolicy.Parse(intrinsics.Resolve(policy.GetProperty("PolicyDocument"))
                     ?? throw new InvalidOperationException($"{role}: a PolicyDocument resolved to no value")));
             }
+        }
+
+        foreach (var resource in template.Root.GetProperty("Resources").EnumerateObject())
+        {
+            var definition = resource.Value;
+            if (definition.GetProperty("Type").GetString() != "AWS::IAM::RolePolicy"
+                || !definition.GetProperty("Properties").GetProperty("RoleName").TryGetProperty("Ref", out var target)
+                || target.GetString() != role
+                || (definition.TryGetProperty("Condition", out var condition) && !intrinsics.Condition(condition.GetString()!)))
+            {
+                continue;
+            }
+
+            policies.Add(IamPolicy.Parse(intrinsics.Resolve(definition.GetProperty("Properties").GetProperty("PolicyDocument"))
+                ?? throw new InvalidOperationException($"{resource.Name}: a PolicyDocument resolved to no value")));
         }
 
         var roleName = properties.TryGetProperty("RoleName", out var name) ? intrinsics.ResolveString(name) : $"{TemplateIntrinsics.StackName}-{role}";

@@ -90,12 +90,14 @@ public sealed class TemplateDeployTests
     }
 
     [Fact]
-    public void Expansion_Template_HasTheFiftyFourResourcesOfTheHandWrittenSlots()
+    public void Expansion_Template_HasTheThreeResourcesOfEachSlotAndNoLoopLeft()
     {
         var resources = RepositoryFiles.Template["Resources"]!.AsObject();
         var slots = Enumerable.Range(1, TemplateSubscriptionTests.Slots).ToList();
 
-        Assert.Equal(54, resources.Count);
+        // 34 resources outside the slots, and per slot its permission, subscription filter and export policy.
+        Assert.Equal(34 + (3 * TemplateSubscriptionTests.Slots), resources.Count);
+        Assert.All(slots, slot => Assert.Equal("AWS::IAM::RolePolicy", (string?)resources[$"ExportPolicy{slot}"]!["Type"]));
         Assert.All(slots, slot => Assert.Equal("AWS::Lambda::Permission", (string?)resources[$"SignalPermission{slot}"]!["Type"]));
         Assert.All(slots, slot => Assert.Equal("AWS::Logs::SubscriptionFilter", (string?)resources[$"SubscriptionFilter{slot}"]!["Type"]));
         Assert.Equal(["AWS::Serverless-2016-10-31"], RepositoryFiles.Template["Transform"]!.AsArray().Select(t => (string?)t));

@@ -160,7 +160,9 @@ public sealed class TemplateIamTests
         var statements = Statements("ExportFunctionRole").Where(s => s.Actions.Contains(IamActions.LogsCreateExportTask)).ToList();
         var resources = statements.SelectMany(s => s.Resources).ToList();
 
-        Assert.Equal(["CreateFlowLog", "HasLogGroups"], statements.SelectMany(s => s.Conditions).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            Enumerable.Range(1, TemplateSubscriptionTests.Slots).Select(slot => $"HasLogGroup{slot}").Append("CreateFlowLog").Order(StringComparer.Ordinal),
+            statements.SelectMany(s => s.Conditions).Order(StringComparer.Ordinal));
         Assert.All(statements, s => Assert.Equal([IamActions.LogsCreateExportTask], s.Actions));
         // Two ARN forms (log-group:NAME and log-group:NAME:*) per listed slot, plus the flow-log group.
         Assert.Equal((2 * TemplateSubscriptionTests.Slots) + 2, resources.Count);
@@ -171,14 +173,24 @@ public sealed class TemplateIamTests
 
     internal sealed record Statement(string Sid, string Effect, IReadOnlyList<string> Actions, IReadOnlyList<string> Resources, IReadOnlyList<string> Conditions);
 
-    /// <summary>The inline policy statements of a role, Fn::If expanded (each with the conditions it is under).</summary>
+    /// <summary>
+    /// The policy statements of a role, Fn::If expanded (each with the conditions it is under): its inline policies,
+    /// then the AWS::IAM::RolePolicy resources attached to it (under the resource's condition).
+    /// </summary>
     internal static IReadOnlyList<Statement> Statements(string role)
     {
+        var documents = RepositoryFiles.Properties(role)["Policies"]!.AsArray()
+            .Select(policy => (Document: policy!["PolicyDocument"]!, Conditions: (IReadOnlyList<string>)[]))
+            .Concat(RepositoryFiles.ResourcesOfType("AWS::IAM::RolePolicy")
+                .Select(RepositoryFiles.Resource)
+                .Where(r => (string?)r["Properties"]!["RoleName"]!["Ref"] == role)
+                .Select(r => (Document: r["Properties"]!["PolicyDocument"]!, Conditions: (IReadOnlyList<string>)(r["Condition"] is { } c ? [(string)c!] : []))));
         var statements = new List<Statement>();
-        foreach (var policy in RepositoryFiles.Properties(role)["Policies"]!.AsArray())
+        foreach (var (document, outer) in documents)
         {
-            foreach (var (node, conditions) in TemplateJson.Items(policy!["PolicyDocument"]!["Statement"]))
+            foreach (var (node, inner) in TemplateJson.Items(document["Statement"]))
             {
+                var conditions = outer.Concat(inner).ToList();
                 var statement = node.AsObject();
                 Assert.Null(statement["NotAction"]);
                 Assert.Null(statement["NotResource"]);

@@ -108,14 +108,24 @@ public sealed class TemplateSubscriptionTests
             }
         }
 
-        var declared = template.ResourceDefinition("ExportFunctionRole").GetProperty("Properties").GetProperty("Policies")[0]
-            .GetProperty("PolicyDocument").GetProperty("Statement").EnumerateArray()
-            .Single(st => st.GetRawText().Contains("\"ExportListedLogGroups\"", StringComparison.Ordinal));
-        var statement = intrinsics.Resolve(declared)!;
-        Assert.Equal("ExportListedLogGroups", (string?)statement["Sid"]);
-        Assert.Equal(
-            names.Take(subscribed).SelectMany(n => new[] { arn + n, $"{arn}{n}:*" }),
-            statement["Resource"]!.AsArray().Select(r => (string?)r));
+        // CreateExportTask on exactly the subscribed log groups: slot N's AWS::IAM::RolePolicy on the export role, under
+        // slot N's condition (an excluded resource grants nothing).
+        var granted = new List<string?>();
+        for (var slot = 1; slot <= Slots; slot++)
+        {
+            var policy = template.ResourceDefinition($"ExportPolicy{slot}");
+            Assert.Equal(slot <= subscribed, intrinsics.Condition(policy.GetProperty("Condition").GetString()!));
+            Assert.Equal("ExportFunctionRole", policy.GetProperty("Properties").GetProperty("RoleName").GetProperty("Ref").GetString());
+            if (slot <= subscribed)
+            {
+                var statement = intrinsics.Resolve(policy.GetProperty("Properties").GetProperty("PolicyDocument"))!["Statement"]!.AsArray().Single()!;
+                Assert.Equal("ExportListedLogGroup", (string?)statement["Sid"]);
+                Assert.Equal(["logs:CreateExportTask"], statement["Action"]!.AsArray().Select(a => (string?)a));
+                granted.AddRange(statement["Resource"]!.AsArray().Select(r => (string?)r));
+            }
+        }
+
+        Assert.Equal(names.Take(subscribed).SelectMany(n => new[] { arn + n, $"{arn}{n}:*" }), granted);
     }
 
     [Fact]
