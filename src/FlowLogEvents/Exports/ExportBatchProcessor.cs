@@ -3,9 +3,6 @@ using FlowLogEvents.Signals;
 
 namespace FlowLogEvents.Exports;
 
-/// <summary>One SQS record as the export function sees it; <paramref name="ReceiveCount"/> is its ApproximateReceiveCount.</summary>
-public sealed record QueueRecord(string MessageId, string? Body, int ReceiveCount = 1);
-
 /// <summary>
 /// Processes one SQS FIFO batch: coalesces its signals per log group and runs the export state
 /// machine once per log group. Work that cannot finish now is sent back to the queue as a

@@ -2,28 +2,6 @@ using FlowLogEvents.Signals;
 
 namespace FlowLogEvents.Exports;
 
-public enum StartMode
-{
-    /// <summary>Start at the earliest event the first signals can stand for (default).</summary>
-    FirstSignal,
-
-    /// <summary>Start at the log group's creation time: export its retained history too.</summary>
-    LogGroupCreation,
-
-    /// <summary>Start at a fixed instant.</summary>
-    Fixed,
-}
-
-/// <summary>What happens to events that arrive for a range already exported (later than the settle delay).</summary>
-public enum LateEventsMode
-{
-    /// <summary>Count, log with stream and range, raise the LateSignals metric (and its alarm).</summary>
-    Report,
-
-    /// <summary>Report, and export the stream's late range again into the late prefix.</summary>
-    Reexport,
-}
-
 /// <summary>The rules the export coordinator plans windows by.</summary>
 public sealed record ExportPolicy
 {

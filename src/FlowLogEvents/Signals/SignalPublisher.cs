@@ -5,15 +5,6 @@ using FlowLogEvents.Observability;
 
 namespace FlowLogEvents.Signals;
 
-/// <summary>What the signal function did with one subscription delivery.</summary>
-public enum PublishResult
-{
-    Sent,
-    SuppressedWarm,
-    IgnoredControlMessage,
-    IgnoredEmpty,
-}
-
 /// <summary>
 /// Turns a decoded subscription delivery into at most one signal per log group per debounce window.
 /// Two layers collapse bursts: this warm instance remembers what it already sent (and sends nothing
