@@ -42,7 +42,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Creates a task (snapshot = now) or throws LimitExceededException when a task is PENDING or RUNNING.</summary>
-    public ExportTaskView Create(ExportTaskSpec spec)
+    public ExportTaskView Create(EmulatedExportTaskSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         lock (_lock)
@@ -98,7 +98,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
             }
 
             var now = Now;
-            var spec = new ExportTaskSpec("foreign-export", "/foreign/tool", null, 0, now, "foreign-bucket", DefaultDestinationPrefix);
+            var spec = new EmulatedExportTaskSpec("foreign-export", "/foreign/tool", null, 0, now, "foreign-bucket", DefaultDestinationPrefix);
             var entry = new Entry(++_sequence, Guid.NewGuid().ToString(), spec, [], now, now, now + (long)duration.TotalMilliseconds, foreign: true)
             {
                 Outcome = ExportTaskStatusCodes.Completed,
@@ -130,7 +130,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
             for (var i = count; i >= 1; i--)
             {
                 var created = now - (i * step);
-                var spec = new ExportTaskSpec($"nightly-archive-{i:D5}", "/app/payments", null, created - 86_400_000, created - 1, "payments-archive", "nightly");
+                var spec = new EmulatedExportTaskSpec($"nightly-archive-{i:D5}", "/app/payments", null, created - 86_400_000, created - 1, "payments-archive", "nightly");
                 var entry = new Entry(++_sequence, Guid.NewGuid().ToString(), spec, [], created, created, created + 1, foreign: true)
                 {
                     Outcome = ExportTaskStatusCodes.Completed,
@@ -370,13 +370,13 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
     }
 
     private sealed class Entry(
-        long sequence, string taskId, ExportTaskSpec spec, IReadOnlyList<IngestedEvent> events, long creationTime, long pendingUntil, long runningUntil, bool foreign)
+        long sequence, string taskId, EmulatedExportTaskSpec spec, IReadOnlyList<IngestedEvent> events, long creationTime, long pendingUntil, long runningUntil, bool foreign)
     {
         public long Sequence { get; } = sequence;
 
         public string TaskId { get; } = taskId;
 
-        public ExportTaskSpec Spec { get; } = spec;
+        public EmulatedExportTaskSpec Spec { get; } = spec;
 
         public IReadOnlyList<IngestedEvent> Events { get; } = events;
 
