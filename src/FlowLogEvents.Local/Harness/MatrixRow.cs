@@ -1,3 +1,5 @@
+using FlowLogEvents.Observability;
+
 namespace FlowLogEvents.Local.Harness;
 
 /// <summary>One row of the reliability matrix.</summary>
@@ -50,7 +52,7 @@ public sealed record MatrixRow(
             scenario.What,
             r.GeneratedRecords,
             c.IngestedAfterSettle,
-            c.Event("events.late"),
+            c.Event(LogEvents.EventsLate),
             v.Exported,
             v.Missing,
             v.MissingLateBeyondSettle,
@@ -67,7 +69,7 @@ public sealed record MatrixRow(
             c.DeletesForgotten,
             c.BackfillInvocations,
             r.Tasks.Failed + r.Tasks.Cancelled,
-            c.Event("checkpoint.conflict"),
+            c.Event(LogEvents.CheckpointConflict),
             r.DeadLetterDepthAtEnd,
             r.DeadLettersReplayed,
             c.RecursiveInvocationsDropped,

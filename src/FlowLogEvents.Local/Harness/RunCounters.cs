@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FlowLogEvents.Observability;
 
 namespace FlowLogEvents.Local.Harness;
 
@@ -244,7 +245,7 @@ public sealed class RunCounters
     internal void TelemetryEvent(string name, string? reason)
     {
         _events.AddOrUpdate(name, 1, static (_, n) => n + 1);
-        if (name == "export.deferred" && reason is not null)
+        if (name == LogEvents.ExportDeferred && reason is not null)
         {
             _deferred.AddOrUpdate(reason, 1, static (_, n) => n + 1);
         }

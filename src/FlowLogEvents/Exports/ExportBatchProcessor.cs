@@ -107,13 +107,13 @@ public sealed class ExportBatchProcessor
     {
         var failed = records.Skip(unit.FirstIndex).Select(r => r.MessageId).ToList();
         _telemetry.Error(
-            "batch.failed",
+            LogEvents.BatchFailed,
             ("logGroup", unit.Work?.LogGroup),
             ("messageId", unit.FirstMessageId),
             ("reason", reason),
             ("error", $"{ex.GetType().Name}: {ex.Message}"),
             ("failedRecords", failed.Count));
-        _telemetry.Metric("BatchItemFailures", failed.Count, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.BatchItemFailures, failed.Count, MetricUnit.Count);
         return failed;
     }
 
@@ -163,14 +163,14 @@ public sealed class ExportBatchProcessor
         }
 
         _telemetry.Error(
-            "work.set-aside",
+            LogEvents.WorkSetAside,
             ("logGroup", work.LogGroup),
             ("messageId", unit.FirstMessageId),
             ("records", unit.Records.Count),
             ("dataRanges", work.DataRanges.Count),
             ("reason", error),
             ("action", "each record moved to the dead-letter queue as it came; replay them once the cause is fixed"));
-        _telemetry.Metric("WorkSetAside", 1, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.WorkSetAside, 1, MetricUnit.Count);
     }
 
     /// <summary>
@@ -197,7 +197,7 @@ public sealed class ExportBatchProcessor
         }
 
         _telemetry.Warn(
-            "work.retry-later",
+            LogEvents.WorkRetryLater,
             ("logGroup", work.LogGroup),
             ("messageId", unit.FirstMessageId),
             ("error", error),
@@ -205,7 +205,7 @@ public sealed class ExportBatchProcessor
             ("maxFailures", MaxFailures),
             ("records", unit.Signals.Count),
             ("action", "its records were re-queued with the failure count; the rest of the batch goes on"));
-        _telemetry.Metric("WorkRetried", 1, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.WorkRetried, 1, MetricUnit.Count);
     }
 
     /// <summary>Re-sends every record of <paramref name="units"/> unchanged, each as a message of its own.</summary>
@@ -220,12 +220,12 @@ public sealed class ExportBatchProcessor
         }
 
         _telemetry.Warn(
-            "batch.isolated",
+            LogEvents.BatchIsolated,
             ("receiveCount", receiveCount),
             ("logGroupsResent", units.Count),
             ("recordsResent", units.Sum(u => u.Records.Count)),
             ("reason", "the batch came back without a verdict (the function died or timed out): each log group's records but the first's were re-sent as messages of their own"));
-        _telemetry.Metric("BatchesIsolated", 1, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.BatchesIsolated, 1, MetricUnit.Count);
     }
 
     private async Task ExportAsync(Unit unit, CancellationToken ct)
@@ -250,21 +250,21 @@ public sealed class ExportBatchProcessor
             : $"continue-{SignalPublisher.Hash(work.LogGroup)}-{unit.FirstMessageId}-{SignalPublisher.Hash(string.Join(',', unit.MessageIds))}";
         await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(continuation), SignalPublisher.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
         _telemetry.Info(
-            "signal.continued",
+            LogEvents.SignalContinued,
             ("logGroup", work.LogGroup),
             ("reason", outcome.Reason),
             ("taskId", outcome.TaskId),
             ("exportedThrough", outcome.ExportedThrough),
             ("target", work.Merged.ExportThrough),
             ("continuations", continuation.Continuations));
-        _telemetry.Metric("SignalsContinued", 1, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.SignalsContinued, 1, MetricUnit.Count);
     }
 
     private async Task SetAsideMalformedAsync(Unit unit, CancellationToken ct)
     {
         await SendToDeadLettersAsync(string.IsNullOrEmpty(unit.Body) ? "(empty)" : unit.Body, ErrorAttribute, unit.Error!, unit.FirstMessageId, ct).ConfigureAwait(false);
-        _telemetry.Error("signal.malformed", ("messageId", unit.FirstMessageId), ("reason", unit.Error), ("action", "moved to the dead-letter queue"));
-        _telemetry.Metric("MalformedSignals", 1, MetricUnit.Count);
+        _telemetry.Error(LogEvents.SignalMalformed, ("messageId", unit.FirstMessageId), ("reason", unit.Error), ("action", "moved to the dead-letter queue"));
+        _telemetry.Metric(MetricNames.MalformedSignals, 1, MetricUnit.Count);
     }
 
     /// <remarks>

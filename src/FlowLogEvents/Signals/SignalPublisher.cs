@@ -65,14 +65,14 @@ public sealed class SignalPublisher
     {
         if (delivery.IsControlMessage)
         {
-            _telemetry.Info("signal.skipped", ("reason", "control message"), ("logGroup", delivery.LogGroup));
+            _telemetry.Info(LogEvents.SignalSkipped, ("reason", "control message"), ("logGroup", delivery.LogGroup));
             return PublishResult.IgnoredControlMessage;
         }
 
         var logGroup = delivery.LogGroup!;
         if (delivery.EventCount == 0)
         {
-            _telemetry.Warn("signal.skipped", ("reason", "data message without events"), ("logGroup", logGroup), ("logStream", delivery.LogStream));
+            _telemetry.Warn(LogEvents.SignalSkipped, ("reason", "data message without events"), ("logGroup", logGroup), ("logStream", delivery.LogStream));
             return PublishResult.IgnoredEmpty;
         }
 
@@ -95,13 +95,13 @@ public sealed class SignalPublisher
         if (recovered is null && !possiblyLate && _sent.TryGetValue(logGroup, out var previous) && previous.WindowStart == windowStart && previous.ExportThrough >= signal.ExportThrough)
         {
             _telemetry.Info(
-                "signal.suppressed",
+                LogEvents.SignalSuppressed,
                 ("reason", "this instance already signalled this log group in this debounce window"),
                 ("logGroup", logGroup),
                 ("logStream", delivery.LogStream),
                 ("windowStart", windowStart),
                 ("events", delivery.EventCount));
-            _telemetry.Metric("SignalsSuppressed", 1, MetricUnit.Count);
+            _telemetry.Metric(MetricNames.SignalsSuppressed, 1, MetricUnit.Count);
             return PublishResult.SuppressedWarm;
         }
 
@@ -128,7 +128,7 @@ public sealed class SignalPublisher
         if (recovered is not null)
         {
             _telemetry.Warn(
-                "signal.recovered",
+                LogEvents.SignalRecovered,
                 ("logGroup", logGroup),
                 ("logStream", delivery.LogStream),
                 ("windowStart", windowStart),
@@ -139,12 +139,12 @@ public sealed class SignalPublisher
                 ("condition", recovered.Condition),
                 ("approximateInvokeCount", recovered.ApproximateInvokeCount),
                 ("deduplicationId", deduplicationId));
-            _telemetry.Metric("SignalsRecovered", 1, MetricUnit.Count);
+            _telemetry.Metric(MetricNames.SignalsRecovered, 1, MetricUnit.Count);
             return PublishResult.Sent;
         }
 
         _telemetry.Info(
-            "signal.sent",
+            LogEvents.SignalSent,
             ("logGroup", logGroup),
             ("logStream", delivery.LogStream),
             ("windowStart", windowStart),
@@ -153,7 +153,7 @@ public sealed class SignalPublisher
             ("events", delivery.EventCount),
             ("possiblyLate", possiblyLate),
             ("deduplicationId", deduplicationId));
-        _telemetry.Metric("SignalsSent", 1, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.SignalsSent, 1, MetricUnit.Count);
         return PublishResult.Sent;
     }
 
