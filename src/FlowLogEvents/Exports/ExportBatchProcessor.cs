@@ -39,9 +39,6 @@ public sealed class ExportBatchProcessor
     /// <summary>Runs in a row a log group's work may fail (errors not set aside at once) before it is set aside.</summary>
     public const int MaxFailures = 3;
 
-    /// <summary>SQS's limit on MessageDeduplicationId.</summary>
-    private const int MaxDeduplicationIdLength = 128;
-
     private readonly ExportCoordinator _coordinator;
     private readonly IQueueSender _signals;
     private readonly IQueueSender _deadLetters;
@@ -192,8 +189,8 @@ public sealed class ExportBatchProcessor
         foreach (var (messageId, signal) in unit.Signals)
         {
             // The same record failing the same time again (a redelivered batch) sends the same id: SQS drops the copy.
-            var deduplicationId = DeduplicationId($"retry-{SignalPublisher.Hash(work.LogGroup)}-{messageId}-{failures}");
-            await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(signal with { Failures = failures }), SignalPublisher.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
+            var deduplicationId = Ids.Retry(work.LogGroup, messageId, failures);
+            await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(signal with { Failures = failures }), Ids.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
         }
 
         _telemetry.Warn(
@@ -215,7 +212,7 @@ public sealed class ExportBatchProcessor
         {
             foreach (var record in unit.Records)
             {
-                await _signals.SendAsync(new QueueMessage(record.Body!, SignalPublisher.MessageGroupId, DeduplicationId($"isolate-{record.MessageId}")), ct).ConfigureAwait(false);
+                await _signals.SendAsync(new QueueMessage(record.Body!, Ids.MessageGroupId, Ids.Isolate(record.MessageId)), ct).ConfigureAwait(false);
             }
         }
 
@@ -245,10 +242,8 @@ public sealed class ExportBatchProcessor
         // received again only after every earlier message of the group was handled, so the continuation whose copy SQS
         // drops was itself delivered (or is still queued) and carries the same work on; a standard queue would not
         // promise that.
-        var deduplicationId = unit.MessageIds.Count == 1
-            ? $"continue-{SignalPublisher.Hash(work.LogGroup)}-{unit.FirstMessageId}"
-            : $"continue-{SignalPublisher.Hash(work.LogGroup)}-{unit.FirstMessageId}-{SignalPublisher.Hash(string.Join(',', unit.MessageIds))}";
-        await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(continuation), SignalPublisher.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
+        var deduplicationId = Ids.Continue(work.LogGroup, unit.FirstMessageId, unit.MessageIds);
+        await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(continuation), Ids.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
         _telemetry.Info(
             LogEvents.SignalContinued,
             ("logGroup", work.LogGroup),
@@ -278,11 +273,8 @@ public sealed class ExportBatchProcessor
             [reasonAttribute] = reason,
             [SourceMessageAttribute] = messageId,
         };
-        return _deadLetters.SendAsync(new QueueMessage(body, SignalPublisher.MessageGroupId, DeduplicationId(messageId), attributes), ct);
+        return _deadLetters.SendAsync(new QueueMessage(body, Ids.MessageGroupId, Ids.DeadLetter(messageId), attributes), ct);
     }
-
-    /// <summary>An id within SQS's 128-character limit on MessageDeduplicationId: itself, or its digest.</summary>
-    private static string DeduplicationId(string id) => id.Length <= MaxDeduplicationIdLength ? id : "digest-" + SignalPublisher.Hash(id);
 
     /// <summary>
     /// Malformed records (including signals whose times are outside <see cref="SignalLimits"/> at

@@ -1,5 +1,3 @@
-using FlowLogEvents.Signals;
-
 namespace FlowLogEvents.Exports;
 
 /// <summary>The rules the export coordinator plans windows by.</summary>
@@ -95,7 +93,7 @@ public sealed record ExportPolicy
     /// 121 (CreateExportTask allows 1 to 512).
     /// </summary>
     public string TaskName(string logGroup, long from, long to, int attempt) =>
-        $"flowlogevents-{TargetHash(DestinationPrefix(logGroup))}-{SignalPublisher.Hash(logGroup)}-{from}-{to}-{attempt}";
+        Ids.TaskName(TargetHash(DestinationPrefix(logGroup)), logGroup, from, to, attempt);
 
     /// <summary>
     /// The name a window takes when a task of another destination already has <paramref name="takenName"/> (another
@@ -105,9 +103,7 @@ public sealed record ExportPolicy
     /// 138 characters.
     /// </summary>
     public static string FreshTaskName(string takenName, string fresh, string foreignTaskId) =>
-        takenName.StartsWith(fresh, StringComparison.Ordinal)
-            ? $"{fresh}-{SignalPublisher.Hash(takenName + "|" + foreignTaskId)}"
-            : fresh;
+        Ids.FreshTaskName(takenName, fresh, foreignTaskId);
 
     /// <summary>Where CloudWatch writes this log group's exports: &lt;prefix&gt;/&lt;log group&gt;.</summary>
     public string DestinationPrefix(string logGroup)
@@ -122,12 +118,12 @@ public sealed record ExportPolicy
 
     /// <summary>Deterministic name of a late range's re-export task, unique per deployment and destination like <see cref="TaskName"/> (stream hashed: names stay short).</summary>
     public string LateTaskName(string logGroup, string logStream, long from, long to, int attempt) =>
-        $"flowlogevents-{TargetHash(LateDestinationPrefix(logGroup))}-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-{attempt}";
+        Ids.LateTaskName(TargetHash(LateDestinationPrefix(logGroup)), logGroup, logStream, from, to, attempt);
 
     /// <summary>As above, with the ingestion bound of the signal that brought the range: two deliveries of one range get two names.</summary>
     public string LateTaskName(string logGroup, string logStream, long from, long to, long? ingestedBy, int attempt) => ingestedBy is { } i
-        ? $"flowlogevents-{TargetHash(LateDestinationPrefix(logGroup))}-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-i{i}-{attempt}"
+        ? Ids.LateTaskName(TargetHash(LateDestinationPrefix(logGroup)), logGroup, logStream, from, to, i, attempt)
         : LateTaskName(logGroup, logStream, from, to, attempt);
 
-    private string TargetHash(string destinationPrefix) => SignalPublisher.Hash($"{Deployment}\n{ExportBucket}\n{destinationPrefix}");
+    private string TargetHash(string destinationPrefix) => Ids.TargetHash(Deployment, ExportBucket, destinationPrefix);
 }

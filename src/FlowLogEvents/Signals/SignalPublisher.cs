@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using FlowLogEvents.Observability;
 
 namespace FlowLogEvents.Signals;
@@ -17,7 +15,7 @@ namespace FlowLogEvents.Signals;
 public sealed class SignalPublisher
 {
     /// <summary>All export work shares one message group: AWS allows one active export task per account.</summary>
-    public const string MessageGroupId = "flowlogevents-exports";
+    public const string MessageGroupId = Ids.MessageGroupId;
 
     private const int MaxRemembered = 4096;
 
@@ -112,12 +110,12 @@ public sealed class SignalPublisher
         // share the log group and window, so they ask for the same ExportThrough (the window's end, or the LastEventTime
         // named in the id); the one SQS keeps asks for everything the dropped ones did.
         var deduplicationId = recovered is not null
-            ? $"{Hash(logGroup)}-{windowStart}-recovered-{Hash(delivery.LogStream ?? string.Empty)}-{signal.FirstEventTime}-{signal.LastEventTime}"
+            ? Ids.RecoveredSignal(logGroup, windowStart, delivery.LogStream ?? string.Empty, signal.FirstEventTime, signal.LastEventTime)
             : possiblyLate
-            ? $"{Hash(logGroup)}-{windowStart}-late-{Hash(delivery.LogStream ?? string.Empty)}-{signal.FirstEventTime}-{signal.LastEventTime}"
+            ? Ids.LateSignal(logGroup, windowStart, delivery.LogStream ?? string.Empty, signal.FirstEventTime, signal.LastEventTime)
             : signal.LastEventTime < signal.WindowEnd
-                ? $"{Hash(logGroup)}-{windowStart}"
-                : $"{Hash(logGroup)}-{windowStart}-{signal.LastEventTime}";
+                ? Ids.WindowSignal(logGroup, windowStart)
+                : Ids.WindowSignalBeyondEnd(logGroup, windowStart, signal.LastEventTime);
 
         await _queue.SendAsync(new QueueMessage(SignalCodec.Encode(signal), MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
         if (!_sent.TryGetValue(logGroup, out var remembered) || remembered.WindowStart != windowStart || remembered.ExportThrough < signal.ExportThrough)
@@ -157,9 +155,8 @@ public sealed class SignalPublisher
         return PublishResult.Sent;
     }
 
-    /// <summary>A short, stable, id-safe digest of a log group name.</summary>
-    public static string Hash(string value) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)).AsSpan(0, 8));
+    /// <summary>A short, stable, id-safe digest of a log group name (<see cref="Ids.Hash"/>).</summary>
+    public static string Hash(string value) => Ids.Hash(value);
 
     private void Remember(string logGroup, Sent sent)
     {
