@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowLogEvents.Local.Harness;
+using FlowLogEvents.Observability;
 using Spectre.Console;
 
 namespace FlowLogEvents.Local.Commands;
@@ -57,7 +58,7 @@ internal static class RunLiveView
         var done = p.Groups.Count(g => g.Done);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"[{p.RealElapsed.TotalSeconds,6:0.0}s] {p.Phase}: sim {p.SimulatedNow:HH:mm:ss}, batches {p.BatchesWritten}/{p.BatchesTotal}, events {c.EventsIngested}, invocations {c.SubscriptionInvocations}, signals sent {c.Event("signal.sent")} suppressed {c.Event("signal.suppressed")}, tasks {p.Tasks?.Completed ?? 0} done {p.Tasks?.Active ?? 0} active {p.Tasks?.LimitExceededAnswers ?? 0} limit-exceeded, queue {p.QueueDepth} dlq {p.DeadLetterDepth}, log groups done {done}/{p.Groups.Count}");
+            $"[{p.RealElapsed.TotalSeconds,6:0.0}s] {p.Phase}: sim {p.SimulatedNow:HH:mm:ss}, batches {p.BatchesWritten}/{p.BatchesTotal}, events {c.EventsIngested}, invocations {c.SubscriptionInvocations}, signals sent {c.Event(LogEvents.SignalSent)} suppressed {c.Event(LogEvents.SignalSuppressed)}, tasks {p.Tasks?.Completed ?? 0} done {p.Tasks?.Active ?? 0} active {p.Tasks?.LimitExceededAnswers ?? 0} limit-exceeded, queue {p.QueueDepth} dlq {p.DeadLetterDepth}, log groups done {done}/{p.Groups.Count}");
     }
 
     private static Rows View(ScenarioProgress p)
@@ -71,7 +72,7 @@ internal static class RunLiveView
         pipeline.AddColumn("stage").AddColumn(new TableColumn("count").RightAligned()).AddColumn("detail");
         pipeline.AddRow("events ingested", N(c.EventsIngested), $"{N(c.PutLogEventsCalls)} PutLogEvents calls");
         pipeline.AddRow("subscription invocations", N(c.SubscriptionInvocations), $"{N(c.SubscriptionErrors)} errors, {N(c.SubscriptionsDropped)} dropped");
-        pipeline.AddRow("signals sent", N(c.Event("signal.sent")), $"{N(c.Event("signal.suppressed"))} suppressed by warm instances, {N(c.DataSignalsReceived)} reached the export function");
+        pipeline.AddRow("signals sent", N(c.Event(LogEvents.SignalSent)), $"{N(c.Event(LogEvents.SignalSuppressed))} suppressed by warm instances, {N(c.DataSignalsReceived)} reached the export function");
         pipeline.AddRow("export invocations", N(c.ExportInvocations), $"{N(c.ContinuationsReceived)} continuations, {N(c.RecordsReportedFailed)} records failed");
         pipeline.AddRow("export tasks running", N(p.Tasks?.Active ?? 0), $"{N(p.Tasks?.Created ?? 0)} created, seen PENDING {N(p.Tasks?.SeenPending ?? 0)} / RUNNING {N(p.Tasks?.SeenRunning ?? 0)}");
         pipeline.AddRow("export tasks completed", N(p.Tasks?.Completed ?? 0), $"{N(p.Tasks?.LimitExceededAnswers ?? 0)} LimitExceededException, {N(c.SlotBusyDeferrals)} deferred");

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Amazon.Runtime;
 
 namespace FlowLogEvents.Local.Faults;
 
@@ -140,20 +139,4 @@ public sealed class AwsFaultHandler : DelegatingHandler
 
     private static string JsonError(string type, string message) =>
         $$"""{"__type":"{{type}}","message":"{{message}}"}""";
-}
-
-/// <summary>Gives an SDK client an <see cref="HttpClient"/> over an <see cref="AwsFaultHandler"/>.</summary>
-public sealed class FaultyHttpClientFactory(AwsFaultHandler handler) : HttpClientFactory, IDisposable
-{
-    private readonly HttpClient _client = new(handler, disposeHandler: false) { Timeout = TimeSpan.FromMinutes(2) };
-
-    public override HttpClient CreateHttpClient(IClientConfig clientConfig) => _client;
-
-    // One client for this factory's lifetime: the SDK must neither cache it under a key shared with
-    // clients without faults nor dispose it after a request.
-    public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-    public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => false;
-
-    public void Dispose() => _client.Dispose();
 }

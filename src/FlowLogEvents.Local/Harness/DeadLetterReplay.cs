@@ -5,9 +5,6 @@ using FlowLogEvents.Signals;
 
 namespace FlowLogEvents.Local.Harness;
 
-/// <summary>What one replay of the dead-letter queue did.</summary>
-public sealed record DeadLetterReplayResult(int Replayed, int LeftMalformed);
-
 /// <summary>
 /// The DLQ replay of docs/operations.md ("Replay the dead-letter queue"), as an operator runs it after the
 /// DLQ alarm: every signal goes back to the signal queue with deduplication id <c>replay-&lt;message id&gt;</c> and

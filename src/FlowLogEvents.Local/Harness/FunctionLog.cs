@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using FlowLogEvents.Observability;
 
 namespace FlowLogEvents.Local.Harness;
 
@@ -109,9 +110,9 @@ public sealed class FunctionLog : IDisposable
         if (evt is not null)
         {
             _counters.TelemetryEvent(evt, reason);
-            if (evt is "signal.sent" or "signal.suppressed" && logGroup is not null && windowStart is { } window)
+            if (evt is LogEvents.SignalSent or LogEvents.SignalSuppressed && logGroup is not null && windowStart is { } window)
             {
-                _counters.SignalDecision(instance, logGroup, window, sent: evt == "signal.sent");
+                _counters.SignalDecision(instance, logGroup, window, sent: evt == LogEvents.SignalSent);
             }
         }
 

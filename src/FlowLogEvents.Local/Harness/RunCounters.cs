@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FlowLogEvents.Observability;
 
 namespace FlowLogEvents.Local.Harness;
 
@@ -244,16 +245,9 @@ public sealed class RunCounters
     internal void TelemetryEvent(string name, string? reason)
     {
         _events.AddOrUpdate(name, 1, static (_, n) => n + 1);
-        if (name == "export.deferred" && reason is not null)
+        if (name == LogEvents.ExportDeferred && reason is not null)
         {
             _deferred.AddOrUpdate(reason, 1, static (_, n) => n + 1);
         }
     }
 }
-
-/// <summary>
-/// Signal economy of a run: (log group, debounce window) pairs that saw data, the mean invocations
-/// and SendMessage calls per pair, the most SendMessage calls of one pair (all warm instances), and
-/// the most of one pair on one warm instance (FlowLogEvents' target: 1).
-/// </summary>
-public sealed record SignalEconomy(int Windows, double InvocationsPerWindow, double SendsPerWindow, int MaxSendsPerWindow, int MaxSendsPerWindowPerInstance);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using FlowLogEvents.Local.Harness.Reports;
+using FlowLogEvents.Observability;
 
 namespace FlowLogEvents.Local.Harness;
 
@@ -40,7 +41,7 @@ public static class RunReport
         md.AppendLine(inv, $"| **total** | **{v.Expected}** | **{v.Exported}** | **{v.Missing}** | **{v.Duplicated}** | **{v.Unexpected}** |");
         md.AppendLine();
         md.AppendLine(inv, $"- Traffic: {c.EventsIngested} events in {c.PutLogEventsCalls} PutLogEvents calls, at most {c.MaxPutLag.TotalSeconds:0} simulated seconds behind schedule; {c.IngestedAfterSettle} records ingested later than the settle delay.");
-        md.AppendLine(inv, $"- Subscription: {c.SubscriptionInvocations} signal invocations ({c.SubscriptionErrors} errors, {c.SubscriptionsDropped} dropped); signals sent {c.Event("signal.sent")}, suppressed by warm instances {c.Event("signal.suppressed")}, reached the export function {c.DataSignalsReceived} (the rest deduplicated by SQS FIFO).");
+        md.AppendLine(inv, $"- Subscription: {c.SubscriptionInvocations} signal invocations ({c.SubscriptionErrors} errors, {c.SubscriptionsDropped} dropped); signals sent {c.Event(LogEvents.SignalSent)}, suppressed by warm instances {c.Event(LogEvents.SignalSuppressed)}, reached the export function {c.DataSignalsReceived} (the rest deduplicated by SQS FIFO).");
         md.AppendLine(inv, $"- Export function: {c.ExportInvocations} invocations, {c.RecordsReceived} records ({c.ContinuationsReceived} continuations), {c.RecordsReportedFailed} reported failed, {c.ExportInvocationErrors} errors; handler {c.MeanExportHandlerTime.TotalMilliseconds:0} ms mean, {c.MaxExportHandlerTime.TotalMilliseconds:0} ms max (real).");
         md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front, {result.Options.ExportTiming.Describe()}): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}; {c.ForeignExports} tasks of another tool held the slot).");
         var signals = c.Signals;

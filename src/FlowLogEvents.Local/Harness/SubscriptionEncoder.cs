@@ -4,9 +4,6 @@ using System.Text.Json;
 
 namespace FlowLogEvents.Local.Harness;
 
-/// <summary>A log event as a subscription filter delivers it.</summary>
-public sealed record SubscriptionEvent(string Id, long Timestamp, string Message);
-
 /// <summary>
 /// Encodes subscription deliveries exactly as CloudWatch Logs does for a Lambda destination:
 /// the JSON document (messageType, owner, logGroup, logStream, subscriptionFilters, logEvents),

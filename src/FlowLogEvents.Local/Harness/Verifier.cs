@@ -5,57 +5,6 @@ using Amazon.S3.Model;
 
 namespace FlowLogEvents.Local.Harness;
 
-/// <summary>The verdict for one log group: every generated record against what is in S3.</summary>
-public sealed record LogGroupVerdict(string LogGroup, int Expected, int Exported, int Missing, int Duplicated, int Unexpected, IReadOnlyList<string> MissingSamples, IReadOnlyList<string> DuplicatedSamples, IReadOnlyList<string> UnexpectedSamples)
-{
-    public bool Ok => Missing == 0 && Duplicated == 0 && Unexpected == 0;
-
-    /// <summary>Of <see cref="Missing"/>: records ingested later than the settle delay (the late-record policy's business).</summary>
-    public int MissingLateBeyondSettle { get; init; }
-
-    /// <summary>
-    /// Of <see cref="Duplicated"/>: extra copies explained by the late-record policy <c>LATE_EVENTS=reexport</c>: copies in
-    /// objects under <c>&lt;prefix&gt;/&lt;log group&gt;/late/</c> of a record that is at most once in the regular exports.
-    /// </summary>
-    public int DuplicatedByLateReexport { get; init; }
-
-    /// <summary>
-    /// Of <see cref="Duplicated"/>: extra copies a deliberate start-over re-exports by design: a record in the regular
-    /// exports once from a task created before the start-over and once from a task created after it (one extra copy
-    /// each; any further regular copy is not explained).
-    /// </summary>
-    public int DuplicatedByStartOver { get; init; }
-}
-
-/// <summary>The verdict of a run.</summary>
-public sealed record Verification(IReadOnlyList<LogGroupVerdict> LogGroups, int ObjectsRead)
-{
-    /// <summary>Exported objects whose key belongs to no known log group.</summary>
-    public const string OtherGroup = "(outside any log group)";
-
-    public int Expected => LogGroups.Sum(g => g.Expected);
-
-    public int Exported => LogGroups.Sum(g => g.Exported);
-
-    public int Missing => LogGroups.Sum(g => g.Missing);
-
-    public int Duplicated => LogGroups.Sum(g => g.Duplicated);
-
-    public int Unexpected => LogGroups.Sum(g => g.Unexpected);
-
-    public int MissingLateBeyondSettle => LogGroups.Sum(g => g.MissingLateBeyondSettle);
-
-    public int DuplicatedByLateReexport => LogGroups.Sum(g => g.DuplicatedByLateReexport);
-
-    public int DuplicatedByStartOver => LogGroups.Sum(g => g.DuplicatedByStartOver);
-
-    public bool Ok => Missing == 0 && Duplicated == 0 && Unexpected == 0;
-}
-
-/// <summary>One exported line: its log group, its message, and whether it came from a late range's re-export (a key under <c>&lt;log group&gt;/late/</c>).</summary>
-/// <param name="BeforeStartOver">Exported by a task created before a deliberate start-over of its log group (a regular copy the start-over's new checkpoint may export again).</param>
-public readonly record struct ExportedLine(string LogGroup, string Message, bool LateReexport = false, bool BeforeStartOver = false);
-
 /// <summary>
 /// Compares multisets per log group. Expected: every generated message. Exported: every line of
 /// every exported object, its leading timestamp stripped. Missing: expected, never exported.

@@ -4,9 +4,6 @@ using System.Text;
 
 namespace FlowLogEvents.Local.LocalCloud;
 
-/// <summary>One S3 object an export task writes.</summary>
-internal sealed record ExportObject(string Key, byte[] Content);
-
 /// <summary>
 /// The objects CloudWatch Logs writes for an export task, without I/O: <c>&lt;prefix&gt;/aws-logs-write-test</c> when the
 /// task is created, then <c>&lt;prefix&gt;/&lt;taskId&gt;/&lt;logStreamName&gt;/000000.gz</c> (000001.gz, ... past

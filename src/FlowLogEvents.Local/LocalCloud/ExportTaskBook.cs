@@ -2,74 +2,6 @@ using System.Globalization;
 
 namespace FlowLogEvents.Local.LocalCloud;
 
-/// <summary>Export task status codes as on the wire.</summary>
-public static class ExportTaskStatusCodes
-{
-    public const string Pending = "PENDING";
-    public const string Running = "RUNNING";
-    public const string Completed = "COMPLETED";
-    public const string Failed = "FAILED";
-    public const string Cancelled = "CANCELLED";
-    public const string PendingCancel = "PENDING_CANCEL";
-
-    public static IReadOnlyList<string> All { get; } = [Pending, Running, Completed, Failed, Cancelled, PendingCancel];
-}
-
-/// <summary>An error the front answers as AWS would: HTTP 400 with <c>{"__type": Code, "message": ...}</c>.</summary>
-public sealed class ExportTaskException : Exception
-{
-    public const string LimitExceededMessage = "Resource limit exceeded.";
-
-    public ExportTaskException(string code, string message)
-        : base(message) => Code = code;
-
-    public ExportTaskException()
-        : this("InternalFailure", "internal failure")
-    {
-    }
-
-    public ExportTaskException(string message)
-        : this("InvalidParameterException", message)
-    {
-    }
-
-    public ExportTaskException(string message, Exception innerException)
-        : base(message, innerException) => Code = "InternalFailure";
-
-    /// <summary>The bare AWS error type, e.g. LimitExceededException.</summary>
-    public string Code { get; }
-
-    public static ExportTaskException InvalidParameter(string message) => new("InvalidParameterException", message);
-
-    public static ExportTaskException ResourceNotFound(string message) => new("ResourceNotFoundException", message);
-}
-
-/// <summary>What CreateExportTask asked for (validated, destinationPrefix defaulted).</summary>
-public sealed record ExportTaskSpec(
-    string? TaskName,
-    string LogGroupName,
-    string? LogStreamNamePrefix,
-    long From,
-    long To,
-    string Destination,
-    string DestinationPrefix);
-
-/// <summary>A task as DescribeExportTasks shows it at one instant, plus what the front knows about it.</summary>
-public sealed record ExportTaskView(
-    string TaskId,
-    ExportTaskSpec Spec,
-    string StatusCode,
-    string StatusMessage,
-    long CreationTime,
-    long? CompletionTime,
-    int EventCount,
-    bool Foreign);
-
-/// <summary>A task whose running time is over and whose output must now be written (then <see cref="ExportTaskBook.Finish"/>).</summary>
-internal sealed record DueTask(string TaskId, ExportTaskSpec Spec, IReadOnlyList<IngestedEvent> Events);
-
-internal sealed record DescribePage(IReadOnlyList<ExportTaskView> Tasks, string? NextToken);
-
 /// <summary>
 /// The export-task state machine, without I/O: task records, status by the clock, the one-active-task slot,
 /// DescribeExportTasks filters and paging, cancellation and fault injection. A task is PENDING for
@@ -110,7 +42,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
     private long Now => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Creates a task (snapshot = now) or throws LimitExceededException when a task is PENDING or RUNNING.</summary>
-    public ExportTaskView Create(ExportTaskSpec spec)
+    public ExportTaskView Create(EmulatedExportTaskSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         lock (_lock)
@@ -166,7 +98,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
             }
 
             var now = Now;
-            var spec = new ExportTaskSpec("foreign-export", "/foreign/tool", null, 0, now, "foreign-bucket", DefaultDestinationPrefix);
+            var spec = new EmulatedExportTaskSpec("foreign-export", "/foreign/tool", null, 0, now, "foreign-bucket", DefaultDestinationPrefix);
             var entry = new Entry(++_sequence, Guid.NewGuid().ToString(), spec, [], now, now, now + (long)duration.TotalMilliseconds, foreign: true)
             {
                 Outcome = ExportTaskStatusCodes.Completed,
@@ -198,7 +130,7 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
             for (var i = count; i >= 1; i--)
             {
                 var created = now - (i * step);
-                var spec = new ExportTaskSpec($"nightly-archive-{i:D5}", "/app/payments", null, created - 86_400_000, created - 1, "payments-archive", "nightly");
+                var spec = new EmulatedExportTaskSpec($"nightly-archive-{i:D5}", "/app/payments", null, created - 86_400_000, created - 1, "payments-archive", "nightly");
                 var entry = new Entry(++_sequence, Guid.NewGuid().ToString(), spec, [], created, created, created + 1, foreign: true)
                 {
                     Outcome = ExportTaskStatusCodes.Completed,
@@ -438,13 +370,13 @@ internal sealed class ExportTaskBook(TimeProvider clock, ExportTaskTiming timing
     }
 
     private sealed class Entry(
-        long sequence, string taskId, ExportTaskSpec spec, IReadOnlyList<IngestedEvent> events, long creationTime, long pendingUntil, long runningUntil, bool foreign)
+        long sequence, string taskId, EmulatedExportTaskSpec spec, IReadOnlyList<IngestedEvent> events, long creationTime, long pendingUntil, long runningUntil, bool foreign)
     {
         public long Sequence { get; } = sequence;
 
         public string TaskId { get; } = taskId;
 
-        public ExportTaskSpec Spec { get; } = spec;
+        public EmulatedExportTaskSpec Spec { get; } = spec;
 
         public IReadOnlyList<IngestedEvent> Events { get; } = events;
 

@@ -1,8 +1,5 @@
 namespace FlowLogEvents.Local.LocalCloud;
 
-/// <summary>One log event that moto accepted through the front, with the instant (shared clock, epoch ms) it was ingested.</summary>
-public sealed record IngestedEvent(string LogStreamName, long Timestamp, string Message, long IngestedAt);
-
 /// <summary>
 /// The events each log group received through the front's PutLogEvents, in arrival order, each with its ingestion
 /// instant on the shared clock. An export task takes the events ingested at or before its creation instant (its

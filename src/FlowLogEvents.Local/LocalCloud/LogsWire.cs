@@ -12,11 +12,11 @@ internal static class LogsWire
     public const string ContentType = "application/x-amz-json-1.1";
     public const string TargetPrefix = "Logs_20140328.";
 
-    public static ExportTaskSpec ParseCreateExportTask(ReadOnlySpan<byte> body)
+    public static EmulatedExportTaskSpec ParseCreateExportTask(ReadOnlySpan<byte> body)
     {
         using var document = Parse(body);
         var root = document.RootElement;
-        var spec = new ExportTaskSpec(
+        var spec = new EmulatedExportTaskSpec(
             OptionalString(root, "taskName"),
             RequiredString(root, "logGroupName"),
             OptionalString(root, "logStreamNamePrefix"),

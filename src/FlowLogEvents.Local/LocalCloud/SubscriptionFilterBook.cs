@@ -1,8 +1,5 @@
 namespace FlowLogEvents.Local.LocalCloud;
 
-/// <summary>One subscription filter of a log group, as PutSubscriptionFilter set it.</summary>
-public sealed record SubscriptionFilterView(string LogGroupName, string FilterName, string FilterPattern, string DestinationArn);
-
 /// <summary>
 /// The subscription filters of each log group (per region), with CloudWatch Logs' limit: "Each log group can have up
 /// to two subscription filters associated with it. If you are updating an existing filter, you must specify the

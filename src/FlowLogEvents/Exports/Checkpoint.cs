@@ -72,109 +72,97 @@ public sealed record Checkpoint
 
     public static Checkpoint Start(string logGroup, long startTime, DateTimeOffset now) =>
         new() { LogGroup = logGroup, StartTime = startTime, ExportedThrough = startTime - 1, UpdatedAt = now };
-}
-
-/// <summary>
-/// A window recorded before its export task is created, so that a restart looks for the same
-/// deterministic <see cref="TaskName"/> instead of creating a second task.
-/// </summary>
-public sealed record InFlightExport
-{
-    public required string TaskName { get; init; }
-
-    /// <summary>Inclusive bounds, epoch milliseconds.</summary>
-    public required long From { get; init; }
-
-    public required long To { get; init; }
-
-    /// <summary>1 for the first task of this window, +1 after each FAILED or CANCELLED task (a split window's halves start at 1).</summary>
-    public required int Attempt { get; init; }
-
-    public required DateTimeOffset PlannedAt { get; init; }
-
-    /// <summary>Set once CreateExportTask answered (or a task with our name was found).</summary>
-    public string? TaskId { get; init; }
 
     /// <summary>
-    /// When <see cref="TaskId"/> was recorded. DescribeExportTasks may not show a task right after its creation (AWS
-    /// promises no read-after-create): an id it does not know is waited for until <see cref="ExportPolicy.UnknownTaskGrace"/>
-    /// after this instant (or after <see cref="ClaimedAt"/> when this is absent). Optional in schema-1 objects.
+    /// Checks the invariants the state machine keeps; a checkpoint breaking them was not written by it.
+    /// <see cref="CheckpointJson.Deserialize"/> calls it on every object it reads.
     /// </summary>
-    public DateTimeOffset? TaskRecordedAt { get; init; }
-
-    /// <summary>
-    /// True while no CreateExportTask can have been sent for <see cref="TaskName"/>: a window recorded unclaimed (the rest
-    /// of a split, a retry's next attempt, a queued late range), or a claim released because the service answered that it
-    /// created nothing and no earlier request had been sent. Such a name is never searched for: it cannot exist. Cleared
-    /// by the claim, before the request is sent. Absent (false: may have been sent, searched) in objects written before it
-    /// was kept.
-    /// </summary>
-    public bool Unsent { get; init; }
-
-    /// <summary>
-    /// Set by the runner that won the compare-and-swap to create the task; only that runner calls
-    /// CreateExportTask. Cleared when the service definitely did not create it.
-    /// </summary>
-    public DateTimeOffset? ClaimedAt { get; init; }
-
-    /// <summary>Set only on a late range's re-export: the log stream (CreateExportTask's logStreamNamePrefix).</summary>
-    public string? LogStream { get; init; }
-
-    /// <summary>
-    /// Set only on a late range's re-export: the ingestion bound of the signal that brought it, part of the task name,
-    /// so that the re-export of a second delivery with the same range never adopts the first one's task. Absent in
-    /// entries written before it was kept.
-    /// </summary>
-    public long? IngestedBy { get; init; }
-}
-
-/// <summary>An immutable list with value equality, so records holding one compare by content.</summary>
-[System.Runtime.CompilerServices.CollectionBuilder(typeof(EquatableList), nameof(EquatableList.Create))]
-public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableList<T>>
-{
-    private readonly T[] _items;
-
-    public EquatableList(IEnumerable<T> items) => _items = [.. items];
-
-    public int Count => _items.Length;
-
-    public T this[int index] => _items[index];
-
-    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
-
-    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _items.GetEnumerator();
-
-    public bool Equals(EquatableList<T>? other) => other is not null && _items.AsSpan().SequenceEqual(other._items, EqualityComparer<T>.Default);
-
-    public override bool Equals(object? obj) => Equals(obj as EquatableList<T>);
-
-    public override int GetHashCode()
+    /// <exception cref="CheckpointFormatException">An invariant does not hold; the message names it.</exception>
+    public void Validate()
     {
-        var hash = default(HashCode);
-        foreach (var item in _items)
+        var c = this;
+        if (c.ExportedThrough < c.StartTime - 1)
         {
-            hash.Add(item);
+            throw new CheckpointFormatException($"checkpoint exportedThrough {c.ExportedThrough} is before startTime {c.StartTime} - 1");
         }
 
-        return hash.ToHashCode();
+        if (c.ExportsCompleted < 0)
+        {
+            throw new CheckpointFormatException($"checkpoint exportsCompleted {c.ExportsCompleted} is negative");
+        }
+
+        if (c.InFlight is { } f)
+        {
+            if (f.From != c.ExportedThrough + 1)
+            {
+                throw new CheckpointFormatException($"checkpoint inFlight.from {f.From} is not exportedThrough + 1 ({c.ExportedThrough + 1})");
+            }
+
+            if (f.To < f.From)
+            {
+                throw new CheckpointFormatException($"checkpoint inFlight.to {f.To} is before inFlight.from {f.From}");
+            }
+
+            if (f.Attempt < 1)
+            {
+                throw new CheckpointFormatException($"checkpoint inFlight.attempt {f.Attempt} is not positive");
+            }
+
+            ValidateSent(f, "inFlight");
+        }
+
+        // The rest of a split window follows the window in flight without a gap or an overlap.
+        var previousTo = c.InFlight?.To;
+        for (var i = 0; i < c.RemainingWindows.Count; i++)
+        {
+            var window = c.RemainingWindows[i];
+            if (previousTo is null)
+            {
+                throw new CheckpointFormatException("checkpoint remainingWindows is set but nothing is in flight");
+            }
+
+            if (window.From != previousTo + 1 || window.To < window.From)
+            {
+                throw new CheckpointFormatException($"checkpoint remainingWindows[{i}] is not contiguous (from {window.From} must be {previousTo + 1}, to {window.To} not before from)");
+            }
+
+            previousTo = window.To;
+        }
+
+        for (var i = 0; i < c.LateExports.Count; i++)
+        {
+            var late = c.LateExports[i];
+            if (late.LogStream == string.Empty || late.To < late.From || late.Attempt < 1)
+            {
+                throw new CheckpointFormatException($"checkpoint lateExports[{i}] is not a valid late re-export (logStream absent or not empty, to >= from, attempt >= 1)");
+            }
+
+            ValidateSent(late, $"lateExports[{i}]");
+
+            // Without a stream: a range before the start an earlier signal brought, exported for the whole log group.
+            if (late.LogStream is null && (late.From < c.StartTime || late.To > c.ExportedThrough || late.IngestedBy is not null))
+            {
+                throw new CheckpointFormatException($"checkpoint lateExports[{i}] has no logStream but is not a range between startTime {c.StartTime} and exportedThrough {c.ExportedThrough} (nor without ingestedBy)");
+            }
+        }
+
+        if (c.SettledLagFloorMillis < 0)
+        {
+            throw new CheckpointFormatException($"checkpoint settledLagFloorMillis {c.SettledLagFloorMillis} is negative");
+        }
+    }
+
+    /// <summary>A name no request was sent for has no task id and no claim; a recording time needs the id it dates.</summary>
+    private static void ValidateSent(InFlightExport f, string path)
+    {
+        if (f.Unsent && (f.TaskId is not null || f.ClaimedAt is not null))
+        {
+            throw new CheckpointFormatException($"checkpoint {path}.unsent is true but a taskId or claimedAt is set (a claim clears it before the request is sent)");
+        }
+
+        if (f.TaskRecordedAt is not null && f.TaskId is null)
+        {
+            throw new CheckpointFormatException($"checkpoint {path}.taskRecordedAt is set without a taskId");
+        }
     }
 }
-
-/// <summary>Builds <see cref="EquatableList{T}"/> from collection expressions.</summary>
-public static class EquatableList
-{
-    public static EquatableList<T> Create<T>(ReadOnlySpan<T> items) => new(items.ToArray());
-}
-
-/// <param name="PlannedAt">When its window was planned (before its task was created); absent in checkpoints written before it was kept.</param>
-public sealed record CompletedExport(string TaskId, string TaskName, long From, long To, DateTimeOffset CompletedAt, DateTimeOffset? PlannedAt = null);
-
-/// <summary>A checkpoint object that cannot be read; it is never overwritten by a guess.</summary>
-public sealed class CheckpointFormatException(string message, Exception? inner = null) : Exception(message, inner);
-
-/// <summary>
-/// A checkpoint that must exist is gone: deleted while in use (a conditional write answered 404
-/// NoSuchKey, or a re-read found nothing), or a continuation arrived for a log group without one.
-/// The exported-through position is lost with it; it is never recreated from a guess.
-/// </summary>
-public sealed class CheckpointMissingException(string message) : Exception(message);

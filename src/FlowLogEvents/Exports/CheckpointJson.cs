@@ -219,7 +219,7 @@ public static class CheckpointJson
                 LastTaskEnded = ReadKind(root),
                 UpdatedAt = root.Instant("updatedAt"),
             };
-            Validate(checkpoint);
+            checkpoint.Validate();
             return checkpoint;
         }
         catch (CheckpointFormatException ex)
@@ -229,94 +229,6 @@ public static class CheckpointJson
         catch (JsonException ex)
         {
             throw new CheckpointFormatException($"checkpoint of '{expectedLogGroup}' is unreadable: {ex.Message}", ex);
-        }
-    }
-
-    /// <summary>The invariants the state machine keeps; an object breaking them was not written by it.</summary>
-    private static void Validate(Checkpoint c)
-    {
-        if (c.ExportedThrough < c.StartTime - 1)
-        {
-            throw new CheckpointFormatException($"checkpoint exportedThrough {c.ExportedThrough} is before startTime {c.StartTime} - 1");
-        }
-
-        if (c.ExportsCompleted < 0)
-        {
-            throw new CheckpointFormatException($"checkpoint exportsCompleted {c.ExportsCompleted} is negative");
-        }
-
-        if (c.InFlight is { } f)
-        {
-            if (f.From != c.ExportedThrough + 1)
-            {
-                throw new CheckpointFormatException($"checkpoint inFlight.from {f.From} is not exportedThrough + 1 ({c.ExportedThrough + 1})");
-            }
-
-            if (f.To < f.From)
-            {
-                throw new CheckpointFormatException($"checkpoint inFlight.to {f.To} is before inFlight.from {f.From}");
-            }
-
-            if (f.Attempt < 1)
-            {
-                throw new CheckpointFormatException($"checkpoint inFlight.attempt {f.Attempt} is not positive");
-            }
-
-            ValidateSent(f, "inFlight");
-        }
-
-        // The rest of a split window follows the window in flight without a gap or an overlap.
-        var previousTo = c.InFlight?.To;
-        for (var i = 0; i < c.RemainingWindows.Count; i++)
-        {
-            var window = c.RemainingWindows[i];
-            if (previousTo is null)
-            {
-                throw new CheckpointFormatException("checkpoint remainingWindows is set but nothing is in flight");
-            }
-
-            if (window.From != previousTo + 1 || window.To < window.From)
-            {
-                throw new CheckpointFormatException($"checkpoint remainingWindows[{i}] is not contiguous (from {window.From} must be {previousTo + 1}, to {window.To} not before from)");
-            }
-
-            previousTo = window.To;
-        }
-
-        for (var i = 0; i < c.LateExports.Count; i++)
-        {
-            var late = c.LateExports[i];
-            if (late.LogStream == string.Empty || late.To < late.From || late.Attempt < 1)
-            {
-                throw new CheckpointFormatException($"checkpoint lateExports[{i}] is not a valid late re-export (logStream absent or not empty, to >= from, attempt >= 1)");
-            }
-
-            ValidateSent(late, $"lateExports[{i}]");
-
-            // Without a stream: a range before the start an earlier signal brought, exported for the whole log group.
-            if (late.LogStream is null && (late.From < c.StartTime || late.To > c.ExportedThrough || late.IngestedBy is not null))
-            {
-                throw new CheckpointFormatException($"checkpoint lateExports[{i}] has no logStream but is not a range between startTime {c.StartTime} and exportedThrough {c.ExportedThrough} (nor without ingestedBy)");
-            }
-        }
-
-        if (c.SettledLagFloorMillis < 0)
-        {
-            throw new CheckpointFormatException($"checkpoint settledLagFloorMillis {c.SettledLagFloorMillis} is negative");
-        }
-    }
-
-    /// <summary>A name no request was sent for has no task id and no claim; a recording time needs the id it dates.</summary>
-    private static void ValidateSent(InFlightExport f, string path)
-    {
-        if (f.Unsent && (f.TaskId is not null || f.ClaimedAt is not null))
-        {
-            throw new CheckpointFormatException($"checkpoint {path}.unsent is true but a taskId or claimedAt is set (a claim clears it before the request is sent)");
-        }
-
-        if (f.TaskRecordedAt is not null && f.TaskId is null)
-        {
-            throw new CheckpointFormatException($"checkpoint {path}.taskRecordedAt is set without a taskId");
         }
     }
 

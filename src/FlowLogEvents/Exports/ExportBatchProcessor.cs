@@ -3,9 +3,6 @@ using FlowLogEvents.Signals;
 
 namespace FlowLogEvents.Exports;
 
-/// <summary>One SQS record as the export function sees it; <paramref name="ReceiveCount"/> is its ApproximateReceiveCount.</summary>
-public sealed record QueueRecord(string MessageId, string? Body, int ReceiveCount = 1);
-
 /// <summary>
 /// Processes one SQS FIFO batch: coalesces its signals per log group and runs the export state
 /// machine once per log group. Work that cannot finish now is sent back to the queue as a
@@ -41,9 +38,6 @@ public sealed class ExportBatchProcessor
 
     /// <summary>Runs in a row a log group's work may fail (errors not set aside at once) before it is set aside.</summary>
     public const int MaxFailures = 3;
-
-    /// <summary>SQS's limit on MessageDeduplicationId.</summary>
-    private const int MaxDeduplicationIdLength = 128;
 
     private readonly ExportCoordinator _coordinator;
     private readonly IQueueSender _signals;
@@ -110,13 +104,13 @@ public sealed class ExportBatchProcessor
     {
         var failed = records.Skip(unit.FirstIndex).Select(r => r.MessageId).ToList();
         _telemetry.Error(
-            "batch.failed",
+            LogEvents.BatchFailed,
             ("logGroup", unit.Work?.LogGroup),
             ("messageId", unit.FirstMessageId),
             ("reason", reason),
             ("error", $"{ex.GetType().Name}: {ex.Message}"),
             ("failedRecords", failed.Count));
-        _telemetry.Metric("BatchItemFailures", failed.Count, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.BatchItemFailures, failed.Count, MetricUnit.Count);
         return failed;
     }
 
@@ -166,14 +160,14 @@ public sealed class ExportBatchProcessor
         }
 
         _telemetry.Error(
-            "work.set-aside",
+            LogEvents.WorkSetAside,
             ("logGroup", work.LogGroup),
             ("messageId", unit.FirstMessageId),
             ("records", unit.Records.Count),
             ("dataRanges", work.DataRanges.Count),
             ("reason", error),
             ("action", "each record moved to the dead-letter queue as it came; replay them once the cause is fixed"));
-        _telemetry.Metric("WorkSetAside", 1, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.WorkSetAside, 1, MetricUnit.Count);
     }
 
     /// <summary>
@@ -195,12 +189,12 @@ public sealed class ExportBatchProcessor
         foreach (var (messageId, signal) in unit.Signals)
         {
             // The same record failing the same time again (a redelivered batch) sends the same id: SQS drops the copy.
-            var deduplicationId = DeduplicationId($"retry-{SignalPublisher.Hash(work.LogGroup)}-{messageId}-{failures}");
-            await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(signal with { Failures = failures }), SignalPublisher.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
+            var deduplicationId = Ids.Retry(work.LogGroup, messageId, failures);
+            await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(signal with { Failures = failures }), Ids.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
         }
 
         _telemetry.Warn(
-            "work.retry-later",
+            LogEvents.WorkRetryLater,
             ("logGroup", work.LogGroup),
             ("messageId", unit.FirstMessageId),
             ("error", error),
@@ -208,7 +202,7 @@ public sealed class ExportBatchProcessor
             ("maxFailures", MaxFailures),
             ("records", unit.Signals.Count),
             ("action", "its records were re-queued with the failure count; the rest of the batch goes on"));
-        _telemetry.Metric("WorkRetried", 1, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.WorkRetried, 1, MetricUnit.Count);
     }
 
     /// <summary>Re-sends every record of <paramref name="units"/> unchanged, each as a message of its own.</summary>
@@ -218,17 +212,17 @@ public sealed class ExportBatchProcessor
         {
             foreach (var record in unit.Records)
             {
-                await _signals.SendAsync(new QueueMessage(record.Body!, SignalPublisher.MessageGroupId, DeduplicationId($"isolate-{record.MessageId}")), ct).ConfigureAwait(false);
+                await _signals.SendAsync(new QueueMessage(record.Body!, Ids.MessageGroupId, Ids.Isolate(record.MessageId)), ct).ConfigureAwait(false);
             }
         }
 
         _telemetry.Warn(
-            "batch.isolated",
+            LogEvents.BatchIsolated,
             ("receiveCount", receiveCount),
             ("logGroupsResent", units.Count),
             ("recordsResent", units.Sum(u => u.Records.Count)),
             ("reason", "the batch came back without a verdict (the function died or timed out): each log group's records but the first's were re-sent as messages of their own"));
-        _telemetry.Metric("BatchesIsolated", 1, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.BatchesIsolated, 1, MetricUnit.Count);
     }
 
     private async Task ExportAsync(Unit unit, CancellationToken ct)
@@ -248,26 +242,24 @@ public sealed class ExportBatchProcessor
         // received again only after every earlier message of the group was handled, so the continuation whose copy SQS
         // drops was itself delivered (or is still queued) and carries the same work on; a standard queue would not
         // promise that.
-        var deduplicationId = unit.MessageIds.Count == 1
-            ? $"continue-{SignalPublisher.Hash(work.LogGroup)}-{unit.FirstMessageId}"
-            : $"continue-{SignalPublisher.Hash(work.LogGroup)}-{unit.FirstMessageId}-{SignalPublisher.Hash(string.Join(',', unit.MessageIds))}";
-        await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(continuation), SignalPublisher.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
+        var deduplicationId = Ids.Continue(work.LogGroup, unit.FirstMessageId, unit.MessageIds);
+        await _signals.SendAsync(new QueueMessage(SignalCodec.Encode(continuation), Ids.MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
         _telemetry.Info(
-            "signal.continued",
+            LogEvents.SignalContinued,
             ("logGroup", work.LogGroup),
             ("reason", outcome.Reason),
             ("taskId", outcome.TaskId),
             ("exportedThrough", outcome.ExportedThrough),
             ("target", work.Merged.ExportThrough),
             ("continuations", continuation.Continuations));
-        _telemetry.Metric("SignalsContinued", 1, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.SignalsContinued, 1, MetricUnit.Count);
     }
 
     private async Task SetAsideMalformedAsync(Unit unit, CancellationToken ct)
     {
         await SendToDeadLettersAsync(string.IsNullOrEmpty(unit.Body) ? "(empty)" : unit.Body, ErrorAttribute, unit.Error!, unit.FirstMessageId, ct).ConfigureAwait(false);
-        _telemetry.Error("signal.malformed", ("messageId", unit.FirstMessageId), ("reason", unit.Error), ("action", "moved to the dead-letter queue"));
-        _telemetry.Metric("MalformedSignals", 1, MetricUnit.Count);
+        _telemetry.Error(LogEvents.SignalMalformed, ("messageId", unit.FirstMessageId), ("reason", unit.Error), ("action", "moved to the dead-letter queue"));
+        _telemetry.Metric(MetricNames.MalformedSignals, 1, MetricUnit.Count);
     }
 
     /// <remarks>
@@ -281,11 +273,8 @@ public sealed class ExportBatchProcessor
             [reasonAttribute] = reason,
             [SourceMessageAttribute] = messageId,
         };
-        return _deadLetters.SendAsync(new QueueMessage(body, SignalPublisher.MessageGroupId, DeduplicationId(messageId), attributes), ct);
+        return _deadLetters.SendAsync(new QueueMessage(body, Ids.MessageGroupId, Ids.DeadLetter(messageId), attributes), ct);
     }
-
-    /// <summary>An id within SQS's 128-character limit on MessageDeduplicationId: itself, or its digest.</summary>
-    private static string DeduplicationId(string id) => id.Length <= MaxDeduplicationIdLength ? id : "digest-" + SignalPublisher.Hash(id);
 
     /// <summary>
     /// Malformed records (including signals whose times are outside <see cref="SignalLimits"/> at

@@ -1,28 +1,4 @@
-using FlowLogEvents.Signals;
-
 namespace FlowLogEvents.Exports;
-
-public enum StartMode
-{
-    /// <summary>Start at the earliest event the first signals can stand for (default).</summary>
-    FirstSignal,
-
-    /// <summary>Start at the log group's creation time: export its retained history too.</summary>
-    LogGroupCreation,
-
-    /// <summary>Start at a fixed instant.</summary>
-    Fixed,
-}
-
-/// <summary>What happens to events that arrive for a range already exported (later than the settle delay).</summary>
-public enum LateEventsMode
-{
-    /// <summary>Count, log with stream and range, raise the LateSignals metric (and its alarm).</summary>
-    Report,
-
-    /// <summary>Report, and export the stream's late range again into the late prefix.</summary>
-    Reexport,
-}
 
 /// <summary>The rules the export coordinator plans windows by.</summary>
 public sealed record ExportPolicy
@@ -117,7 +93,7 @@ public sealed record ExportPolicy
     /// 121 (CreateExportTask allows 1 to 512).
     /// </summary>
     public string TaskName(string logGroup, long from, long to, int attempt) =>
-        $"flowlogevents-{TargetHash(DestinationPrefix(logGroup))}-{SignalPublisher.Hash(logGroup)}-{from}-{to}-{attempt}";
+        Ids.TaskName(TargetHash(DestinationPrefix(logGroup)), logGroup, from, to, attempt);
 
     /// <summary>
     /// The name a window takes when a task of another destination already has <paramref name="takenName"/> (another
@@ -127,9 +103,7 @@ public sealed record ExportPolicy
     /// 138 characters.
     /// </summary>
     public static string FreshTaskName(string takenName, string fresh, string foreignTaskId) =>
-        takenName.StartsWith(fresh, StringComparison.Ordinal)
-            ? $"{fresh}-{SignalPublisher.Hash(takenName + "|" + foreignTaskId)}"
-            : fresh;
+        Ids.FreshTaskName(takenName, fresh, foreignTaskId);
 
     /// <summary>Where CloudWatch writes this log group's exports: &lt;prefix&gt;/&lt;log group&gt;.</summary>
     public string DestinationPrefix(string logGroup)
@@ -144,12 +118,12 @@ public sealed record ExportPolicy
 
     /// <summary>Deterministic name of a late range's re-export task, unique per deployment and destination like <see cref="TaskName"/> (stream hashed: names stay short).</summary>
     public string LateTaskName(string logGroup, string logStream, long from, long to, int attempt) =>
-        $"flowlogevents-{TargetHash(LateDestinationPrefix(logGroup))}-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-{attempt}";
+        Ids.LateTaskName(TargetHash(LateDestinationPrefix(logGroup)), logGroup, logStream, from, to, attempt);
 
     /// <summary>As above, with the ingestion bound of the signal that brought the range: two deliveries of one range get two names.</summary>
     public string LateTaskName(string logGroup, string logStream, long from, long to, long? ingestedBy, int attempt) => ingestedBy is { } i
-        ? $"flowlogevents-{TargetHash(LateDestinationPrefix(logGroup))}-{SignalPublisher.Hash(logGroup)}-late-{SignalPublisher.Hash(logStream)}-{from}-{to}-i{i}-{attempt}"
+        ? Ids.LateTaskName(TargetHash(LateDestinationPrefix(logGroup)), logGroup, logStream, from, to, i, attempt)
         : LateTaskName(logGroup, logStream, from, to, attempt);
 
-    private string TargetHash(string destinationPrefix) => SignalPublisher.Hash($"{Deployment}\n{ExportBucket}\n{destinationPrefix}");
+    private string TargetHash(string destinationPrefix) => Ids.TargetHash(Deployment, ExportBucket, destinationPrefix);
 }

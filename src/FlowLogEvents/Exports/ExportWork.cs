@@ -3,12 +3,6 @@ using FlowLogEvents.Signals;
 namespace FlowLogEvents.Exports;
 
 /// <summary>
-/// The events one fresh data signal stands for: one log stream's [First, Last], ingested no later than
-/// <paramref name="IngestedBy"/> (the end of the signal's debounce window, on the signal function's clock).
-/// </summary>
-public readonly record struct DataRange(string? LogStream, long First, long Last, long IngestedBy);
-
-/// <summary>
 /// The signals of one batch for one log group, coalesced: one work item asks for everything the
 /// signals asked for. <see cref="FirstDataEventTime"/> and <see cref="DataRanges"/> only count fresh
 /// data signals (not continuations, which by design carry ranges that may already be partly exported);

@@ -1,8 +1,5 @@
 namespace FlowLogEvents.Exports;
 
-/// <summary>An export window; both bounds inclusive, epoch milliseconds.</summary>
-public readonly record struct ExportWindow(long From, long To);
-
 /// <summary>
 /// Plans the next export window of a log group. Windows are contiguous and never overlap: each
 /// starts one millisecond after the last exported one (CreateExportTask's bounds are inclusive).

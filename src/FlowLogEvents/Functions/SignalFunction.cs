@@ -78,8 +78,8 @@ public sealed class SignalFunction
             // A subscription on one of the stack's own function log groups: every invocation writes lines there that
             // come back as the next delivery, and CloudWatch Logs -> Lambda is not covered by Lambda's recursive loop
             // detection. Never a signal (no export of our own output); the loop ends only when the filter goes.
-            _telemetry.Error("delivery.own-log-group", ("logGroup", logGroup), ("action", "refused: the stack's own function log group; remove its subscription filter (it would feed this function forever)"));
-            _telemetry.Metric("OwnLogGroupDeliveries", 1, MetricUnit.Count);
+            _telemetry.Error(LogEvents.DeliveryOwnLogGroup, ("logGroup", logGroup), ("action", "refused: the stack's own function log group; remove its subscription filter (it would feed this function forever)"));
+            _telemetry.Metric(MetricNames.OwnLogGroupDeliveries, 1, MetricUnit.Count);
             return Respond(new SignalResponse { Result = "refused", LogGroup = logGroup });
         }
 
@@ -111,7 +111,7 @@ public sealed class SignalFunction
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                _telemetry.Error("delivery.recovery-failed", ("messageId", record.MessageId), ("error", $"{ex.GetType().Name}: {ex.Message}"), ("action", "reported as a batch item failure; the record comes back"));
+                _telemetry.Error(LogEvents.DeliveryRecoveryFailed, ("messageId", record.MessageId), ("error", $"{ex.GetType().Name}: {ex.Message}"), ("action", "reported as a batch item failure; the record comes back"));
                 failed.Add(new BatchItemFailure { ItemIdentifier = record.MessageId ?? throw new InvalidDataException("an SQS record has no messageId: the whole batch is retried", ex) });
             }
         }
@@ -142,7 +142,7 @@ public sealed class SignalFunction
 
         if (delivery.IsControlMessage || delivery.EventCount == 0 || (delivery.LogGroup is { } own && _ownLogGroups.Contains(own)))
         {
-            _telemetry.Info("signal.skipped", ("reason", "recovered delivery needs no signal"), ("logGroup", delivery.LogGroup), ("requestId", failure.RequestId));
+            _telemetry.Info(LogEvents.SignalSkipped, ("reason", "recovered delivery needs no signal"), ("logGroup", delivery.LogGroup), ("requestId", failure.RequestId));
             return;
         }
 
@@ -158,8 +158,8 @@ public sealed class SignalFunction
 
     private void Unrecoverable(string? messageId, string? requestId, string reason)
     {
-        _telemetry.Error("delivery.unrecoverable", ("messageId", messageId), ("requestId", requestId), ("reason", reason), ("action", "dropped: the range it stood for waits for the log group's next signal; find it in the function's log by requestId"));
-        _telemetry.Metric("UnrecoverableDeliveries", 1, MetricUnit.Count);
+        _telemetry.Error(LogEvents.DeliveryUnrecoverable, ("messageId", messageId), ("requestId", requestId), ("reason", reason), ("action", "dropped: the range it stood for waits for the log group's next signal; find it in the function's log by requestId"));
+        _telemetry.Metric(MetricNames.UnrecoverableDeliveries, 1, MetricUnit.Count);
     }
 
     /// <summary>Whether the event is an SQS event (<c>{"Records": [...]}</c>) rather than a subscription delivery (<c>{"awslogs": ...}</c>).</summary>
@@ -179,8 +179,8 @@ public sealed class SignalFunction
 
     private MemoryStream Malformed(string reason)
     {
-        _telemetry.Error("payload.malformed", ("reason", reason), ("action", "dropped: a retry cannot fix it"));
-        _telemetry.Metric("MalformedPayloads", 1, MetricUnit.Count);
+        _telemetry.Error(LogEvents.PayloadMalformed, ("reason", reason), ("action", "dropped: a retry cannot fix it"));
+        _telemetry.Metric(MetricNames.MalformedPayloads, 1, MetricUnit.Count);
         return Respond(new SignalResponse { Result = "malformed", Error = reason });
     }
 

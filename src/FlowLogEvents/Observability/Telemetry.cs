@@ -3,20 +3,6 @@ using System.Text.Json;
 
 namespace FlowLogEvents.Observability;
 
-/// <summary>A field of a structured log line or a metric dimension.</summary>
-public readonly record struct Field(string Name, object? Value)
-{
-    public static implicit operator Field((string Name, object? Value) pair) => new(pair.Name, pair.Value);
-}
-
-/// <summary>Metric units used by the pipeline (a subset of the CloudWatch units EMF accepts).</summary>
-public enum MetricUnit
-{
-    Count,
-    Milliseconds,
-    Bytes,
-}
-
 /// <summary>
 /// Writes one JSON line per decision and CloudWatch Embedded Metric Format lines, both to one
 /// stream. In Lambda that stream is the process's raw stdout (<c>Console.OpenStandardOutput()</c>),

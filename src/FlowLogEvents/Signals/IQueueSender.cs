@@ -6,10 +6,3 @@ public interface IQueueSender
     /// <summary>Sends one message; throws when the queue did not accept it.</summary>
     Task SendAsync(QueueMessage message, CancellationToken ct);
 }
-
-/// <summary>A FIFO message: body, group and deduplication id, and optional string attributes.</summary>
-public sealed record QueueMessage(
-    string Body,
-    string GroupId,
-    string DeduplicationId,
-    IReadOnlyDictionary<string, string>? Attributes = null);

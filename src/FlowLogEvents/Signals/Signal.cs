@@ -66,13 +66,3 @@ public sealed record Signal
     [JsonIgnore]
     public long ExportThrough => Math.Max(WindowEnd - 1, LastEventTime);
 }
-
-[JsonConverter(typeof(JsonStringEnumConverter<SignalKind>))]
-public enum SignalKind
-{
-    [JsonStringEnumMemberName("data")]
-    Data,
-
-    [JsonStringEnumMemberName("continuation")]
-    Continuation,
-}

@@ -1,10 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace FlowLogEvents.Signals;
-
-/// <summary>A queue message body that is not a signal this version understands.</summary>
-public sealed class SignalFormatException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Encodes and decodes signal messages (System.Text.Json, source-generated).</summary>
 public static class SignalCodec
@@ -75,7 +71,3 @@ public static class SignalCodec
         return signal;
     }
 }
-
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, RespectRequiredConstructorParameters = true)]
-[JsonSerializable(typeof(Signal))]
-internal sealed partial class SignalJsonContext : JsonSerializerContext;

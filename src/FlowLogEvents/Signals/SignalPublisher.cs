@@ -1,18 +1,7 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using FlowLogEvents.Observability;
 
 namespace FlowLogEvents.Signals;
-
-/// <summary>What the signal function did with one subscription delivery.</summary>
-public enum PublishResult
-{
-    Sent,
-    SuppressedWarm,
-    IgnoredControlMessage,
-    IgnoredEmpty,
-}
 
 /// <summary>
 /// Turns a decoded subscription delivery into at most one signal per log group per debounce window.
@@ -26,7 +15,7 @@ public enum PublishResult
 public sealed class SignalPublisher
 {
     /// <summary>All export work shares one message group: AWS allows one active export task per account.</summary>
-    public const string MessageGroupId = "flowlogevents-exports";
+    public const string MessageGroupId = Ids.MessageGroupId;
 
     private const int MaxRemembered = 4096;
 
@@ -74,14 +63,14 @@ public sealed class SignalPublisher
     {
         if (delivery.IsControlMessage)
         {
-            _telemetry.Info("signal.skipped", ("reason", "control message"), ("logGroup", delivery.LogGroup));
+            _telemetry.Info(LogEvents.SignalSkipped, ("reason", "control message"), ("logGroup", delivery.LogGroup));
             return PublishResult.IgnoredControlMessage;
         }
 
         var logGroup = delivery.LogGroup!;
         if (delivery.EventCount == 0)
         {
-            _telemetry.Warn("signal.skipped", ("reason", "data message without events"), ("logGroup", logGroup), ("logStream", delivery.LogStream));
+            _telemetry.Warn(LogEvents.SignalSkipped, ("reason", "data message without events"), ("logGroup", logGroup), ("logStream", delivery.LogStream));
             return PublishResult.IgnoredEmpty;
         }
 
@@ -104,13 +93,13 @@ public sealed class SignalPublisher
         if (recovered is null && !possiblyLate && _sent.TryGetValue(logGroup, out var previous) && previous.WindowStart == windowStart && previous.ExportThrough >= signal.ExportThrough)
         {
             _telemetry.Info(
-                "signal.suppressed",
+                LogEvents.SignalSuppressed,
                 ("reason", "this instance already signalled this log group in this debounce window"),
                 ("logGroup", logGroup),
                 ("logStream", delivery.LogStream),
                 ("windowStart", windowStart),
                 ("events", delivery.EventCount));
-            _telemetry.Metric("SignalsSuppressed", 1, MetricUnit.Count);
+            _telemetry.Metric(MetricNames.SignalsSuppressed, 1, MetricUnit.Count);
             return PublishResult.SuppressedWarm;
         }
 
@@ -121,12 +110,12 @@ public sealed class SignalPublisher
         // share the log group and window, so they ask for the same ExportThrough (the window's end, or the LastEventTime
         // named in the id); the one SQS keeps asks for everything the dropped ones did.
         var deduplicationId = recovered is not null
-            ? $"{Hash(logGroup)}-{windowStart}-recovered-{Hash(delivery.LogStream ?? string.Empty)}-{signal.FirstEventTime}-{signal.LastEventTime}"
+            ? Ids.RecoveredSignal(logGroup, windowStart, delivery.LogStream ?? string.Empty, signal.FirstEventTime, signal.LastEventTime)
             : possiblyLate
-            ? $"{Hash(logGroup)}-{windowStart}-late-{Hash(delivery.LogStream ?? string.Empty)}-{signal.FirstEventTime}-{signal.LastEventTime}"
+            ? Ids.LateSignal(logGroup, windowStart, delivery.LogStream ?? string.Empty, signal.FirstEventTime, signal.LastEventTime)
             : signal.LastEventTime < signal.WindowEnd
-                ? $"{Hash(logGroup)}-{windowStart}"
-                : $"{Hash(logGroup)}-{windowStart}-{signal.LastEventTime}";
+                ? Ids.WindowSignal(logGroup, windowStart)
+                : Ids.WindowSignalBeyondEnd(logGroup, windowStart, signal.LastEventTime);
 
         await _queue.SendAsync(new QueueMessage(SignalCodec.Encode(signal), MessageGroupId, deduplicationId), ct).ConfigureAwait(false);
         if (!_sent.TryGetValue(logGroup, out var remembered) || remembered.WindowStart != windowStart || remembered.ExportThrough < signal.ExportThrough)
@@ -137,7 +126,7 @@ public sealed class SignalPublisher
         if (recovered is not null)
         {
             _telemetry.Warn(
-                "signal.recovered",
+                LogEvents.SignalRecovered,
                 ("logGroup", logGroup),
                 ("logStream", delivery.LogStream),
                 ("windowStart", windowStart),
@@ -148,12 +137,12 @@ public sealed class SignalPublisher
                 ("condition", recovered.Condition),
                 ("approximateInvokeCount", recovered.ApproximateInvokeCount),
                 ("deduplicationId", deduplicationId));
-            _telemetry.Metric("SignalsRecovered", 1, MetricUnit.Count);
+            _telemetry.Metric(MetricNames.SignalsRecovered, 1, MetricUnit.Count);
             return PublishResult.Sent;
         }
 
         _telemetry.Info(
-            "signal.sent",
+            LogEvents.SignalSent,
             ("logGroup", logGroup),
             ("logStream", delivery.LogStream),
             ("windowStart", windowStart),
@@ -162,13 +151,12 @@ public sealed class SignalPublisher
             ("events", delivery.EventCount),
             ("possiblyLate", possiblyLate),
             ("deduplicationId", deduplicationId));
-        _telemetry.Metric("SignalsSent", 1, MetricUnit.Count);
+        _telemetry.Metric(MetricNames.SignalsSent, 1, MetricUnit.Count);
         return PublishResult.Sent;
     }
 
-    /// <summary>A short, stable, id-safe digest of a log group name.</summary>
-    public static string Hash(string value) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)).AsSpan(0, 8));
+    /// <summary>A short, stable, id-safe digest of a log group name (<see cref="Ids.Hash"/>).</summary>
+    public static string Hash(string value) => Ids.Hash(value);
 
     private void Remember(string logGroup, Sent sent)
     {

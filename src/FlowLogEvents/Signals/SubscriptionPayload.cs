@@ -6,23 +6,6 @@ using System.Text.Json;
 
 namespace FlowLogEvents.Signals;
 
-/// <summary>What the signal function needs from one CloudWatch Logs subscription delivery.</summary>
-public sealed record SubscriptionSummary(
-    string MessageType,
-    string? Owner,
-    string? LogGroup,
-    string? LogStream,
-    long EventCount,
-    long FirstEventTime,
-    long LastEventTime,
-    long DecompressedBytes)
-{
-    public bool IsControlMessage => MessageType == SubscriptionPayload.ControlMessage;
-}
-
-/// <summary>A subscription payload that cannot be decoded; a retry cannot fix it.</summary>
-public sealed class PayloadFormatException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>
 /// Decodes <c>{"awslogs":{"data":"&lt;base64 gzip JSON&gt;"}}</c> in a streaming pass: base64 and
 /// gzip into pooled buffers, then one forward scan with <see cref="Utf8JsonReader"/> that counts

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FlowLogEvents.Local.Harness;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Tests.Integration;
 using FlowLogEvents.Tests.Support;
 
@@ -67,11 +68,11 @@ public sealed class LocalRunIntegrationTests(MotoServer moto) : IClassFixture<Mo
         Assert.True(result.Tasks.LimitExceededAnswers > 0, "CreateExportTask answered LimitExceededException");
         Assert.True(result.Counters.SlotBusyDeferrals > 0, "the export function deferred on LimitExceededException");
         Assert.Equal(result.Tasks.Created, result.Tasks.Completed);
-        Assert.Equal(result.Counters.Event("task.created"), result.Tasks.Created);
+        Assert.Equal(result.Counters.Event(LogEvents.TaskCreated), result.Tasks.Created);
 
         // Both collapsing layers worked: warm suppression, and FIFO deduplication across instances.
-        Assert.True(result.Counters.Event("signal.suppressed") > 0);
-        Assert.True(result.Counters.DataSignalsReceived < result.Counters.Event("signal.sent"));
+        Assert.True(result.Counters.Event(LogEvents.SignalSuppressed) > 0);
+        Assert.True(result.Counters.DataSignalsReceived < result.Counters.Event(LogEvents.SignalSent));
         Assert.Equal((0, 0, 0), (result.Counters.SubscriptionsDropped, result.Counters.ExportInvocationErrors, result.DeadLetterDepthAtEnd));
 
         // The functions ran as processes of the package: cold starts answered through the Runtime API, no environment died.

@@ -7,6 +7,7 @@ using FlowLogEvents.Aws;
 using FlowLogEvents.Configuration;
 using FlowLogEvents.Exports;
 using FlowLogEvents.Functions;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Corpus;
 using FlowLogEvents.Tests.Fakes;
@@ -106,9 +107,9 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         Assert.Equal(logGroup, SignalCodec.Decode(dead.Body).LogGroup);
         // Not recreated from a guess: the key stays absent until someone restores it.
         Assert.Empty(await KeysAsync(rig));
-        Assert.Equal([1.0], rig.Telemetry.MetricValues("CheckpointsMissing"));
-        Assert.Equal([1.0], rig.Telemetry.MetricValues("WorkSetAside"));
-        Assert.Empty(rig.Telemetry.Events("task.created"));
+        Assert.Equal([1.0], rig.Telemetry.MetricValues(MetricNames.CheckpointsMissing));
+        Assert.Equal([1.0], rig.Telemetry.MetricValues(MetricNames.WorkSetAside));
+        Assert.Empty(rig.Telemetry.Events(LogEvents.TaskCreated));
     }
 
     [Fact]
@@ -126,7 +127,7 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         (await rig.Function.HandleAsync(SqsEvent("99999999-9999-9999-9999-999999999992", Body(logGroup)))).Dispose();
 
         Assert.Equal([rig.Checkpoints.MarkerKeyOf(logGroup)], await KeysAsync(rig));
-        Assert.Single(rig.Telemetry.Events("task.created"));
+        Assert.Single(rig.Telemetry.Events(LogEvents.TaskCreated));
         var dead = Assert.Single(await DeadLettersAsync(rig));
         Assert.Equal($"CheckpointMissingException: checkpoint of '{logGroup}' is missing, but the log group was exported before (s3://{rig.Bucket}/{rig.Checkpoints.MarkerKeyOf(logGroup)}); restore the checkpoint, or delete the marker too to start over", dead.MessageAttributes[ExportBatchProcessor.SetAsideAttribute].StringValue);
     }
@@ -165,7 +166,7 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         var dead = await DeadLettersAsync(rig);
         Assert.Equal(2, dead.Count);
         Assert.All(dead, m => Assert.EndsWith($"(copy kept at s3://{rig.Bucket}/{quarantineKey})", m.MessageAttributes[ExportBatchProcessor.SetAsideAttribute].StringValue, StringComparison.Ordinal));
-        Assert.Equal([1.0, 1.0], rig.Telemetry.MetricValues("CheckpointsQuarantined"));
+        Assert.Equal([1.0, 1.0], rig.Telemetry.MetricValues(MetricNames.CheckpointsQuarantined));
     }
 
     [Fact]
@@ -189,8 +190,8 @@ public sealed class BadInputIntegrationTests(MotoServer moto) : IClassFixture<Mo
         var dead = Assert.Single(await DeadLettersAsync(rig));
         Assert.Equal(signalled.Body, dead.Body);
         Assert.Equal("ExportRejectedException: ResourceNotFoundException: The specified log group does not exist.", dead.MessageAttributes[ExportBatchProcessor.SetAsideAttribute].StringValue);
-        Assert.Equal([1.0], rig.Telemetry.MetricValues("ExportsRejected"));
-        Assert.Equal([1.0], rig.Telemetry.MetricValues("WorkSetAside"));
+        Assert.Equal([1.0], rig.Telemetry.MetricValues(MetricNames.ExportsRejected));
+        Assert.Equal([1.0], rig.Telemetry.MetricValues(MetricNames.WorkSetAside));
     }
 
     [Fact]

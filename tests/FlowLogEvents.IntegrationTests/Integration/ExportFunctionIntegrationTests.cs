@@ -7,6 +7,7 @@ using FlowLogEvents.Aws;
 using FlowLogEvents.Aws.CloudWatchLogs;
 using FlowLogEvents.Exports;
 using FlowLogEvents.Functions;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 
@@ -169,7 +170,7 @@ public sealed class ExportFunctionIntegrationTests(MotoServer moto) : IClassFixt
         Assert.Equal(2, checkpoint.ExportsCompleted);
         Assert.Equal(
             [(env.T0, env.T0 + 1_799_999), (env.T0 + 1_800_000, env.T0 + 1_800_000)],
-            env.Telemetry.Events("task.created").Select(e => (e.GetProperty("from").GetInt64(), e.GetProperty("to").GetInt64())).ToList());
+            env.Telemetry.Events(LogEvents.TaskCreated).Select(e => (e.GetProperty("from").GetInt64(), e.GetProperty("to").GetInt64())).ToList());
 
         using var sqs = AwsTestClients.Sqs(moto);
         var left = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = env.QueueUrl, MaxNumberOfMessages = 10 });

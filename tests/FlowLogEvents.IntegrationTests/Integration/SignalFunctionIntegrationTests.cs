@@ -2,6 +2,7 @@ using Amazon.SQS.Model;
 using FlowLogEvents.Aws;
 using FlowLogEvents.Configuration;
 using FlowLogEvents.Functions;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 using FlowLogEvents.Tests.Fixtures;
@@ -45,6 +46,6 @@ public sealed class SignalFunctionIntegrationTests(MotoServer moto) : IClassFixt
         Assert.Equal($"{SignalPublisher.Hash("/vpc/flow-logs")}-1764168300000", message.Attributes["MessageDeduplicationId"]);
         var signal = SignalCodec.Decode(message.Body);
         Assert.Equal(("/vpc/flow-logs", 6L, 1764166680000L, 1764167640000L), (signal.LogGroup, signal.EventCount, signal.FirstEventTime, signal.LastEventTime));
-        Assert.Equal([1.0, 1.0], telemetry.MetricValues("SignalsSent"));
+        Assert.Equal([1.0, 1.0], telemetry.MetricValues(MetricNames.SignalsSent));
     }
 }

@@ -5,7 +5,7 @@ using static FlowLogEvents.Tests.Gateway.GatewayRequests;
 
 namespace FlowLogEvents.Tests.Gateway;
 
-/// <summary>The crash rule table places the in-process crash points (CrashPoints.cs) on classified requests.</summary>
+/// <summary>The crash rule table places the in-process crash points (src/FlowLogEvents.Local/Faults/) on classified requests.</summary>
 public sealed class CrashRuleTableTests
 {
     private readonly CrashRuleTable _table = new(Options());

@@ -1,6 +1,7 @@
 using FlowLogEvents.Local.Faults;
 using FlowLogEvents.Local.Harness;
 using FlowLogEvents.Local.LocalCloud;
+using FlowLogEvents.Observability;
 
 namespace FlowLogEvents.Tests.Harness;
 
@@ -393,14 +394,14 @@ public sealed class RunReportTests
         counters.BackfillFailed();
         counters.ForeignExportStarted();
         counters.RecursiveInvocationDropped(movedToDeadLetterQueue: 2);
-        counters.TelemetryEvent("signal.sent", null);
-        counters.TelemetryEvent("signal.sent", null);
-        counters.TelemetryEvent("signal.suppressed", null);
-        counters.TelemetryEvent("task.created", null);
-        counters.TelemetryEvent("task.completed", null);
-        counters.TelemetryEvent("checkpoint.conflict", null);
-        counters.TelemetryEvent("events.late", null);
-        counters.TelemetryEvent("export.deferred", "the export slot is busy");
+        counters.TelemetryEvent(LogEvents.SignalSent, null);
+        counters.TelemetryEvent(LogEvents.SignalSent, null);
+        counters.TelemetryEvent(LogEvents.SignalSuppressed, null);
+        counters.TelemetryEvent(LogEvents.TaskCreated, null);
+        counters.TelemetryEvent(LogEvents.TaskCompleted, null);
+        counters.TelemetryEvent(LogEvents.CheckpointConflict, null);
+        counters.TelemetryEvent(LogEvents.EventsLate, null);
+        counters.TelemetryEvent(LogEvents.ExportDeferred, "the export slot is busy");
         counters.SignalDecision("signal-1", "/vpc/a", 1, sent: true);
         counters.SignalDecision("signal-2", "/vpc/a", 1, sent: false);
         counters.SignalDecision("signal-1", "/vpc/b", 1, sent: true);

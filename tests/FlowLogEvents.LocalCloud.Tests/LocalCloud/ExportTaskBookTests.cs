@@ -20,7 +20,7 @@ public sealed class ExportTaskBookTests
         _book = new ExportTaskBook(_clock, Timing, _stats, _ingestion);
     }
 
-    private static ExportTaskSpec Spec(long from = 1_000, long to = 2_000, string? streamPrefix = null) =>
+    private static EmulatedExportTaskSpec Spec(long from = 1_000, long to = 2_000, string? streamPrefix = null) =>
         new("t", Group, streamPrefix, from, to, "bucket", "exportedlogs");
 
     private string Status(string taskId) => _book.Describe(taskId, null, null, null).Tasks.Single().StatusCode;

@@ -54,7 +54,7 @@ public sealed class ExportTaskTimingTests
             for (var i = 0; i < 5; i++)
             {
                 var created = clock.NowMillis;
-                var task = book.Create(new ExportTaskSpec("t", "/vpc/a", null, 1_000, 2_000, "bucket", "exportedlogs"));
+                var task = book.Create(new EmulatedExportTaskSpec("t", "/vpc/a", null, 1_000, 2_000, "bucket", "exportedlogs"));
                 while (book.TakeDue() is not [var due])
                 {
                     clock.Advance(TimeSpan.FromSeconds(1));
@@ -86,7 +86,7 @@ public sealed class ExportTaskTimingTests
         for (var i = 0; i < 8; i++)
         {
             var created = clock.NowMillis;
-            var task = book.Create(new ExportTaskSpec("t", "/vpc/a", null, 1_000, 2_000, "bucket", "exportedlogs"));
+            var task = book.Create(new EmulatedExportTaskSpec("t", "/vpc/a", null, 1_000, 2_000, "bucket", "exportedlogs"));
             while (book.TakeDue() is not [var due])
             {
                 clock.Advance(TimeSpan.FromMinutes(1));

@@ -12,7 +12,7 @@ public sealed class LogsWireTests
     {
         var spec = LogsWire.ParseCreateExportTask(Json("""{"taskName":"n","logGroupName":"/g","from":1,"to":1,"destination":"b"}"""));
 
-        Assert.Equal(new ExportTaskSpec("n", "/g", null, 1, 1, "b", "exportedlogs"), spec);
+        Assert.Equal(new EmulatedExportTaskSpec("n", "/g", null, 1, 1, "b", "exportedlogs"), spec);
     }
 
     [Theory]
@@ -31,7 +31,7 @@ public sealed class LogsWireTests
     [Fact]
     public void DescribeExportTasksResult_Task_HasAwsWireShape()
     {
-        var task = new ExportTaskView("id-1", new ExportTaskSpec("n", "/g", null, 1, 2, "b", "p"), "COMPLETED", "Completed successfully", 10, 20, 3, false);
+        var task = new ExportTaskView("id-1", new EmulatedExportTaskSpec("n", "/g", null, 1, 2, "b", "p"), "COMPLETED", "Completed successfully", 10, 20, 3, false);
 
         var json = Encoding.UTF8.GetString(LogsWire.DescribeExportTasksResult(new DescribePage([task], "7")));
 

@@ -23,7 +23,7 @@ public sealed partial class TemplateAlarmTests
                     dimensions.Add(dimension.Groups["name"].Value);
                 }
 
-                emitted[call.Groups["name"].Value] = dimensions;
+                emitted[call.Groups["name"].Success ? call.Groups["name"].Value : MetricNameOf(call.Groups["constant"].Value)] = dimensions;
             }
         }
 
@@ -33,12 +33,13 @@ public sealed partial class TemplateAlarmTests
     [Fact]
     public void Emitted_Sources_FindTheMetricsTheOperationsGuideDocuments()
     {
-        Assert.Equal(["Function", "LogGroup"], Emitted.Value["ExportLag"]);
-        Assert.Equal(["Function", "LogGroup"], Emitted.Value["LateSignals"]);
-        Assert.Equal(["Function"], Emitted.Value["ExportsFailed"]);
-        Assert.Equal(["Function"], Emitted.Value["ExportWindowsSplit"]);
-        Assert.Equal(["Function"], Emitted.Value["ExportWindowFloorFailures"]);
+        Assert.Equal(["Function", "LogGroup"], Emitted.Value[MetricNames.ExportLag]);
+        Assert.Equal(["Function", "LogGroup"], Emitted.Value[MetricNames.LateSignals]);
+        Assert.Equal(["Function"], Emitted.Value[MetricNames.ExportsFailed]);
+        Assert.Equal(["Function"], Emitted.Value[MetricNames.ExportWindowsSplit]);
+        Assert.Equal(["Function"], Emitted.Value[MetricNames.ExportWindowFloorFailures]);
         Assert.Equal(24, Emitted.Value.Count);
+        Assert.Equal(MetricNameConstants().Order(StringComparer.Ordinal), Emitted.Value.Keys.Order(StringComparer.Ordinal));
 
         // Every metric the code emits is documented in the Observability section of docs/operations.md.
         var guide = File.ReadAllText(Path.Combine(RepositoryFiles.Root, "docs", "operations.md"));
@@ -64,6 +65,7 @@ public sealed partial class TemplateAlarmTests
                 }
 
                 var name = (string)metric["MetricName"]!;
+                Assert.Contains(name, MetricNameConstants());
                 var dimensions = metric["Dimensions"]!.AsArray().Select(d => (string)d!["Name"]!).Order(StringComparer.Ordinal);
                 Assert.True(Emitted.Value.ContainsKey(name), $"{id}: {name} is not emitted by the code");
                 Assert.Equal(Emitted.Value[name], dimensions);
@@ -120,10 +122,10 @@ public sealed partial class TemplateAlarmTests
     }
 
     [Theory]
-    [InlineData("ExportFailuresAlarm", "FILL(failed, 0) + FILL(rejected, 0)", "ExportsFailed,ExportsRejected")]
-    [InlineData("ExportFunctionErrorsAlarm", "FILL(errors, 0) + FILL(itemFailures, 0)", "BatchItemFailures,Errors")]
-    [InlineData("CheckpointUnusableAlarm", "FILL(quarantined, 0) + FILL(missing, 0)", "CheckpointsMissing,CheckpointsQuarantined")]
-    [InlineData("ExportStalledAlarm", "IF(FILL(sent, 0) > 0 AND FILL(completed, 0) == 0, 1, 0)", "ExportsCompleted,SignalsSent")]
+    [InlineData("ExportFailuresAlarm", "FILL(failed, 0) + FILL(rejected, 0)", MetricNames.ExportsFailed + "," + MetricNames.ExportsRejected)]
+    [InlineData("ExportFunctionErrorsAlarm", "FILL(errors, 0) + FILL(itemFailures, 0)", MetricNames.BatchItemFailures + ",Errors")]
+    [InlineData("CheckpointUnusableAlarm", "FILL(quarantined, 0) + FILL(missing, 0)", MetricNames.CheckpointsMissing + "," + MetricNames.CheckpointsQuarantined)]
+    [InlineData("ExportStalledAlarm", "IF(FILL(sent, 0) > 0 AND FILL(completed, 0) == 0, 1, 0)", MetricNames.ExportsCompleted + "," + MetricNames.SignalsSent)]
     [InlineData("RecursiveLoopStoppedAlarm", "FILL(signal, 0) + FILL(export, 0)", "RecursiveInvocationsDropped,RecursiveInvocationsDropped")]
     public void MetricMathAlarm_Adds(string id, string expression, string metrics)
     {
@@ -139,7 +141,7 @@ public sealed partial class TemplateAlarmTests
         var properties = RepositoryFiles.Properties("ExportWindowStuckAlarm");
         var query = Assert.Single(properties["Metrics"]!.AsArray());
 
-        Assert.Equal("ExportWindowFloorFailures", (string?)query!["MetricStat"]!["Metric"]!["MetricName"]);
+        Assert.Equal(MetricNames.ExportWindowFloorFailures, (string?)query!["MetricStat"]!["Metric"]!["MetricName"]);
         Assert.True((bool)query["ReturnData"]!);
         Assert.Equal(("Sum", 300), ((string?)query["MetricStat"]!["Stat"], (int)query["MetricStat"]!["Period"]!));
         Assert.Equal(("GreaterThanThreshold", 0, "notBreaching"), ((string?)properties["ComparisonOperator"], (int)properties["Threshold"]!, (string?)properties["TreatMissingData"]));
@@ -175,8 +177,15 @@ public sealed partial class TemplateAlarmTests
         Assert.Equal("""{"Fn::Sub":"${AWS::StackName}-recursive-loop-stopped"}""", properties["AlarmName"]!.ToJsonString());
     }
 
-    [GeneratedRegex("""\.Metric\(\s*"(?<name>[A-Za-z]+)"(?<rest>[^;]*);""")]
+    /// <summary>A literal name or a <see cref="MetricNames"/> constant, then the rest of the call.</summary>
+    [GeneratedRegex("""\.Metric\(\s*(?:"(?<name>[A-Za-z]+)"|MetricNames\.(?<constant>[A-Za-z]+))(?<rest>[^;]*);""")]
     private static partial Regex MetricCall();
+
+    private static string MetricNameOf(string constant) =>
+        (string)(typeof(MetricNames).GetField(constant)?.GetRawConstantValue() ?? throw new InvalidOperationException($"MetricNames has no constant {constant}"));
+
+    private static IEnumerable<string> MetricNameConstants() =>
+        typeof(MetricNames).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!);
 
     [GeneratedRegex("""\(\s*"(?<name>[A-Za-z]+)"\s*,""")]
     private static partial Regex DimensionArgument();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using FlowLogEvents.Exports;
 using FlowLogEvents.Functions;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
@@ -74,10 +75,10 @@ public sealed class ExportCorpusTests : IDisposable
         Assert.Equal(c.GetProperty("error").GetString(), dead.Attributes![ExportBatchProcessor.ErrorAttribute]);
         Assert.Equal("m-2", dead.Attributes[ExportBatchProcessor.SourceMessageAttribute]);
         Assert.Equal("m-2", dead.DeduplicationId);
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("MalformedSignals"));
-        Assert.Equal(c.GetProperty("error").GetString(), Assert.Single(_h.Telemetry.Events("signal.malformed")).GetProperty("reason").GetString());
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.MalformedSignals));
+        Assert.Equal(c.GetProperty("error").GetString(), Assert.Single(_h.Telemetry.Events(LogEvents.SignalMalformed)).GetProperty("reason").GetString());
         // The good records around it were processed (both log groups are done), nothing was rewritten.
-        Assert.Equal([Prod, Dev], _h.Telemetry.Events("export.done").Select(e => e.GetProperty("logGroup").GetString()));
+        Assert.Equal([Prod, Dev], _h.Telemetry.Events(LogEvents.ExportDone).Select(e => e.GetProperty("logGroup").GetString()));
         Assert.Equal(prodBefore, _h.Store.RawOf(Prod));
         Assert.Empty(_signals.Sent);
     }
@@ -104,12 +105,12 @@ public sealed class ExportCorpusTests : IDisposable
         Assert.Equal(etag, _h.Store.ETagOf(Staging));
         Assert.Equal(bytes, Assert.Single(_h.Store.Quarantined, q => q.Key == copy).Value);
         Assert.Equal(0, _h.Tasks.CreateCalls);
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("CheckpointsQuarantined"));
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("WorkSetAside"));
-        var quarantined = Assert.Single(_h.Telemetry.Events("checkpoint.quarantined"));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.CheckpointsQuarantined));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.WorkSetAside));
+        var quarantined = Assert.Single(_h.Telemetry.Events(LogEvents.CheckpointQuarantined));
         Assert.Equal((Staging, copy), (quarantined.GetProperty("logGroup").GetString(), quarantined.GetProperty("quarantineCopy").GetString()));
         // The other log group in the batch went on.
-        Assert.Equal(Prod, Assert.Single(_h.Telemetry.Events("export.done")).GetProperty("logGroup").GetString());
+        Assert.Equal(Prod, Assert.Single(_h.Telemetry.Events(LogEvents.ExportDone)).GetProperty("logGroup").GetString());
     }
 
     [Fact]

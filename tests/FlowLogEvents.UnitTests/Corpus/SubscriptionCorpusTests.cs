@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using FlowLogEvents.Configuration;
 using FlowLogEvents.Functions;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 using FlowLogEvents.Tests.Fixtures;
@@ -50,8 +51,8 @@ public sealed class SubscriptionCorpusTests : IDisposable
             Assert.Equal(error, response.RootElement.GetProperty("error").GetString());
             Assert.Equal(0, _sut.Queue.SendCalls);
             var line = Assert.Single(_sut.Telemetry.LogLines);
-            Assert.Equal(("ERROR", "payload.malformed", error), (line.GetProperty("level").GetString(), line.GetProperty("event").GetString(), line.GetProperty("reason").GetString()));
-            Assert.Equal([1.0], _sut.Telemetry.MetricValues("MalformedPayloads"));
+            Assert.Equal(("ERROR", LogEvents.PayloadMalformed, error), (line.GetProperty("level").GetString(), line.GetProperty("event").GetString(), line.GetProperty("reason").GetString()));
+            Assert.Equal([1.0], _sut.Telemetry.MetricValues(MetricNames.MalformedPayloads));
         }
         else if (expectedResult == "Sent")
         {
@@ -60,13 +61,13 @@ public sealed class SubscriptionCorpusTests : IDisposable
             Assert.Equal(
                 (expected.GetProperty("logGroup").GetString(), expected.GetProperty("logStream").GetString(), expected.GetProperty("firstEventTime").GetInt64(), expected.GetProperty("lastEventTime").GetInt64(), expected.GetProperty("eventCount").GetInt64()),
                 (signal.LogGroup, signal.LogStream, signal.FirstEventTime, signal.LastEventTime, signal.EventCount));
-            Assert.Empty(_sut.Telemetry.MetricValues("MalformedPayloads"));
+            Assert.Empty(_sut.Telemetry.MetricValues(MetricNames.MalformedPayloads));
         }
         else
         {
             Assert.Equal(0, _sut.Queue.SendCalls);
-            Assert.Single(_sut.Telemetry.Events("signal.skipped"));
-            Assert.Empty(_sut.Telemetry.MetricValues("MalformedPayloads"));
+            Assert.Single(_sut.Telemetry.Events(LogEvents.SignalSkipped));
+            Assert.Empty(_sut.Telemetry.MetricValues(MetricNames.MalformedPayloads));
         }
     }
 

@@ -1,4 +1,5 @@
 using FlowLogEvents.Exports;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
 
@@ -132,7 +133,7 @@ public sealed class AdoptionTests
         var first = await h.RunAsync(work);
 
         Assert.Equal(new ExportOutcome(ExportState.Waiting, "export task not visible in DescribeExportTasks yet", T0 - (40 * Minute) - 1, "task-0001"), first);
-        var deferred = Assert.Single(h.Telemetry.Events("export.deferred"));
+        var deferred = Assert.Single(h.Telemetry.Events(LogEvents.ExportDeferred));
         Assert.Equal("task-0001", deferred.GetProperty("taskId").GetString());
         Assert.Equal(1, h.Tasks.CreateCalls);
 
@@ -179,12 +180,12 @@ public sealed class AdoptionTests
         Assert.NotEqual(name, created.TaskName);
         Assert.Equal(created.TaskName, checkpoint.InFlight!.TaskName);
         Assert.Equal(created.TaskId, checkpoint.InFlight.TaskId);
-        var taken = Assert.Single(h.Telemetry.Events("task.name-taken"));
+        var taken = Assert.Single(h.Telemetry.Events(LogEvents.TaskNameTaken));
         Assert.Equal("ERROR", taken.GetProperty("level").GetString());
         Assert.Equal("foreign-0001", taken.GetProperty("taskId").GetString());
         Assert.Equal("s3://second-stack-archive/" + Destination, taken.GetProperty("foundDestination").GetString());
         Assert.Equal(created.TaskName, taken.GetProperty("nextTaskName").GetString());
-        Assert.Empty(h.Telemetry.Events("task.adopted"));
+        Assert.Empty(h.Telemetry.Events(LogEvents.TaskAdopted));
     }
 
     [Fact]
@@ -202,7 +203,7 @@ public sealed class AdoptionTests
         var created = Assert.Single(h.Tasks.Tasks);
         Assert.Equal(name, created.TaskName);
         Assert.Equal(created.TaskId, h.Checkpoint.InFlight!.TaskId);
-        Assert.Empty(h.Telemetry.Events("task.adopted"));
+        Assert.Empty(h.Telemetry.Events(LogEvents.TaskAdopted));
     }
 
     [Fact]
@@ -217,7 +218,7 @@ public sealed class AdoptionTests
 
         Assert.Equal(new ExportWindow(To + 1, T0 - (15 * Minute)), Assert.Single(h.Tasks.Tasks).Window); // the next window, not this one again
         Assert.Equal(new CompletedExport(ours.TaskId, name, From, To, At(T0), At(T0 - (20 * Minute))), h.Checkpoint!.LastCompleted);
-        Assert.Equal(ours.TaskId, Assert.Single(h.Telemetry.Events("task.adopted")).GetProperty("taskId").GetString());
+        Assert.Equal(ours.TaskId, Assert.Single(h.Telemetry.Events(LogEvents.TaskAdopted)).GetProperty("taskId").GetString());
     }
 
     // ---- late re-exports: the same rules ------------------------------------------------------

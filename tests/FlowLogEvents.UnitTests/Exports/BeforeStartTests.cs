@@ -1,4 +1,5 @@
 using FlowLogEvents.Exports;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
 
@@ -33,8 +34,8 @@ public sealed class BeforeStartTests
         // The earlier signal's earliest start: its debounce window's start less the settle delay (T0 - 46 min).
         Assert.Equal((T0 - (46 * Minute), T0 - (46 * Minute) - 1), (h.Checkpoint!.StartTime, h.Checkpoint.ExportedThrough));
         Assert.Equal(new ExportWindow(T0 - (46 * Minute), T0 - (15 * Minute)), Assert.Single(h.Tasks.Tasks).Window);
-        Assert.Empty(h.Telemetry.Events("signal.covered"));
-        Assert.Empty(h.Telemetry.Events("events.late"));
+        Assert.Empty(h.Telemetry.Events(LogEvents.SignalCovered));
+        Assert.Empty(h.Telemetry.Events(LogEvents.EventsLate));
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class BeforeStartTests
         Assert.Equal(new ExportOutcome(ExportState.Done, "exported through the signalled range", T0 - (5 * Minute)), outcome);
         Assert.Equal(T0 - (46 * Minute), h.Checkpoint!.StartTime);
         Assert.Empty(h.Checkpoint.LateExports);
-        Assert.Empty(h.Telemetry.Events("signal.covered"));
+        Assert.Empty(h.Telemetry.Events(LogEvents.SignalCovered));
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class BeforeStartTests
         await h.RunAsync(ExportWork.From(Earlier().Continuation()));
 
         Assert.Equal((T0 - (46 * Minute), T0 - (46 * Minute) - 1), (h.Checkpoint!.StartTime, h.Checkpoint.ExportedThrough));
-        var moved = Assert.Single(h.Telemetry.Events("start.moved"));
+        var moved = Assert.Single(h.Telemetry.Events(LogEvents.StartMoved));
         Assert.Equal((T0 - (46 * Minute), T0 - (16 * Minute)), (moved.GetProperty("startTime").GetInt64(), moved.GetProperty("previousStartTime").GetInt64()));
     }
 
@@ -86,8 +87,8 @@ public sealed class BeforeStartTests
         await h.RunAsync(Earlier());
 
         // EXPORT_START=<instant> excludes what lies before it by configuration: said so, never taken for exported.
-        Assert.Empty(h.Telemetry.Events("signal.covered"));
-        var before = Assert.Single(h.Telemetry.Events("signal.before-start"));
+        Assert.Empty(h.Telemetry.Events(LogEvents.SignalCovered));
+        var before = Assert.Single(h.Telemetry.Events(LogEvents.SignalBeforeStart));
         Assert.Equal((StreamA, T0 - (40 * Minute), start), (before.GetProperty("logStream").GetString(), before.GetProperty("firstEventTime").GetInt64(), before.GetProperty("startTime").GetInt64()));
         Assert.Equal(start, h.Checkpoint!.StartTime);
     }

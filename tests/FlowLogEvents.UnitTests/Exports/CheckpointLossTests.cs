@@ -1,4 +1,5 @@
 using FlowLogEvents.Exports;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
@@ -34,7 +35,7 @@ public sealed class CheckpointLossTests : IDisposable
         var outcome = await _h.RunAsync(ExportWork.From(Data()));
 
         Assert.Equal(ExportState.Waiting, outcome.State);
-        Assert.Empty(_h.Telemetry.Events("checkpoint.missing"));
+        Assert.Empty(_h.Telemetry.Events(LogEvents.CheckpointMissing));
         Assert.Equal(T0 - (40 * Minute), _h.Store.Get(LogGroup)!.StartTime);
         Assert.Equal(1, _h.Tasks.CreateCalls);
     }
@@ -54,8 +55,8 @@ public sealed class CheckpointLossTests : IDisposable
         Assert.Equal($"checkpoint of '{LogGroup}' was deleted while in use (If-Match \"1\" answered 404 NoSuchKey)", ex.Message);
         Assert.Null(_h.Store.RawOf(LogGroup));
         Assert.Equal(0, _h.Tasks.CreateCalls);
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("CheckpointsMissing"));
-        Assert.Equal(ex.Message, Assert.Single(_h.Telemetry.Events("checkpoint.missing")).GetProperty("reason").GetString());
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.CheckpointsMissing));
+        Assert.Equal(ex.Message, Assert.Single(_h.Telemetry.Events(LogEvents.CheckpointMissing)).GetProperty("reason").GetString());
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class CheckpointLossTests : IDisposable
         var dead = Assert.Single(_deadLetters.Sent);
         Assert.Equal(SignalCodec.Encode(Data()), dead.Body);
         Assert.Equal($"CheckpointMissingException: checkpoint of '{LogGroup}' was deleted while in use (If-Match \"2\" answered 404 NoSuchKey)", dead.Attributes![ExportBatchProcessor.SetAsideAttribute]);
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("WorkSetAside"));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.WorkSetAside));
         Assert.Empty(_signals.Sent);
     }
 
@@ -102,7 +103,7 @@ public sealed class CheckpointLossTests : IDisposable
         Assert.Equal($"checkpoint of '{LogGroup}' was deleted while in use (it stood at exportedThrough {T0 - Hour} one step earlier)", ex.Message);
         Assert.Null(_h.Store.RawOf(LogGroup));
         Assert.Equal(0, _h.Tasks.CreateCalls);
-        Assert.Single(_h.Telemetry.Events("checkpoint.conflict"));
+        Assert.Single(_h.Telemetry.Events(LogEvents.CheckpointConflict));
     }
 
     private static DateTimeOffset At(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis);
@@ -118,7 +119,7 @@ public sealed class CheckpointLossTests : IDisposable
         Assert.Null(_h.Store.RawOf(LogGroup));
         Assert.Equal(0, _h.Store.WriteAttempts);
         Assert.Equal($"CheckpointMissingException: checkpoint of '{LogGroup}' is missing, but this work is a continuation of a run that had one", Assert.Single(_deadLetters.Sent).Attributes![ExportBatchProcessor.SetAsideAttribute]);
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("CheckpointsMissing"));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.CheckpointsMissing));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using FlowLogEvents.Exports;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
@@ -37,7 +38,7 @@ public sealed class ExportBatchProcessorTests : IDisposable
         Assert.Equal(0, _h.Tasks.CreateCalls);
         Assert.Empty(_signals.Sent);
         Assert.Empty(_deadLetters.Sent);
-        Assert.Single(_h.Telemetry.Events("export.done"));
+        Assert.Single(_h.Telemetry.Events(LogEvents.ExportDone));
     }
 
     [Fact]
@@ -101,12 +102,12 @@ public sealed class ExportBatchProcessorTests : IDisposable
             requeued.Select(m => SignalCodec.Decode(m.Body)));
         Assert.All(requeued, m => Assert.Equal(SignalPublisher.MessageGroupId, m.GroupId));
         Assert.Empty(_deadLetters.Sent);
-        var retried = Assert.Single(_h.Telemetry.Events("work.retry-later"));
+        var retried = Assert.Single(_h.Telemetry.Events(LogEvents.WorkRetryLater));
         Assert.Equal(Staging, retried.GetProperty("logGroup").GetString());
         Assert.Equal("HttpRequestException: CloudWatch Logs unreachable", retried.GetProperty("error").GetString());
         Assert.Equal((1, ExportBatchProcessor.MaxFailures), (retried.GetProperty("failures").GetInt32(), retried.GetProperty("maxFailures").GetInt32()));
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("WorkRetried"));
-        Assert.Empty(_h.Telemetry.Events("batch.failed"));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.WorkRetried));
+        Assert.Empty(_h.Telemetry.Events(LogEvents.BatchFailed));
     }
 
     [Fact]
@@ -129,8 +130,8 @@ public sealed class ExportBatchProcessorTests : IDisposable
         Assert.All(_deadLetters.Sent, dead => Assert.Equal($"InvalidOperationException: {error.Message} (failed {ExportBatchProcessor.MaxFailures} runs in a row)", dead.Attributes![ExportBatchProcessor.SetAsideAttribute]));
         Assert.DoesNotContain(_signals.Sent, m => m.DeduplicationId.StartsWith("retry-", StringComparison.Ordinal));
         Assert.Equal([Dev], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
-        Assert.Single(_h.Telemetry.Events("work.set-aside"));
-        Assert.Empty(_h.Telemetry.Events("work.retry-later"));
+        Assert.Single(_h.Telemetry.Events(LogEvents.WorkSetAside));
+        Assert.Empty(_h.Telemetry.Events(LogEvents.WorkRetryLater));
     }
 
     [Fact]
@@ -163,10 +164,10 @@ public sealed class ExportBatchProcessorTests : IDisposable
             ],
             failed);
         Assert.Null(_h.Store.Get(Dev));
-        var batchFailed = Assert.Single(_h.Telemetry.Events("batch.failed"));
+        var batchFailed = Assert.Single(_h.Telemetry.Events(LogEvents.BatchFailed));
         Assert.Equal(Staging, batchFailed.GetProperty("logGroup").GetString());
         Assert.Equal("IOException: signal queue unreachable", batchFailed.GetProperty("error").GetString());
-        Assert.Equal([4.0], _h.Telemetry.MetricValues("BatchItemFailures"));
+        Assert.Equal([4.0], _h.Telemetry.MetricValues(MetricNames.BatchItemFailures));
     }
 
     [Fact]
@@ -191,10 +192,10 @@ public sealed class ExportBatchProcessorTests : IDisposable
             ],
             isolated.Select(m => m.DeduplicationId));
         Assert.Equal([raw[1].Body, raw[3].Body, raw[4].Body], isolated.Select(m => m.Body));
-        var batch = Assert.Single(_h.Telemetry.Events("batch.isolated"));
+        var batch = Assert.Single(_h.Telemetry.Events(LogEvents.BatchIsolated));
         Assert.Equal(2, batch.GetProperty("receiveCount").GetInt32());
         Assert.Equal(2, batch.GetProperty("logGroupsResent").GetInt32());
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("BatchesIsolated"));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.BatchesIsolated));
     }
 
     [Fact]
@@ -206,7 +207,7 @@ public sealed class ExportBatchProcessorTests : IDisposable
 
         Assert.Empty(failed);
         Assert.Equal(1, _h.Tasks.CreateCalls);
-        Assert.Empty(_h.Telemetry.Events("batch.isolated"));
+        Assert.Empty(_h.Telemetry.Events(LogEvents.BatchIsolated));
     }
 
     [Fact]
@@ -232,8 +233,8 @@ public sealed class ExportBatchProcessorTests : IDisposable
         Assert.Equal(Staging, task.LogGroup);
         var continuation = Assert.Single(_signals.Sent);
         Assert.Equal($"continue-{SignalPublisher.Hash(Staging)}-2b8e6c4d-9f1a-4e3b-b7c2-1a2b3c4d5e03", continuation.DeduplicationId);
-        Assert.Single(_h.Telemetry.Events("signal.malformed"));
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("MalformedSignals"));
+        Assert.Single(_h.Telemetry.Events(LogEvents.SignalMalformed));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.MalformedSignals));
     }
 
     [Fact]
@@ -261,11 +262,11 @@ public sealed class ExportBatchProcessorTests : IDisposable
         Assert.Null(message.Attributes);
         var original = SignalCodec.Decode(Records(OneGroupOneRecord)[0].Body);
         Assert.Equal(original with { Kind = SignalKind.Continuation, Continuations = 1 }, SignalCodec.Decode(message.Body));
-        var continued = Assert.Single(_h.Telemetry.Events("signal.continued"));
+        var continued = Assert.Single(_h.Telemetry.Events(LogEvents.SignalContinued));
         Assert.Equal("export task still active", continued.GetProperty("reason").GetString());
         Assert.Equal("task-0001", continued.GetProperty("taskId").GetString());
         Assert.Equal(1, continued.GetProperty("continuations").GetInt32());
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("SignalsContinued"));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.SignalsContinued));
     }
 
     [Fact]
@@ -301,7 +302,7 @@ public sealed class ExportBatchProcessorTests : IDisposable
         var sent = SignalCodec.Decode(message.Body);
         Assert.Equal(SignalKind.Continuation, sent.Kind);
         Assert.Equal(4, sent.Continuations);
-        Assert.Empty(_h.Telemetry.Events("events.late"));
+        Assert.Empty(_h.Telemetry.Events(LogEvents.EventsLate));
     }
 
     [Fact]
@@ -332,10 +333,10 @@ public sealed class ExportBatchProcessorTests : IDisposable
         Assert.Null(_h.Store.Get(Prod));
         Assert.Equal(0, _h.Tasks.CreateCalls);
         Assert.Empty(_signals.Sent);
-        var batchFailed = Assert.Single(_h.Telemetry.Events("batch.failed"));
+        var batchFailed = Assert.Single(_h.Telemetry.Events(LogEvents.BatchFailed));
         Assert.Equal("the invocation's deadline is near; this record and every later one are reported as failed", batchFailed.GetProperty("reason").GetString());
         Assert.Equal(5, batchFailed.GetProperty("failedRecords").GetInt32());
-        Assert.Equal([5.0], _h.Telemetry.MetricValues("BatchItemFailures"));
+        Assert.Equal([5.0], _h.Telemetry.MetricValues(MetricNames.BatchItemFailures));
     }
 
     [Fact]
@@ -360,7 +361,7 @@ public sealed class ExportBatchProcessorTests : IDisposable
         Assert.Equal([Prod], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
         Assert.Equal(Prod, SignalCodec.Decode(Assert.Single(_signals.Sent).Body).LogGroup);
         Assert.Null(_h.Store.Get(Staging));
-        var batchFailed = Assert.Single(_h.Telemetry.Events("batch.failed"));
+        var batchFailed = Assert.Single(_h.Telemetry.Events(LogEvents.BatchFailed));
         Assert.Equal(Staging, batchFailed.GetProperty("logGroup").GetString());
         Assert.Equal("OperationCanceledException: The operation was canceled.", batchFailed.GetProperty("error").GetString());
     }
@@ -378,7 +379,7 @@ public sealed class ExportBatchProcessorTests : IDisposable
         Assert.Empty(_signals.Sent);
         // The task exists and is recorded: the redelivered batch waits on it rather than creating another.
         Assert.Equal("task-0001", _h.Store.Get(Prod)!.InFlight!.TaskId);
-        Assert.Equal(Prod, Assert.Single(_h.Telemetry.Events("batch.failed")).GetProperty("logGroup").GetString());
+        Assert.Equal(Prod, Assert.Single(_h.Telemetry.Events(LogEvents.BatchFailed)).GetProperty("logGroup").GetString());
     }
 
     [Fact]
@@ -391,9 +392,9 @@ public sealed class ExportBatchProcessorTests : IDisposable
         var failed = await ProcessAsync(ThreeGroupsFiveRecords);
 
         Assert.Empty(failed);
-        Assert.Equal("TaskCanceledException: The request was canceled due to the configured HttpClient.Timeout", Assert.Single(_h.Telemetry.Events("work.retry-later")).GetProperty("error").GetString());
+        Assert.Equal("TaskCanceledException: The request was canceled due to the configured HttpClient.Timeout", Assert.Single(_h.Telemetry.Events(LogEvents.WorkRetryLater)).GetProperty("error").GetString());
         Assert.Equal([Dev], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
-        Assert.Empty(_h.Telemetry.Events("batch.failed"));
+        Assert.Empty(_h.Telemetry.Events(LogEvents.BatchFailed));
     }
 
     [Fact]
@@ -413,7 +414,7 @@ public sealed class ExportBatchProcessorTests : IDisposable
         // The bad object is never overwritten by a guess; the other groups were exported.
         Assert.Equal(garbage, _h.Store.RawOf(Staging));
         Assert.Equal([Dev], _h.Tasks.Tasks.Select(t => t.LogGroup).ToList());
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("WorkSetAside"));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.WorkSetAside));
     }
 
     [Fact]

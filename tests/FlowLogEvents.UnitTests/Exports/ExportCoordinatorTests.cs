@@ -1,4 +1,5 @@
 using FlowLogEvents.Exports;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
 
@@ -30,7 +31,7 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(At(T0), inFlight.ClaimedAt);
         Assert.Equal(1, h.Tasks.CreateCalls);
         Assert.Equal(new ExportOutcome(ExportState.Waiting, "export task still active", T0 - (30 * Minute) - 1, "task-0001"), outcome);
-        var initialized = Assert.Single(h.Telemetry.Events("checkpoint.initialized"));
+        var initialized = Assert.Single(h.Telemetry.Events(LogEvents.CheckpointInitialized));
         Assert.Equal(T0 - (30 * Minute), initialized.GetProperty("startTime").GetInt64());
         Assert.Equal("FirstSignal", initialized.GetProperty("startMode").GetString());
     }
@@ -56,7 +57,7 @@ public sealed class ExportCoordinatorTests
 
         var task = Assert.Single(h.Tasks.Tasks);
         Assert.Equal(new ExportWindow(T0 - (16 * Minute), T0 - (11 * Minute)), task.Window);
-        Assert.Single(h.Telemetry.Events("checkpoint.initialized"));
+        Assert.Single(h.Telemetry.Events(LogEvents.CheckpointInitialized));
     }
 
     [Fact]
@@ -73,7 +74,7 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(created - 1, h.Checkpoint.ExportedThrough);
         var task = Assert.Single(h.Tasks.Tasks);
         Assert.Equal(new ExportWindow(created, created + Day - 1), task.Window);
-        Assert.Equal("LogGroupCreation", h.Telemetry.Events("checkpoint.initialized")[0].GetProperty("startMode").GetString());
+        Assert.Equal("LogGroupCreation", h.Telemetry.Events(LogEvents.CheckpointInitialized)[0].GetProperty("startMode").GetString());
     }
 
     [Fact]
@@ -125,11 +126,11 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(TaskName(from, to, 1), checkpoint.InFlight.TaskName);
         Assert.Equal(At(T0), checkpoint.InFlight.PlannedAt);
         Assert.Equal(new ExportOutcome(ExportState.Waiting, "export task still active", from - 1, "task-0001"), outcome);
-        var created = Assert.Single(h.Telemetry.Events("task.created"));
+        var created = Assert.Single(h.Telemetry.Events(LogEvents.TaskCreated));
         Assert.Equal("task-0001", created.GetProperty("taskId").GetString());
         Assert.Equal($"s3://{Bucket}/{Destination}", created.GetProperty("destination").GetString());
-        Assert.Equal([1.0], h.Telemetry.MetricValues("ExportsCreated"));
-        Assert.Empty(h.Telemetry.Events("checkpoint.conflict"));
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.ExportsCreated));
+        Assert.Empty(h.Telemetry.Events(LogEvents.CheckpointConflict));
     }
 
     [Theory]
@@ -176,12 +177,12 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(8, checkpoint.ExportsCompleted);
         Assert.Equal(new CompletedExport("task-0001", TaskName(from, to, 1), from, to, At(T0 + (2 * Minute)), PlannedAt: At(T0)), checkpoint.LastCompleted);
         Assert.Equal(1, h.Tasks.CreateCalls);
-        Assert.Equal([1.0], h.Telemetry.MetricValues("ExportsCompleted"));
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.ExportsCompleted));
         // One lag figure per run (now minus checkpoint): 40 min + 1 ms while the task ran, 17 min after it completed.
-        Assert.Equal([(double)((40 * Minute) + 1), (double)(17 * Minute)], h.Telemetry.MetricValues("ExportLag"));
-        Assert.All(h.Telemetry.Metrics("ExportLag"), m => Assert.Equal(LogGroup, m.GetProperty("LogGroup").GetString()));
-        Assert.Single(h.Telemetry.Events("task.completed"));
-        Assert.Single(h.Telemetry.Events("export.done"));
+        Assert.Equal([(double)((40 * Minute) + 1), (double)(17 * Minute)], h.Telemetry.MetricValues(MetricNames.ExportLag));
+        Assert.All(h.Telemetry.Metrics(MetricNames.ExportLag), m => Assert.Equal(LogGroup, m.GetProperty("LogGroup").GetString()));
+        Assert.Single(h.Telemetry.Events(LogEvents.TaskCompleted));
+        Assert.Single(h.Telemetry.Events(LogEvents.ExportDone));
     }
 
     [Fact]
@@ -232,12 +233,12 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(from - 1, h.Checkpoint.ExportedThrough);
         Assert.Equal(3, h.Checkpoint.ExportsCompleted);
         Assert.Equal(new ExportOutcome(ExportState.Waiting, "export task still active", from - 1, "task-0002"), outcome);
-        var failed = Assert.Single(h.Telemetry.Events("task.failed"));
+        var failed = Assert.Single(h.Telemetry.Events(LogEvents.TaskFailed));
         Assert.Equal("ERROR", failed.GetProperty("level").GetString());
         Assert.Equal(status.ToString(), failed.GetProperty("status").GetString());
         Assert.Equal("destination bucket denied access", failed.GetProperty("statusMessage").GetString());
         Assert.Equal(2, failed.GetProperty("nextAttempt").GetInt32());
-        Assert.Equal([1.0], h.Telemetry.MetricValues("ExportsFailed"));
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.ExportsFailed));
     }
 
     [Fact]
@@ -301,8 +302,8 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(TaskName(T0 - (40 * Minute), T0 - (15 * Minute), 1), inFlight.TaskName);
         Assert.Empty(h.Tasks.Tasks);
         Assert.Equal(1, h.Tasks.CreateCalls);
-        Assert.Equal([1.0], h.Telemetry.MetricValues("ExportSlotBusy"));
-        Assert.Empty(h.Telemetry.Events("task.created"));
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.ExportSlotBusy));
+        Assert.Empty(h.Telemetry.Events(LogEvents.TaskCreated));
 
         // Released, so the next run (well within the claim lease) creates at once.
         h.Tasks.SlotHeldElsewhere = false;
@@ -325,8 +326,8 @@ public sealed class ExportCoordinatorTests
 
         Assert.Null(h.Checkpoint!.InFlight!.ClaimedAt);
         Assert.Null(h.Checkpoint.InFlight.TaskId);
-        Assert.Equal([1.0], h.Telemetry.MetricValues("ExportsRejected"));
-        Assert.Single(h.Telemetry.Events("task.rejected"));
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.ExportsRejected));
+        Assert.Single(h.Telemetry.Events(LogEvents.TaskRejected));
     }
 
     // ---- crashes --------------------------------------------------------------------------------
@@ -349,7 +350,7 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(new ExportOutcome(ExportState.Waiting, "export task still active", T0 - (40 * Minute) - 1, "task-0001"), outcome);
         Assert.Equal(1, h.Tasks.CreateCalls);
         Assert.Equal("task-0001", h.Checkpoint!.InFlight!.TaskId);
-        var adopted = Assert.Single(h.Telemetry.Events("task.adopted"));
+        var adopted = Assert.Single(h.Telemetry.Events(LogEvents.TaskAdopted));
         Assert.Equal(TaskName(T0 - (40 * Minute), T0 - (15 * Minute), 1), adopted.GetProperty("taskName").GetString());
     }
 
@@ -398,9 +399,9 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(1, h.Store.Conflicts);
         Assert.Equal(1, h.Tasks.CreateCalls);
         Assert.Equal("task-0001", h.Checkpoint!.InFlight!.TaskId);
-        var conflict = Assert.Single(h.Telemetry.Events("checkpoint.conflict"));
+        var conflict = Assert.Single(h.Telemetry.Events(LogEvents.CheckpointConflict));
         Assert.Equal("plan", conflict.GetProperty("step").GetString());
-        Assert.Equal([1.0], h.Telemetry.MetricValues("CheckpointConflicts"));
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.CheckpointConflicts));
     }
 
     [Fact]
@@ -417,7 +418,7 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(new ExportOutcome(ExportState.Waiting, "export task still active", T0 - (40 * Minute) - 1, "task-0001"), theirs);
         Assert.Equal(theirs, ours);
         Assert.Equal(1, h.Tasks.CreateCalls);
-        Assert.Single(h.Telemetry.Events("task.created"));
+        Assert.Single(h.Telemetry.Events(LogEvents.TaskCreated));
         Assert.Equal(1, h.Store.Conflicts);
         Assert.Equal("task-0001", h.Checkpoint!.InFlight!.TaskId);
     }
@@ -440,10 +441,10 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(done, ours);
         Assert.Equal(8, h.Checkpoint!.ExportsCompleted);
         Assert.Null(h.Checkpoint.InFlight);
-        Assert.Single(h.Telemetry.Events("task.completed"));
-        Assert.Equal([1.0], h.Telemetry.MetricValues("ExportsCompleted"));
+        Assert.Single(h.Telemetry.Events(LogEvents.TaskCompleted));
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.ExportsCompleted));
         Assert.Equal(1, h.Store.Conflicts);
-        Assert.Equal("complete", Assert.Single(h.Telemetry.Events("checkpoint.conflict")).GetProperty("step").GetString());
+        Assert.Equal("complete", Assert.Single(h.Telemetry.Events(LogEvents.CheckpointConflict)).GetProperty("step").GetString());
     }
 
     [Fact]
@@ -462,7 +463,7 @@ public sealed class ExportCoordinatorTests
 
         Assert.Equal(T0 - (45 * Minute), h.Checkpoint!.StartTime);
         Assert.Equal(new ExportWindow(T0 - (45 * Minute), T0 - (15 * Minute)), Assert.Single(h.Tasks.Tasks).Window);
-        Assert.Empty(h.Telemetry.Events("checkpoint.initialized"));
+        Assert.Empty(h.Telemetry.Events(LogEvents.CheckpointInitialized));
     }
 
     // ---- settle delay, late data, backlog -------------------------------------------------------
@@ -482,7 +483,7 @@ public sealed class ExportCoordinatorTests
         Assert.Equal(waiting, first);
         Assert.Equal(waiting, second);
         Assert.Equal(0, h.Tasks.CreateCalls);
-        var deferred = h.Telemetry.Events("export.deferred");
+        var deferred = h.Telemetry.Events(LogEvents.ExportDeferred);
         Assert.Equal(2, deferred.Count);
         Assert.Equal(900, deferred[0].GetProperty("settleDelaySeconds").GetInt64());
 
@@ -503,14 +504,14 @@ public sealed class ExportCoordinatorTests
 
         await h.RunAsync(work);
 
-        var late = Assert.Single(h.Telemetry.Events("events.late"));
+        var late = Assert.Single(h.Telemetry.Events(LogEvents.EventsLate));
         Assert.Equal("WARN", late.GetProperty("level").GetString());
         Assert.Equal(LogGroup, late.GetProperty("logGroup").GetString());
         Assert.Equal(T0 - (25 * Minute), late.GetProperty("firstEventTime").GetInt64());
         Assert.Equal(T0 - (20 * Minute), late.GetProperty("exportedThrough").GetInt64());
         Assert.Equal(T0 - (20 * Minute), late.GetProperty("lateRangeEnd").GetInt64());
-        Assert.Equal([1.0], h.Telemetry.MetricValues("LateSignals"));
-        Assert.Equal(LogGroup, h.Telemetry.Metrics("LateSignals")[0].GetProperty("LogGroup").GetString());
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.LateSignals));
+        Assert.Equal(LogGroup, h.Telemetry.Metrics(MetricNames.LateSignals)[0].GetProperty("LogGroup").GetString());
         // Late data is reported, never re-exported: the next window still starts after the checkpoint.
         Assert.Equal(T0 - (20 * Minute) + 1, Assert.Single(h.Tasks.Tasks).Window.From);
     }
@@ -526,8 +527,8 @@ public sealed class ExportCoordinatorTests
 
         await h.RunAsync(work);
 
-        Assert.Equal(expectedLate, h.Telemetry.Events("events.late").Count);
-        Assert.Equal(expectedLate, h.Telemetry.Metrics("LateSignals").Count);
+        Assert.Equal(expectedLate, h.Telemetry.Events(LogEvents.EventsLate).Count);
+        Assert.Equal(expectedLate, h.Telemetry.Metrics(MetricNames.LateSignals).Count);
     }
 
     [Fact]
@@ -539,8 +540,8 @@ public sealed class ExportCoordinatorTests
 
         await h.RunAsync(work);
 
-        Assert.Empty(h.Telemetry.Events("events.late"));
-        Assert.Empty(h.Telemetry.Metrics("LateSignals"));
+        Assert.Empty(h.Telemetry.Events(LogEvents.EventsLate));
+        Assert.Empty(h.Telemetry.Metrics(MetricNames.LateSignals));
     }
 
     [Fact]

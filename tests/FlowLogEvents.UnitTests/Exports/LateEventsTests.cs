@@ -1,4 +1,5 @@
 using FlowLogEvents.Exports;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
@@ -28,12 +29,12 @@ public sealed class LateEventsTests
 
         await h.RunAsync(TwoLateStreams());
 
-        var late = h.Telemetry.Events("events.late");
+        var late = h.Telemetry.Events(LogEvents.EventsLate);
         Assert.Equal(
             [(StreamA, T0 - (25 * Minute), T0 - (20 * Minute)), (StreamB, T0 - (22 * Minute), T0 - (21 * Minute))],
             late.Select(e => (e.GetProperty("logStream").GetString(), e.GetProperty("firstEventTime").GetInt64(), e.GetProperty("lateRangeEnd").GetInt64())));
         Assert.All(late, e => Assert.Equal("reported only: these events are not in the exports (LATE_EVENTS=report)", e.GetProperty("action").GetString()));
-        Assert.Equal([1.0, 1.0], h.Telemetry.MetricValues("LateSignals"));
+        Assert.Equal([1.0, 1.0], h.Telemetry.MetricValues(MetricNames.LateSignals));
         // Report mode re-exports nothing: the only task is the next regular window.
         Assert.Equal(new ExportWindow(T0 - (20 * Minute) + 1, T0 - (15 * Minute)), Assert.Single(h.Tasks.Tasks).Window);
         Assert.Empty(h.Checkpoint!.LateExports);
@@ -50,7 +51,7 @@ public sealed class LateEventsTests
 
         await h.RunAsync(ExportWork.From(DataSignal(T0 - (40 * Minute), T0 - (39 * Minute), T0 + (4 * Minute), T0 + (5 * Minute)) with { LogStream = StreamA }));
 
-        var late = Assert.Single(h.Telemetry.Events("events.late"));
+        var late = Assert.Single(h.Telemetry.Events(LogEvents.EventsLate));
         Assert.Equal((T0 - Hour, inFlight.To, T0 - (39 * Minute)), (late.GetProperty("exportedThrough").GetInt64(), late.GetProperty("coveredThrough").GetInt64(), late.GetProperty("lateRangeEnd").GetInt64()));
     }
 
@@ -66,8 +67,8 @@ public sealed class LateEventsTests
 
         await h.RunAsync(ExportWork.From(DataSignal(T0 - (40 * Minute), T0 - (39 * Minute), T0 - (6 * Minute), T0 - (5 * Minute)) with { LogStream = StreamA }));
 
-        Assert.Empty(h.Telemetry.Events("events.late"));
-        Assert.Single(h.Telemetry.Events("signal.covered"));
+        Assert.Empty(h.Telemetry.Events(LogEvents.EventsLate));
+        Assert.Single(h.Telemetry.Events(LogEvents.SignalCovered));
         Assert.Empty(h.Checkpoint!.LateExports);
     }
 
@@ -86,8 +87,8 @@ public sealed class LateEventsTests
 
         await h.RunAsync(ExportWork.From(DataSignal(T0 - (40 * Minute), T0 - (39 * Minute), T0 - (2 * Minute), T0 - Minute) with { LogStream = StreamA }));
 
-        Assert.Empty(h.Telemetry.Events("events.late"));
-        Assert.Single(h.Telemetry.Events("signal.covered"));
+        Assert.Empty(h.Telemetry.Events(LogEvents.EventsLate));
+        Assert.Single(h.Telemetry.Events(LogEvents.SignalCovered));
         Assert.Empty(h.Checkpoint!.LateExports);
     }
 
@@ -108,7 +109,7 @@ public sealed class LateEventsTests
         var queued = Assert.Single(h.Checkpoint!.LateExports);
         Assert.Equal((StreamA, "task-0001", T0 - (16 * Minute), (long?)T0), (queued.LogStream, queued.TaskId, h.Checkpoint.ExportedThrough, queued.IngestedBy));
         Assert.Equal([Checkpoint.LateKey(StreamA, T0 - (25 * Minute), T0 - (2 * Minute), T0)], h.Checkpoint.LateSeen);
-        Assert.Equal("re-export of the stream's late range queued (LATE_EVENTS=reexport)", Assert.Single(h.Telemetry.Events("events.late")).GetProperty("action").GetString());
+        Assert.Equal("re-export of the stream's late range queued (LATE_EVENTS=reexport)", Assert.Single(h.Telemetry.Events(LogEvents.EventsLate)).GetProperty("action").GetString());
 
         h.Tasks.CompleteAllActive();
         h.Advance(5 * Minute);
@@ -118,7 +119,7 @@ public sealed class LateEventsTests
         Assert.Empty(h.Checkpoint!.LateExports);
         Assert.Equal(2, h.Tasks.Tasks.Count);
         Assert.Equal(new ExportTaskSpec(TaskName(T0 - (16 * Minute) + 1, T0 - (10 * Minute), 1), LogGroup, T0 - (16 * Minute) + 1, T0 - (10 * Minute), Bucket, Destination), h.Tasks.Tasks[1].Spec);
-        Assert.Single(h.Telemetry.Events("task.completed"), e => e.TryGetProperty("late", out var l) && l.GetBoolean());
+        Assert.Single(h.Telemetry.Events(LogEvents.TaskCompleted), e => e.TryGetProperty("late", out var l) && l.GetBoolean());
     }
 
     [Fact]
@@ -133,9 +134,9 @@ public sealed class LateEventsTests
 
         await h.RunAsync(ExportWork.From(replayed));
 
-        Assert.Empty(h.Telemetry.Events("events.late"));
-        Assert.Empty(h.Telemetry.MetricValues("LateSignals"));
-        var covered = Assert.Single(h.Telemetry.Events("signal.covered"));
+        Assert.Empty(h.Telemetry.Events(LogEvents.EventsLate));
+        Assert.Empty(h.Telemetry.MetricValues(MetricNames.LateSignals));
+        var covered = Assert.Single(h.Telemetry.Events(LogEvents.SignalCovered));
         Assert.Equal((StreamA, T0 - (27 * Minute), T0 - (13 * Minute)), (covered.GetProperty("logStream").GetString(), covered.GetProperty("firstEventTime").GetInt64(), covered.GetProperty("ingestedBy").GetInt64()));
         Assert.Empty(h.Checkpoint!.LateExports);
         Assert.DoesNotContain(h.Tasks.Tasks, t => t.Spec.LogStreamPrefix is not null);
@@ -153,8 +154,8 @@ public sealed class LateEventsTests
 
         await h.RunAsync(ExportWork.From(DataSignal(first, first + Minute, ingestedBy - Minute, ingestedBy) with { LogStream = StreamA }));
 
-        Assert.Equal(late ? 1 : 0, h.Telemetry.Events("events.late").Count);
-        Assert.Equal(late ? 0 : 1, h.Telemetry.Events("signal.covered").Count);
+        Assert.Equal(late ? 1 : 0, h.Telemetry.Events(LogEvents.EventsLate).Count);
+        Assert.Equal(late ? 0 : 1, h.Telemetry.Events(LogEvents.SignalCovered).Count);
     }
 
     [Fact]
@@ -170,8 +171,8 @@ public sealed class LateEventsTests
         await h.RunAsync(work);
 
         Assert.Single(h.Tasks.Tasks, t => t.Spec.LogStreamPrefix == StreamA);
-        Assert.Equal(2, h.Telemetry.Events("events.late").Count);
-        Assert.Single(h.Telemetry.Events("late.queued"));
+        Assert.Equal(2, h.Telemetry.Events(LogEvents.EventsLate).Count);
+        Assert.Single(h.Telemetry.Events(LogEvents.LateQueued));
     }
 
     [Fact]
@@ -188,7 +189,7 @@ public sealed class LateEventsTests
 
         Assert.Equal(1, h.Tasks.CreateCalls);
         Assert.Equal("task-0001", Assert.Single(h.Checkpoint!.LateExports).TaskId);
-        Assert.Single(h.Telemetry.Events("task.adopted"));
+        Assert.Single(h.Telemetry.Events(LogEvents.TaskAdopted));
     }
 
     [Fact]
@@ -219,7 +220,7 @@ public sealed class LateEventsTests
         Assert.Equal(2, h.Tasks.Tasks.Count);
         Assert.Equal(DefaultPolicy.LateTaskName(LogGroup, StreamA, T0 - (25 * Minute), T0 - (16 * Minute), T0, 2), h.Tasks.Tasks[1].TaskName);
         Assert.Equal((2, "task-0002"), (h.Checkpoint!.LateExports[0].Attempt, h.Checkpoint.LateExports[0].TaskId));
-        Assert.Equal([1.0], h.Telemetry.MetricValues("ExportsFailed"));
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.ExportsFailed));
     }
 
     [Fact]
@@ -256,8 +257,8 @@ public sealed class LateEventsTests
         var raised = new ExportCoordinator(h.Store, h.Tasks, h.Policy with { SettleDelay = TimeSpan.FromMinutes(150) }, h.Time, h.Telemetry.Telemetry);
         await raised.RunAsync(ExportWork.From(DataSignal(T0 - (2 * Hour), T0 - (2 * Hour) + Minute, T0 + (4 * Minute), T0 + (5 * Minute)) with { LogStream = StreamA }), CancellationToken.None);
 
-        Assert.Empty(h.Telemetry.Events("signal.covered"));
-        var late = Assert.Single(h.Telemetry.Events("events.late"));
+        Assert.Empty(h.Telemetry.Events(LogEvents.SignalCovered));
+        var late = Assert.Single(h.Telemetry.Events(LogEvents.EventsLate));
         Assert.Equal((StreamA, T0 - (2 * Hour)), (late.GetProperty("logStream").GetString(), late.GetProperty("firstEventTime").GetInt64()));
     }
 
@@ -278,7 +279,7 @@ public sealed class LateEventsTests
         Assert.Equal(2, reexports.Count);
         Assert.NotEqual(reexports[0].TaskName, reexports[1].TaskName);
         Assert.All(reexports, t => Assert.Equal(new ExportWindow(T0 - (25 * Minute), T0 - (23 * Minute)), t.Window));
-        Assert.Equal(2, h.Telemetry.Events("late.queued").Count);
+        Assert.Equal(2, h.Telemetry.Events(LogEvents.LateQueued).Count);
     }
 
     [Fact]
@@ -295,7 +296,7 @@ public sealed class LateEventsTests
 
         Assert.Equal(
             ["re-export of the stream's late range queued (LATE_EVENTS=reexport)", "not queued again: this signal's re-export was queued before (a redelivered or replayed signal)"],
-            h.Telemetry.Events("events.late").Select(e => e.GetProperty("action").GetString()));
+            h.Telemetry.Events(LogEvents.EventsLate).Select(e => e.GetProperty("action").GetString()));
     }
 
     [Fact]
@@ -357,7 +358,7 @@ public sealed class LateEventsTests
         Assert.Equal(
             [(T0 - (25 * Minute), mid, 1, "task-0003"), (mid + 1, T0 - (16 * Minute), 1, null)],
             h.Checkpoint!.LateExports.Select(l => (l.From, l.To, l.Attempt, l.TaskId)));
-        Assert.Single(h.Telemetry.Events("window.split"));
+        Assert.Single(h.Telemetry.Events(LogEvents.WindowSplit));
     }
 
     [Fact]
@@ -375,7 +376,7 @@ public sealed class LateEventsTests
         var queued = Assert.Single(h.Checkpoint!.LateExports);
         Assert.Equal(new ExportWindow(T0 - (25 * Minute), T0 - (16 * Minute)), new ExportWindow(queued.From, queued.To));
         Assert.Equal(2, h.Checkpoint.LateSeen.Count);
-        Assert.Equal("not queued again: a queued re-export of this stream, not started yet, covers the range", h.Telemetry.Events("events.late")[1].GetProperty("action").GetString());
+        Assert.Equal("not queued again: a queued re-export of this stream, not started yet, covers the range", h.Telemetry.Events(LogEvents.EventsLate)[1].GetProperty("action").GetString());
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using FlowLogEvents.Exports;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
@@ -51,9 +52,9 @@ public sealed class SetAsideDetailTests : IDisposable
         Assert.Equal(ThreeStreams.Select(r => (r.Body!, r.MessageId, r.MessageId)), _deadLetters.Accepted.Select(m => (m.Body, m.DeduplicationId, m.Attributes![ExportBatchProcessor.SourceMessageAttribute])));
         Assert.All(_deadLetters.Accepted, m => Assert.StartsWith("CheckpointFormatException: checkpoint of '/aws/vpc/flow-logs/staging' is unreadable", m.Attributes![ExportBatchProcessor.SetAsideAttribute], StringComparison.Ordinal));
         Assert.All(_deadLetters.Accepted, m => Assert.False(m.Attributes!.ContainsKey(ExportBatchProcessor.ErrorAttribute)));
-        var setAside = Assert.Single(_h.Telemetry.Events("work.set-aside"));
+        var setAside = Assert.Single(_h.Telemetry.Events(LogEvents.WorkSetAside));
         Assert.Equal(3, setAside.GetProperty("records").GetInt32());
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("WorkSetAside"));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.WorkSetAside));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using FlowLogEvents.Exports;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
@@ -32,7 +33,7 @@ public sealed class SignalLimitsBatchTests : IDisposable
         Assert.Null(_h.Store.Get(Staging));
         var dead = Assert.Single(_deadLetters.Sent);
         Assert.StartsWith("signal firstEventTime 0 (1970-01-01T00:00:00.000Z) is more than 30 days before its windowStart", dead.Attributes![ExportBatchProcessor.ErrorAttribute], StringComparison.Ordinal);
-        Assert.Equal([1.0], _h.Telemetry.MetricValues("MalformedSignals"));
+        Assert.Equal([1.0], _h.Telemetry.MetricValues(MetricNames.MalformedSignals));
     }
 
     [Fact]

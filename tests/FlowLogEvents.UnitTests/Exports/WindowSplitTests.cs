@@ -1,4 +1,5 @@
 using FlowLogEvents.Exports;
+using FlowLogEvents.Observability;
 using static FlowLogEvents.Tests.Exports.CoordinatorHarness;
 
 namespace FlowLogEvents.Tests.Exports;
@@ -157,14 +158,14 @@ public sealed class WindowSplitTests
 
         await h.RunAsync(work);
 
-        var split = Assert.Single(h.Telemetry.Events("window.split"));
+        var split = Assert.Single(h.Telemetry.Events(LogEvents.WindowSplit));
         Assert.Equal("WARN", split.GetProperty("level").GetString());
         Assert.Equal((from, T0 - (2 * Hour) - 1, 2), (split.GetProperty("from").GetInt64(), split.GetProperty("to").GetInt64(), split.GetProperty("failures").GetInt32()));
         Assert.Equal((from + (3 * Hour) - 1, from + (3 * Hour)), (split.GetProperty("firstHalfTo").GetInt64(), split.GetProperty("secondHalfFrom").GetInt64()));
         Assert.Equal(TaskName(from, from + (3 * Hour) - 1, 1), split.GetProperty("nextTaskName").GetString());
-        Assert.Equal([1.0], h.Telemetry.MetricValues("ExportWindowsSplit"));
-        Assert.Equal([1.0, 1.0], h.Telemetry.MetricValues("ExportsFailed"));
-        Assert.Empty(h.Telemetry.MetricValues("ExportWindowFloorFailures"));
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.ExportWindowsSplit));
+        Assert.Equal([1.0, 1.0], h.Telemetry.MetricValues(MetricNames.ExportsFailed));
+        Assert.Empty(h.Telemetry.MetricValues(MetricNames.ExportWindowFloorFailures));
         var checkpoint = h.Checkpoint!;
         Assert.Equal(new ExportWindow(from, from + (3 * Hour) - 1), new ExportWindow(checkpoint.InFlight!.From, checkpoint.InFlight.To));
         Assert.Equal(1, checkpoint.InFlight.Attempt);
@@ -195,11 +196,11 @@ public sealed class WindowSplitTests
         Assert.Equal([new ExportWindow(from, to), new ExportWindow(from, to)], h.Tasks.Tasks.Select(t => t.Window));
         Assert.Equal(TaskName(from, to, 3), h.Tasks.Tasks[1].TaskName);
         Assert.Equal([new ExportWindow(to + 1, to + Minute)], h.Checkpoint!.RemainingWindows);
-        var floor = Assert.Single(h.Telemetry.Events("window.floor-failed"));
+        var floor = Assert.Single(h.Telemetry.Events(LogEvents.WindowFloorFailed));
         Assert.Equal("ERROR", floor.GetProperty("level").GetString());
         Assert.Equal((from, to, 2, "Access Denied"), (floor.GetProperty("from").GetInt64(), floor.GetProperty("to").GetInt64(), floor.GetProperty("failures").GetInt32(), floor.GetProperty("statusMessage").GetString()));
-        Assert.Equal([1.0], h.Telemetry.MetricValues("ExportWindowFloorFailures"));
-        Assert.Empty(h.Telemetry.MetricValues("ExportWindowsSplit"));
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.ExportWindowFloorFailures));
+        Assert.Empty(h.Telemetry.MetricValues(MetricNames.ExportWindowsSplit));
     }
 
     [Fact]

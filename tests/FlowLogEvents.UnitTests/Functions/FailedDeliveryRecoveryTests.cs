@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using FlowLogEvents.Configuration;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 using FlowLogEvents.Tests.Fixtures;
@@ -76,9 +77,9 @@ public sealed class FailedDeliveryRecoveryTests : IDisposable
             """{"schema":1,"kind":"data","logGroup":"/vpc/flow-logs","owner":"123456789012","logStream":"eni-0a1b2c3d4e5f60718-all","firstEventTime":1764166680000,"lastEventTime":1764167640000,"eventCount":6,"windowStart":1764168660000,"windowEnd":1764168720000,"continuations":0}""",
             message.Body);
         Assert.Equal($"{SignalPublisher.Hash("/vpc/flow-logs")}-{WindowStart}-recovered-{SignalPublisher.Hash("eni-0a1b2c3d4e5f60718-all")}-1764166680000-1764167640000", message.DeduplicationId);
-        var recovered = Assert.Single(_sut.Telemetry.Events("signal.recovered"));
+        var recovered = Assert.Single(_sut.Telemetry.Events(LogEvents.SignalRecovered));
         Assert.Equal(("9c3bb6a1-5c1f-4f3e-8b61-0e4d7a2f6c11", "RetriesExhausted", 3), (recovered.GetProperty("requestId").GetString(), recovered.GetProperty("condition").GetString(), recovered.GetProperty("approximateInvokeCount").GetInt32()));
-        Assert.Equal([1.0], _sut.Telemetry.MetricValues("SignalsRecovered"));
+        Assert.Equal([1.0], _sut.Telemetry.MetricValues(MetricNames.SignalsRecovered));
     }
 
     [Fact]
@@ -102,10 +103,10 @@ public sealed class FailedDeliveryRecoveryTests : IDisposable
 
         Assert.Equal("""{"batchItemFailures":[]}""", response.GetRawText());
         Assert.Empty(_sut.Queue.Sent);
-        var unrecoverable = Assert.Single(_sut.Telemetry.Events("delivery.unrecoverable"));
+        var unrecoverable = Assert.Single(_sut.Telemetry.Events(LogEvents.DeliveryUnrecoverable));
         Assert.Equal("9c3bb6a1-5c1f-4f3e-8b61-0e4d7a2f6c11", unrecoverable.GetProperty("requestId").GetString());
         Assert.StartsWith("the invocation record has no requestPayload", unrecoverable.GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Equal([1.0], _sut.Telemetry.MetricValues("UnrecoverableDeliveries"));
+        Assert.Equal([1.0], _sut.Telemetry.MetricValues(MetricNames.UnrecoverableDeliveries));
     }
 
     [Fact]
@@ -116,6 +117,6 @@ public sealed class FailedDeliveryRecoveryTests : IDisposable
         var response = await InvokeAsync(SqsEvent(("b1c2d3e4-0003-4a5b-8c9d-0e1f2a3b4c5d", InvocationRecord(VpcFlowLogsDelivery())), ("b1c2d3e4-0004-4a5b-8c9d-0e1f2a3b4c5d", "not an invocation record")));
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"b1c2d3e4-0003-4a5b-8c9d-0e1f2a3b4c5d"}]}""", response.GetRawText());
-        Assert.StartsWith("invocation record is not valid JSON", Assert.Single(_sut.Telemetry.Events("delivery.unrecoverable")).GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("invocation record is not valid JSON", Assert.Single(_sut.Telemetry.Events(LogEvents.DeliveryUnrecoverable)).GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 }

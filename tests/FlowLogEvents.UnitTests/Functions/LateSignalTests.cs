@@ -1,5 +1,6 @@
 using FlowLogEvents.Configuration;
 using FlowLogEvents.Functions;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 using FlowLogEvents.Tests.Fixtures;
@@ -45,8 +46,8 @@ public sealed class LateSignalTests : IDisposable
         Assert.Equal(LateId("eni-b-all", Now - (40 * Minute), Now - (38 * Minute)), _sut.Queue.Sent[1].DeduplicationId);
         var late = SignalCodec.Decode(_sut.Queue.Sent[1].Body);
         Assert.Equal(("eni-b-all", Now - (40 * Minute), Now - (38 * Minute)), (late.LogStream, late.FirstEventTime, late.LastEventTime));
-        Assert.Empty(_sut.Telemetry.MetricValues("SignalsSuppressed"));
-        Assert.Equal([false, true], _sut.Telemetry.Events("signal.sent").Select(e => e.GetProperty("possiblyLate").GetBoolean()));
+        Assert.Empty(_sut.Telemetry.MetricValues(MetricNames.SignalsSuppressed));
+        Assert.Equal([false, true], _sut.Telemetry.Events(LogEvents.SignalSent).Select(e => e.GetProperty("possiblyLate").GetBoolean()));
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class LateSignalTests : IDisposable
         await InvokeAsync(Delivery("eni-c-all", Now - (3 * Minute)));
 
         Assert.Equal(2, _sut.Queue.Sent.Count);
-        Assert.Equal([1.0], _sut.Telemetry.MetricValues("SignalsSuppressed"));
+        Assert.Equal([1.0], _sut.Telemetry.MetricValues(MetricNames.SignalsSuppressed));
     }
 
     [Fact]
@@ -91,7 +92,7 @@ public sealed class LateSignalTests : IDisposable
         await InvokeAsync(Delivery("eni-b-all", Now - age));
 
         Assert.Equal(possiblyLate ? 2 : 1, _sut.Queue.Sent.Count);
-        Assert.Equal(possiblyLate ? 0 : 1, _sut.Telemetry.MetricValues("SignalsSuppressed").Count);
+        Assert.Equal(possiblyLate ? 0 : 1, _sut.Telemetry.MetricValues(MetricNames.SignalsSuppressed).Count);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FlowLogEvents.Configuration;
 using FlowLogEvents.Functions;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
 using FlowLogEvents.Tests.Fakes;
 using FlowLogEvents.Tests.Fixtures;
@@ -41,8 +42,8 @@ public sealed class SignalFunctionTests : IDisposable
             """{"schema":1,"kind":"data","logGroup":"/vpc/flow-logs","owner":"123456789012","logStream":"eni-0a1b2c3d4e5f60718-all","firstEventTime":1764166680000,"lastEventTime":1764167640000,"eventCount":6,"windowStart":1764168300000,"windowEnd":1764168360000,"continuations":0}""",
             message.Body);
         Assert.Equal(1764168359999, SignalCodec.Decode(message.Body).ExportThrough);
-        Assert.Equal([1.0], _sut.Telemetry.MetricValues("SignalsSent"));
-        Assert.Single(_sut.Telemetry.Events("signal.sent"));
+        Assert.Equal([1.0], _sut.Telemetry.MetricValues(MetricNames.SignalsSent));
+        Assert.Single(_sut.Telemetry.Events(LogEvents.SignalSent));
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public sealed class SignalFunctionTests : IDisposable
 
         Assert.Equal("IgnoredControlMessage", response.GetProperty("result").GetString());
         Assert.Equal(0, _sut.Queue.SendCalls);
-        Assert.Equal("control message", Assert.Single(_sut.Telemetry.Events("signal.skipped")).GetProperty("reason").GetString());
+        Assert.Equal("control message", Assert.Single(_sut.Telemetry.Events(LogEvents.SignalSkipped)).GetProperty("reason").GetString());
     }
 
     [Fact]
@@ -77,7 +78,7 @@ public sealed class SignalFunctionTests : IDisposable
 
         Assert.Equal("SuppressedWarm", response.GetProperty("result").GetString());
         Assert.Equal(1, _sut.Queue.SendCalls);
-        Assert.Equal([1.0], _sut.Telemetry.MetricValues("SignalsSuppressed"));
+        Assert.Equal([1.0], _sut.Telemetry.MetricValues(MetricNames.SignalsSuppressed));
     }
 
     [Fact]
@@ -130,8 +131,8 @@ public sealed class SignalFunctionTests : IDisposable
         Assert.Equal(reason, response.GetProperty("error").GetString());
         Assert.Equal(0, _sut.Queue.SendCalls);
         var line = Assert.Single(_sut.Telemetry.LogLines);
-        Assert.Equal(("ERROR", "payload.malformed", reason), (line.GetProperty("level").GetString(), line.GetProperty("event").GetString(), line.GetProperty("reason").GetString()));
-        Assert.Equal([1.0], _sut.Telemetry.MetricValues("MalformedPayloads"));
+        Assert.Equal(("ERROR", LogEvents.PayloadMalformed, reason), (line.GetProperty("level").GetString(), line.GetProperty("event").GetString(), line.GetProperty("reason").GetString()));
+        Assert.Equal([1.0], _sut.Telemetry.MetricValues(MetricNames.MalformedPayloads));
     }
 
     [Fact]
@@ -157,7 +158,7 @@ public sealed class SignalFunctionTests : IDisposable
         Assert.Equal("refused", response.RootElement.GetProperty("result").GetString());
         Assert.Empty(sut.Queue.Sent);
         var error = Assert.Single(sut.Telemetry.LogLines);
-        Assert.Equal(("ERROR", "delivery.own-log-group", "testLogGroup"), (error.GetProperty("level").GetString(), error.GetProperty("event").GetString(), error.GetProperty("logGroup").GetString()));
-        Assert.Equal([1.0], sut.Telemetry.MetricValues("OwnLogGroupDeliveries"));
+        Assert.Equal(("ERROR", LogEvents.DeliveryOwnLogGroup, "testLogGroup"), (error.GetProperty("level").GetString(), error.GetProperty("event").GetString(), error.GetProperty("logGroup").GetString()));
+        Assert.Equal([1.0], sut.Telemetry.MetricValues(MetricNames.OwnLogGroupDeliveries));
     }
 }

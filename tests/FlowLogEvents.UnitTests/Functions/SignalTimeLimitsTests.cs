@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FlowLogEvents.Configuration;
+using FlowLogEvents.Observability;
 using FlowLogEvents.Tests.Fakes;
 using FlowLogEvents.Tests.Fixtures;
 
@@ -39,11 +40,11 @@ public sealed class SignalTimeLimitsTests : IDisposable
 
         Assert.Equal("malformed", response.GetProperty("result").GetString());
         Assert.Empty(_sut.Queue.Sent);
-        var malformed = Assert.Single(_sut.Telemetry.Events("payload.malformed"));
+        var malformed = Assert.Single(_sut.Telemetry.Events(LogEvents.PayloadMalformed));
         Assert.Equal(
             "subscription delivery's first event 0 (1970-01-01T00:00:00.000Z) is more than 14 days 6 h 15 min before the invocation (2025-11-26T14:45:30.000Z): CloudWatch Logs accepts no event older than 14 days, and Lambda keeps an asynchronous event at most 6 hours",
             malformed.GetProperty("reason").GetString());
-        Assert.Equal([1.0], _sut.Telemetry.MetricValues("MalformedPayloads"));
+        Assert.Equal([1.0], _sut.Telemetry.MetricValues(MetricNames.MalformedPayloads));
     }
 
     [Fact]

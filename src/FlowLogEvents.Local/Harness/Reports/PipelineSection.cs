@@ -1,3 +1,5 @@
+using FlowLogEvents.Observability;
+
 namespace FlowLogEvents.Local.Harness.Reports;
 
 /// <summary>report.json's <c>pipeline</c>: traffic, subscription, signals and export function counters.</summary>
@@ -37,17 +39,17 @@ public sealed record PipelineSection(
             c.SubscriptionInvocations,
             c.SubscriptionErrors,
             c.SubscriptionsDropped,
-            c.Event("signal.sent"),
-            c.Event("signal.suppressed"),
+            c.Event(LogEvents.SignalSent),
+            c.Event(LogEvents.SignalSuppressed),
             c.DataSignalsReceived,
             c.ContinuationsReceived,
             c.ExportInvocations,
             c.ExportInvocationErrors,
             c.RecordsReportedFailed,
             c.SlotBusyDeferrals,
-            c.Event("task.created"),
-            c.Event("task.completed"),
-            c.Event("checkpoint.conflict"),
-            c.Event("events.late"));
+            c.Event(LogEvents.TaskCreated),
+            c.Event(LogEvents.TaskCompleted),
+            c.Event(LogEvents.CheckpointConflict),
+            c.Event(LogEvents.EventsLate));
     }
 }

@@ -1,0 +1,3 @@
+namespace FlowLogEvents.Local.LocalCloud;
+
+internal sealed record DescribePage(IReadOnlyList<ExportTaskView> Tasks, string? NextToken);

@@ -1,0 +1,7 @@
+using System.Net;
+using Amazon.Runtime;
+
+namespace FlowLogEvents.Aws.CloudWatchLogs;
+
+public sealed class ResourceAlreadyExistsException(string message, Exception? innerException, ErrorType errorType, string? errorCode, string? requestId, HttpStatusCode statusCode)
+    : CloudWatchLogsException(message, innerException, errorType, errorCode, requestId, statusCode);

@@ -1,0 +1,3 @@
+namespace FlowLogEvents.Aws.CloudWatchLogs;
+
+internal sealed record ExportTaskExecutionInfoWire(long? CreationTime, long? CompletionTime);

@@ -1,0 +1,3 @@
+namespace FlowLogEvents.Aws.CloudWatchLogs;
+
+internal sealed record PutLogEventsBody(string LogGroupName, string LogStreamName, IReadOnlyList<InputLogEvent> LogEvents);

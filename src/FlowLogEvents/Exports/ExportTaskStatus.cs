@@ -1,0 +1,11 @@
+namespace FlowLogEvents.Exports;
+
+public enum ExportTaskStatus
+{
+    Pending,
+    Running,
+    Completed,
+    Failed,
+    Cancelled,
+    PendingCancel,
+}
