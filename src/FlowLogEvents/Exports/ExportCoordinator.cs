@@ -65,13 +65,13 @@ public sealed class ExportCoordinator
         }
         catch (CheckpointMissingException ex)
         {
-            _telemetry.Error("checkpoint.missing", ("logGroup", work.LogGroup), ("reason", ex.Message), ("action", "not recreated from a guess; the work is set aside: restore the checkpoint, then replay"));
-            _telemetry.Metric("CheckpointsMissing", 1, MetricUnit.Count);
+            _telemetry.Error(LogEvents.CheckpointMissing, ("logGroup", work.LogGroup), ("reason", ex.Message), ("action", "not recreated from a guess; the work is set aside: restore the checkpoint, then replay"));
+            _telemetry.Metric(MetricNames.CheckpointsMissing, 1, MetricUnit.Count);
             throw;
         }
 
         var lag = _time.GetUtcNow().ToUnixTimeMilliseconds() - outcome.ExportedThrough;
-        _telemetry.Metric("ExportLag", lag, MetricUnit.Milliseconds, ("LogGroup", work.LogGroup));
+        _telemetry.Metric(MetricNames.ExportLag, lag, MetricUnit.Milliseconds, ("LogGroup", work.LogGroup));
         return outcome;
     }
 
@@ -120,7 +120,7 @@ public sealed class ExportCoordinator
                 if (await WriteAsync(fresh, null, "initialize", conflicts, ct).ConfigureAwait(false) is not null)
                 {
                     await _store.MarkExportedAsync(logGroup, now, ct).ConfigureAwait(false);
-                    _telemetry.Info("checkpoint.initialized", ("logGroup", logGroup), ("startTime", start), ("startMode", _policy.StartMode.ToString()));
+                    _telemetry.Info(LogEvents.CheckpointInitialized, ("logGroup", logGroup), ("startTime", start), ("startMode", _policy.StartMode.ToString()));
                 }
 
                 continue;
@@ -142,7 +142,7 @@ public sealed class ExportCoordinator
 
                     var queuedBefore = earlier.LateExports.Count > checkpoint.LateExports.Count ? earlier.LateExports[^1] : null;
                     _telemetry.Warn(
-                        "start.moved",
+                        LogEvents.StartMoved,
                         ("logGroup", logGroup),
                         ("reason", "a signal stands for events before the checkpoint's start (it arrived after a later signal started the log group: a DLQ replay, a start-over, a manual run); no export covers them"),
                         ("startTime", earlier.StartTime),
@@ -169,7 +169,7 @@ public sealed class ExportCoordinator
 
                     foreach (var late in queued.LateExports.Skip(checkpoint.LateExports.Count))
                     {
-                        _telemetry.Info("late.queued", ("logGroup", logGroup), ("logStream", late.LogStream), ("from", late.From), ("to", late.To), ("taskName", late.TaskName), ("destination", $"s3://{_policy.ExportBucket}/{_policy.LateDestinationPrefix(logGroup)}"));
+                        _telemetry.Info(LogEvents.LateQueued, ("logGroup", logGroup), ("logStream", late.LogStream), ("from", late.From), ("to", late.To), ("taskName", late.TaskName), ("destination", $"s3://{_policy.ExportBucket}/{_policy.LateDestinationPrefix(logGroup)}"));
                     }
                 }
 
@@ -203,7 +203,7 @@ public sealed class ExportCoordinator
             // No writer interfered: tasks completed as fast as they were created (a long backlog). Progress
             // is saved; a continuation carries on instead of failing a healthy batch as contention.
             const string reason = "step budget of one run used; continuing later";
-            _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("exportedThrough", exported), ("target", target), ("steps", MaxSteps));
+            _telemetry.Info(LogEvents.ExportDeferred, ("logGroup", logGroup), ("reason", reason), ("exportedThrough", exported), ("target", target), ("steps", MaxSteps));
             return new ExportOutcome(ExportState.Waiting, reason, exported);
         }
 
@@ -223,8 +223,8 @@ public sealed class ExportCoordinator
         catch (CheckpointFormatException ex)
         {
             var copy = await _store.QuarantineAsync(logGroup, ct).ConfigureAwait(false);
-            _telemetry.Error("checkpoint.quarantined", ("logGroup", logGroup), ("reason", ex.Message), ("quarantineCopy", copy), ("action", "left in place, never overwritten by a guess; copied aside; the work is set aside"));
-            _telemetry.Metric("CheckpointsQuarantined", 1, MetricUnit.Count);
+            _telemetry.Error(LogEvents.CheckpointQuarantined, ("logGroup", logGroup), ("reason", ex.Message), ("quarantineCopy", copy), ("action", "left in place, never overwritten by a guess; copied aside; the work is set aside"));
+            _telemetry.Metric(MetricNames.CheckpointsQuarantined, 1, MetricUnit.Count);
             throw new CheckpointFormatException($"{ex.Message} (copy kept at {copy ?? "nowhere: the object is gone"})", ex);
         }
     }
@@ -234,7 +234,7 @@ public sealed class ExportCoordinator
         foreach (var task in foreign)
         {
             _telemetry.Error(
-                "task.name-taken",
+                LogEvents.TaskNameTaken,
                 ("logGroup", logGroup),
                 ("logStream", export.LogStream),
                 ("taskName", export.TaskName),
@@ -273,7 +273,7 @@ public sealed class ExportCoordinator
                 // Subtle but sound (code review, issue 12): "done" is answered only with no window in flight and no late
                 // range queued, so every open window and queued range is always driven by some message (this run's
                 // continuation); a log group that falls silent cannot strand one.
-                _telemetry.Info("export.done", ("logGroup", logGroup), ("exportedThrough", checkpoint.ExportedThrough), ("target", target));
+                _telemetry.Info(LogEvents.ExportDone, ("logGroup", logGroup), ("exportedThrough", checkpoint.ExportedThrough), ("target", target));
                 return new ExportOutcome(ExportState.Done, step.Reason!, checkpoint.ExportedThrough);
 
             case ExportStepKind.Wait:
@@ -290,7 +290,7 @@ public sealed class ExportCoordinator
                 if (await WriteAsync(step.Next!, etag, step.WriteName!, conflicts, ct).ConfigureAwait(false) is not null)
                 {
                     var task = step.Task!;
-                    _telemetry.Info("task.adopted", Tagged(step, ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", task.TaskName), ("status", task.Status.ToString())));
+                    _telemetry.Info(LogEvents.TaskAdopted, Tagged(step, ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", task.TaskName), ("status", task.Status.ToString())));
                 }
 
                 return null;
@@ -316,21 +316,21 @@ public sealed class ExportCoordinator
         switch (step.WaitReason)
         {
             case WaitReason.NotSettled:
-                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("exportedThrough", checkpoint.ExportedThrough), ("target", target), ("settleDelaySeconds", (long)_policy.SettleDelay.TotalSeconds), ("clockSkewSeconds", (long)_policy.ClockSkewMargin.TotalSeconds));
+                _telemetry.Info(LogEvents.ExportDeferred, ("logGroup", logGroup), ("reason", reason), ("exportedThrough", checkpoint.ExportedThrough), ("target", target), ("settleDelaySeconds", (long)_policy.SettleDelay.TotalSeconds), ("clockSkewSeconds", (long)_policy.ClockSkewMargin.TotalSeconds));
                 return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
 
             case WaitReason.ClaimedByAnother:
-                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", step.Subject!.TaskName), ("claimedAt", step.Since));
+                _telemetry.Info(LogEvents.ExportDeferred, ("logGroup", logGroup), ("reason", reason), ("taskName", step.Subject!.TaskName), ("claimedAt", step.Since));
                 return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
 
             case WaitReason.TaskActive:
-                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskId", step.Task!.TaskId), ("status", step.Task.Status.ToString()));
+                _telemetry.Info(LogEvents.ExportDeferred, ("logGroup", logGroup), ("reason", reason), ("taskId", step.Task!.TaskId), ("status", step.Task.Status.ToString()));
                 return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough, step.Task.TaskId);
 
             default:
                 // AWS promises no read-after-create: within ExportPolicy.UnknownTaskGrace of its recording the export waits.
                 var export = step.Subject!;
-                _telemetry.Info("export.deferred", ("logGroup", logGroup), ("logStream", export.LogStream), ("reason", reason), ("taskId", export.TaskId), ("taskRecordedAt", step.Since), ("graceSeconds", (long)ExportPolicy.UnknownTaskGrace.TotalSeconds));
+                _telemetry.Info(LogEvents.ExportDeferred, ("logGroup", logGroup), ("logStream", export.LogStream), ("reason", reason), ("taskId", export.TaskId), ("taskRecordedAt", step.Since), ("graceSeconds", (long)ExportPolicy.UnknownTaskGrace.TotalSeconds));
                 return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough, export.TaskId);
         }
     }
@@ -356,7 +356,7 @@ public sealed class ExportCoordinator
         var export = ExportStateMachine.Current(claimed, kind);
         if (step.Kind == ExportStepKind.PlanWindow)
         {
-            _telemetry.Info("window.planned", ("logGroup", logGroup), ("from", export.From), ("to", export.To), ("taskName", export.TaskName), ("target", target));
+            _telemetry.Info(LogEvents.WindowPlanned, ("logGroup", logGroup), ("from", export.From), ("to", export.To), ("taskName", export.TaskName), ("target", target));
         }
         else
         {
@@ -379,20 +379,20 @@ public sealed class ExportCoordinator
             // searched before a new attempt.
             await WriteAsync(ExportStateMachine.Released(claimed, kind, step.UnsentBefore), claimedEtag, release, conflicts, ct).ConfigureAwait(false);
             const string reason = "another export task holds the account's single export slot";
-            _telemetry.Info("export.deferred", ("logGroup", logGroup), ("reason", reason), ("taskName", export.TaskName), ("error", ex.Message));
-            _telemetry.Metric("ExportSlotBusy", 1, MetricUnit.Count);
+            _telemetry.Info(LogEvents.ExportDeferred, ("logGroup", logGroup), ("reason", reason), ("taskName", export.TaskName), ("error", ex.Message));
+            _telemetry.Metric(MetricNames.ExportSlotBusy, 1, MetricUnit.Count);
             return new ExportOutcome(ExportState.Waiting, reason, claimed.ExportedThrough);
         }
         catch (ExportRejectedException ex)
         {
             await WriteAsync(ExportStateMachine.Released(claimed, kind, step.UnsentBefore), claimedEtag, release, conflicts, ct).ConfigureAwait(false);
-            _telemetry.Error("task.rejected", Tagged(step, ("logGroup", logGroup), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("error", ex.Message)));
-            _telemetry.Metric("ExportsRejected", 1, MetricUnit.Count);
+            _telemetry.Error(LogEvents.TaskRejected, Tagged(step, ("logGroup", logGroup), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("error", ex.Message)));
+            _telemetry.Metric(MetricNames.ExportsRejected, 1, MetricUnit.Count);
             throw;
         }
 
-        _telemetry.Info("task.created", Tagged(step, ("logGroup", logGroup), ("taskId", taskId), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("attempt", export.Attempt), ("destination", $"s3://{spec.Bucket}/{spec.Prefix}")));
-        _telemetry.Metric("ExportsCreated", 1, MetricUnit.Count);
+        _telemetry.Info(LogEvents.TaskCreated, Tagged(step, ("logGroup", logGroup), ("taskId", taskId), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("attempt", export.Attempt), ("destination", $"s3://{spec.Bucket}/{spec.Prefix}")));
+        _telemetry.Metric(MetricNames.ExportsCreated, 1, MetricUnit.Count);
 
         // On a conflict the next step re-reads and adopts the task by its name.
         var recordedAt = _time.GetUtcNow();
@@ -415,20 +415,20 @@ public sealed class ExportCoordinator
 
         if (step.Export == ExportKind.Late)
         {
-            _telemetry.Info("task.completed", ("logGroup", logGroup), ("logStream", export.LogStream), ("taskId", task.TaskId), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("late", true));
-            _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
+            _telemetry.Info(LogEvents.TaskCompleted, ("logGroup", logGroup), ("logStream", export.LogStream), ("taskId", task.TaskId), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("late", true));
+            _telemetry.Metric(MetricNames.ExportsCompleted, 1, MetricUnit.Count);
             return;
         }
 
         if (advanced.InFlight is { } promoted)
         {
-            _telemetry.Info("window.planned", ("logGroup", logGroup), ("from", promoted.From), ("to", promoted.To), ("taskName", promoted.TaskName), ("reason", "rest of a split window"), ("windowsLeft", advanced.RemainingWindows.Count));
+            _telemetry.Info(LogEvents.WindowPlanned, ("logGroup", logGroup), ("from", promoted.From), ("to", promoted.To), ("taskName", promoted.TaskName), ("reason", "rest of a split window"), ("windowsLeft", advanced.RemainingWindows.Count));
         }
 
         // Also marks checkpoints made before markers existed (and any whose marker a crash prevented).
         await _store.MarkExportedAsync(logGroup, now, ct).ConfigureAwait(false);
-        _telemetry.Info("task.completed", ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("exportLagMs", now.ToUnixTimeMilliseconds() - export.To));
-        _telemetry.Metric("ExportsCompleted", 1, MetricUnit.Count);
+        _telemetry.Info(LogEvents.TaskCompleted, ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", export.TaskName), ("from", export.From), ("to", export.To), ("exportLagMs", now.ToUnixTimeMilliseconds() - export.To));
+        _telemetry.Metric(MetricNames.ExportsCompleted, 1, MetricUnit.Count);
     }
 
     /// <summary>
@@ -447,18 +447,18 @@ public sealed class ExportCoordinator
         var decision = step.Decision!.Value;
         var late = step.Export == ExportKind.Late;
         var next = ExportStateMachine.Current(step.Next!, step.Export);
-        _telemetry.Error("task.failed", Tagged(step, ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", failed.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", failed.From), ("to", failed.To), ("nextAttempt", next.Attempt)));
-        _telemetry.Metric("ExportsFailed", 1, MetricUnit.Count);
+        _telemetry.Error(LogEvents.TaskFailed, Tagged(step, ("logGroup", logGroup), ("taskId", task.TaskId), ("taskName", failed.TaskName), ("status", task.Status.ToString()), ("statusMessage", task.StatusMessage), ("from", failed.From), ("to", failed.To), ("nextAttempt", next.Attempt)));
+        _telemetry.Metric(MetricNames.ExportsFailed, 1, MetricUnit.Count);
         switch (decision.Action)
         {
             case FailedWindowAction.Split when late:
-                _telemetry.Warn("window.split", ("logGroup", logGroup), ("logStream", failed.LogStream), ("reason", $"the same range failed {failed.Attempt} times (export tasks time out after 24 hours: a smaller range holds less data)"), ("from", failed.From), ("to", failed.To), ("failures", failed.Attempt), ("firstHalfTo", decision.Next.To), ("secondHalfFrom", decision.SecondHalf!.Value.From), ("nextTaskName", next.TaskName), ("late", true));
-                _telemetry.Metric("ExportWindowsSplit", 1, MetricUnit.Count);
+                _telemetry.Warn(LogEvents.WindowSplit, ("logGroup", logGroup), ("logStream", failed.LogStream), ("reason", $"the same range failed {failed.Attempt} times (export tasks time out after 24 hours: a smaller range holds less data)"), ("from", failed.From), ("to", failed.To), ("failures", failed.Attempt), ("firstHalfTo", decision.Next.To), ("secondHalfFrom", decision.SecondHalf!.Value.From), ("nextTaskName", next.TaskName), ("late", true));
+                _telemetry.Metric(MetricNames.ExportWindowsSplit, 1, MetricUnit.Count);
                 break;
 
             case FailedWindowAction.Split:
                 _telemetry.Warn(
-                    "window.split",
+                    LogEvents.WindowSplit,
                     ("logGroup", logGroup),
                     ("reason", $"the same range failed {failed.Attempt} times (export tasks time out after 24 hours: a smaller range holds less data)"),
                     ("from", failed.From),
@@ -468,17 +468,17 @@ public sealed class ExportCoordinator
                     ("secondHalfFrom", decision.SecondHalf!.Value.From),
                     ("nextTaskName", next.TaskName),
                     ("windowsLeft", step.Next!.RemainingWindows.Count));
-                _telemetry.Metric("ExportWindowsSplit", 1, MetricUnit.Count);
+                _telemetry.Metric(MetricNames.ExportWindowsSplit, 1, MetricUnit.Count);
                 break;
 
             case FailedWindowAction.RetryAtFloor when late:
-                _telemetry.Error("window.floor-failed", ("logGroup", logGroup), ("logStream", failed.LogStream), ("reason", "a late range at the smallest split size keeps failing: its size is not the cause (bucket or key policy, a deleted log group, a service problem)"), ("from", failed.From), ("to", failed.To), ("failures", failed.Attempt), ("minSplitWindowSeconds", (long)_policy.MinSplitWindow.TotalSeconds), ("statusMessage", task.StatusMessage), ("action", "exported again as is, taking turns with the regular windows"), ("late", true));
-                _telemetry.Metric("ExportWindowFloorFailures", 1, MetricUnit.Count);
+                _telemetry.Error(LogEvents.WindowFloorFailed, ("logGroup", logGroup), ("logStream", failed.LogStream), ("reason", "a late range at the smallest split size keeps failing: its size is not the cause (bucket or key policy, a deleted log group, a service problem)"), ("from", failed.From), ("to", failed.To), ("failures", failed.Attempt), ("minSplitWindowSeconds", (long)_policy.MinSplitWindow.TotalSeconds), ("statusMessage", task.StatusMessage), ("action", "exported again as is, taking turns with the regular windows"), ("late", true));
+                _telemetry.Metric(MetricNames.ExportWindowFloorFailures, 1, MetricUnit.Count);
                 break;
 
             case FailedWindowAction.RetryAtFloor:
                 _telemetry.Error(
-                    "window.floor-failed",
+                    LogEvents.WindowFloorFailed,
                     ("logGroup", logGroup),
                     ("reason", "a window at the smallest split size keeps failing: its size is not the cause (bucket or key policy, a deleted log group, a service problem)"),
                     ("from", failed.From),
@@ -487,7 +487,7 @@ public sealed class ExportCoordinator
                     ("minSplitWindowSeconds", (long)_policy.MinSplitWindow.TotalSeconds),
                     ("statusMessage", task.StatusMessage),
                     ("action", "exported again as is; the checkpoint does not move past it"));
-                _telemetry.Metric("ExportWindowFloorFailures", 1, MetricUnit.Count);
+                _telemetry.Metric(MetricNames.ExportWindowFloorFailures, 1, MetricUnit.Count);
                 break;
         }
     }
@@ -537,7 +537,7 @@ public sealed class ExportCoordinator
             if (range.First < checkpoint.StartTime && _policy.StartMode == StartMode.Fixed)
             {
                 _telemetry.Info(
-                    "signal.before-start",
+                    LogEvents.SignalBeforeStart,
                     ("logGroup", work.LogGroup),
                     ("logStream", range.LogStream),
                     ("reason", "events before the fixed EXPORT_START are excluded by configuration"),
@@ -557,7 +557,7 @@ public sealed class ExportCoordinator
             if (range.IngestedBy + (2 * skew) <= _machine.WindowPlannedNoEarlierThan(checkpoint, first))
             {
                 _telemetry.Info(
-                    "signal.covered",
+                    LogEvents.SignalCovered,
                     ("logGroup", work.LogGroup),
                     ("logStream", range.LogStream),
                     ("reason", "events ingested within the settle delay, so the export that covered their range holds them (a redelivered or replayed signal)"),
@@ -577,7 +577,7 @@ public sealed class ExportCoordinator
     private void ReportLate(string logGroup, Checkpoint checkpoint, LateRange range, string action)
     {
         _telemetry.Warn(
-            "events.late",
+            LogEvents.EventsLate,
             ("logGroup", logGroup),
             ("logStream", range.LogStream),
             ("reason", "events arrived for a range that is already exported or being exported (later than the settle delay)"),
@@ -587,7 +587,7 @@ public sealed class ExportCoordinator
             ("coveredThrough", Math.Max(checkpoint.ExportedThrough, checkpoint.InFlight?.To ?? long.MinValue)),
             ("lateRangeEnd", range.To),
             ("action", action));
-        _telemetry.Metric("LateSignals", 1, MetricUnit.Count, ("LogGroup", logGroup));
+        _telemetry.Metric(MetricNames.LateSignals, 1, MetricUnit.Count, ("LogGroup", logGroup));
     }
 
     /// <summary>
@@ -604,8 +604,8 @@ public sealed class ExportCoordinator
         if (written is null)
         {
             conflicts.Value++;
-            _telemetry.Info("checkpoint.conflict", ("logGroup", checkpoint.LogGroup), ("step", step), ("reason", "another writer changed the checkpoint; re-reading"));
-            _telemetry.Metric("CheckpointConflicts", 1, MetricUnit.Count);
+            _telemetry.Info(LogEvents.CheckpointConflict, ("logGroup", checkpoint.LogGroup), ("step", step), ("reason", "another writer changed the checkpoint; re-reading"));
+            _telemetry.Metric(MetricNames.CheckpointConflicts, 1, MetricUnit.Count);
         }
 
         return written;

@@ -37,6 +37,20 @@ public sealed partial class LogEventsDriftTests
     }
 
     [Fact]
+    public void Sources_LogAndMetricCalls_NameTheirEventsAndMetricsByConstant()
+    {
+        var literal = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(RepositoryFiles.Root, "src", "FlowLogEvents"), "*.cs", SearchOption.AllDirectories))
+        {
+            var text = File.ReadAllText(file);
+            literal.AddRange(LogCall().Matches(text).Where(m => m.Groups["name"].Success).Select(m => $"{Path.GetFileName(file)}: {m.Groups["name"].Value}"));
+            literal.AddRange(LiteralMetricCall().Matches(text).Select(m => $"{Path.GetFileName(file)}: {m.Groups["name"].Value}"));
+        }
+
+        Assert.Empty(literal);
+    }
+
+    [Fact]
     public void Constants_Values_AreDistinct()
     {
         var values = typeof(LogEvents).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!).ToList();
@@ -46,4 +60,7 @@ public sealed partial class LogEventsDriftTests
 
     [GeneratedRegex("""\.(?:Info|Warn|Error)\(\s*(?:"(?<name>[a-z.-]+)"|LogEvents\.(?<constant>[A-Za-z]+))""")]
     private static partial Regex LogCall();
+
+    [GeneratedRegex(@"\.Metric\(\s*""(?<name>[A-Za-z]+)""")]
+    private static partial Regex LiteralMetricCall();
 }
