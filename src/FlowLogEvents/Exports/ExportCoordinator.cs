@@ -3,20 +3,6 @@ using FlowLogEvents.Observability;
 
 namespace FlowLogEvents.Exports;
 
-public enum ExportState
-{
-    /// <summary>Everything the work asked for is exported; nothing is in flight.</summary>
-    Done,
-
-    /// <summary>Not finished yet (task running, data not settled, slot busy): come back later.</summary>
-    Waiting,
-}
-
-public sealed record ExportOutcome(ExportState State, string Reason, long ExportedThrough, string? TaskId = null);
-
-/// <summary>Compare-and-swap kept failing: too many writers at once. The record is retried.</summary>
-public sealed class CheckpointContentionException(string message) : Exception(message);
-
 /// <summary>
 /// The checkpoint state machine of one log group. Each step re-reads the checkpoint, decides, and
 /// writes with compare-and-swap; on a conflict it re-reads and decides again. The window is recorded
