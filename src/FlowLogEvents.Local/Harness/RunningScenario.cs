@@ -1,3 +1,4 @@
+using Amazon.Runtime;
 using System.Collections.Concurrent;
 using FlowLogEvents.Aws;
 using FlowLogEvents.Local.Faults;
@@ -93,7 +94,7 @@ internal sealed class RunningScenario : IAsyncDisposable
         var result = new List<GroupProgress>(plan.Groups.Count);
         foreach (var group in plan.Groups)
         {
-            var stored = await Checkpoints.LoadAsync(group.Name, ct).ConfigureAwait(false);
+            var stored = await LoadCheckpointAsync(group.Name, ct).ConfigureAwait(false);
             result.Add(new GroupProgress(
                 group.Name,
                 group.Silent,
@@ -106,6 +107,26 @@ internal sealed class RunningScenario : IAsyncDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// A log group's checkpoint, read again when the read was torn: moto serves a GET that races a PUT of the same key
+    /// with the new object's checksum and the old body (or the reverse), which the SDK refuses ("Expected hash not equal
+    /// to calculated hash"). S3's GETs are atomic, so this is the emulator's artefact, not a state of the run.
+    /// </summary>
+    private async Task<FlowLogEvents.Exports.StoredCheckpoint?> LoadCheckpointAsync(string logGroup, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await Checkpoints.LoadAsync(logGroup, ct).ConfigureAwait(false);
+            }
+            catch (AmazonClientException ex) when (attempt < 5 && ex.Message.Contains("Expected hash not equal to calculated hash", StringComparison.Ordinal))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), ct).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Ends the background work (event source mappings, traffic, scheduled faults) and waits for it, whatever its outcome.</summary>
