@@ -48,19 +48,15 @@ internal static class ColdStartCommand
             }
         }
 
-        var (moto, error) = await MotoEndpoint.AcquireAsync(ct).ConfigureAwait(false);
+        var moto = await MotoEndpoint.AcquireOrReportAsync(ct).ConfigureAwait(false);
         if (moto is null)
         {
-            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
             return 2;
         }
 
         await using (moto.ConfigureAwait(false))
         {
-            if (moto.Started is { } started)
-            {
-                Console.Out.WriteLine($"Started moto_server on {started.Endpoint} (pid {started.ProcessId}).");
-            }
+            moto.AnnounceStarted();
 
             var samples = await ColdStartProbe.RunAsync(moto.Endpoint, packages, options.Runs, line => Console.Out.WriteLine(line), ct).ConfigureAwait(false);
             Console.Out.WriteLine();

@@ -39,19 +39,15 @@ internal static class MatrixCommand
             return 2;
         }
 
-        var (moto, error) = await MotoEndpoint.AcquireAsync(ct).ConfigureAwait(false);
+        var moto = await MotoEndpoint.AcquireOrReportAsync(ct).ConfigureAwait(false);
         if (moto is null)
         {
-            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
             return 2;
         }
 
         await using (moto.ConfigureAwait(false))
         {
-            if (moto.Started is { } started)
-            {
-                Console.Out.WriteLine($"Started moto_server on {started.Endpoint} (pid {started.ProcessId}).");
-            }
+            moto.AnnounceStarted();
 
             try
             {

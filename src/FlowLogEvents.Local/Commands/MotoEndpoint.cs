@@ -48,6 +48,30 @@ internal sealed class MotoEndpoint : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="AcquireAsync"/> for a command: on failure the message goes to stderr and the result is null (the
+    /// command then exits 2).
+    /// </summary>
+    public static async Task<MotoEndpoint?> AcquireOrReportAsync(CancellationToken ct)
+    {
+        var (moto, error) = await AcquireAsync(ct).ConfigureAwait(false);
+        if (moto is null)
+        {
+            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+        }
+
+        return moto;
+    }
+
+    /// <summary>Says on stdout which moto_server this command started (nothing when AWS_ENDPOINT_URL named one).</summary>
+    public void AnnounceStarted()
+    {
+        if (Started is { } started)
+        {
+            Console.Out.WriteLine($"Started moto_server on {started.Endpoint} (pid {started.ProcessId}).");
+        }
+    }
+
     /// <summary>Leaves the started moto_server running after this command (<c>--keep</c>).</summary>
     public void Keep() => _kept = true;
 

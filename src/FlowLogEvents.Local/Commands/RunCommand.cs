@@ -110,10 +110,9 @@ internal static class RunCommand
             return 2;
         }
 
-        var (moto, error) = await MotoEndpoint.AcquireAsync(ct).ConfigureAwait(false);
+        var moto = await MotoEndpoint.AcquireOrReportAsync(ct).ConfigureAwait(false);
         if (moto is null)
         {
-            await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
             return 2;
         }
 
