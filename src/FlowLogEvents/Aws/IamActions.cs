@@ -15,6 +15,10 @@ public static class IamActions
     public const string LogsCreateExportTask = "logs:CreateExportTask";
     public const string LogsDescribeExportTasks = "logs:DescribeExportTasks";
     public const string LogsDescribeLogGroups = "logs:DescribeLogGroups";
+    public const string LogsFilterLogEvents = "logs:FilterLogEvents";
+    public const string LogsGetQueryResults = "logs:GetQueryResults";
+    public const string LogsStartQuery = "logs:StartQuery";
+    public const string LogsStopQuery = "logs:StopQuery";
     public const string KmsDecrypt = "kms:Decrypt";
     public const string KmsGenerateDataKey = "kms:GenerateDataKey";
 
@@ -40,6 +44,8 @@ public static class IamActions
     {
         LogsDescribeExportTasks,
         LogsDescribeLogGroups,
+        LogsGetQueryResults,
+        LogsStopQuery,
     };
 
     /// <summary>
@@ -56,6 +62,8 @@ public static class IamActions
     public static IReadOnlySet<string> ExportFunction { get; } = Union(
         S3CheckpointStore.RequiredActions,
         CloudWatchExportTasks.RequiredActions,
+        CloudWatchLogEventSource.RequiredActions,
+        S3ExportedObjects.RequiredActions,
         SqsQueueSender.RequiredActions);
 
     private static HashSet<string> Union(params IReadOnlyList<string>[] lists) =>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using FlowLogEvents.Exports;
+using FlowLogEvents.Verification;
 
 namespace FlowLogEvents.Configuration;
 
@@ -19,6 +20,8 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
     public const string ExportStartVariable = "EXPORT_START";
     public const string ClockSkewVariable = "CLOCK_SKEW_SECONDS";
     public const string LateEventsVariable = "LATE_EVENTS";
+    public const string VerifyFirstAfterVariable = "VERIFY_FIRST_AFTER_SECONDS";
+    public const string VerifyFinalAfterVariable = "VERIFY_FINAL_AFTER_SECONDS";
 
     /// <summary>
     /// The export function's Timeout (from the template): Lambda's reserved variables do not carry it, and the
@@ -39,6 +42,7 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
     {
         var exportBucket = env.Required(ExportBucketVariable);
         var (mode, fixedStart) = ParseStart(env.Optional(ExportStartVariable, "first-signal"));
+        var lateEvents = ParseLateEvents(env.Optional(LateEventsVariable, "repair"));
         var policy = new ExportPolicy
         {
             ExportBucket = exportBucket,
@@ -46,13 +50,24 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
             Deployment = env.Required(StackNameVariable),
             SettleDelay = env.Seconds(SettleDelayVariable, DefaultSettleDelay, TimeSpan.Zero, TimeSpan.FromHours(24)),
             ClockSkewMargin = env.Seconds(ClockSkewVariable, DefaultClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(15)),
-            LateEvents = ParseLateEvents(env.Optional(LateEventsVariable, "report")),
+            LateEvents = lateEvents,
+            Verification = new VerificationPolicy
+            {
+                FirstAfter = env.Seconds(VerifyFirstAfterVariable, VerificationPolicy.DefaultFirstAfter, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)),
+                FinalAfter = env.Seconds(VerifyFinalAfterVariable, VerificationPolicy.DefaultFinalAfter, TimeSpan.FromMinutes(1), TimeSpan.FromDays(14)),
+                Repair = lateEvents != LateEventsMode.Report,
+            },
             MinWindow = env.Seconds(MinWindowVariable, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1)),
             MaxWindow = env.Seconds(MaxWindowVariable, ExportPolicy.DefaultMaxWindow, TimeSpan.FromMinutes(1), TimeSpan.FromDays(30)),
             ClaimLease = env.Seconds(ClaimLeaseVariable, TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(1), TimeSpan.FromHours(24)),
             StartMode = mode,
             FixedStart = fixedStart,
         };
+        if (policy.Verification.FinalAfter < policy.Verification.FirstAfter)
+        {
+            throw new ConfigurationException($"{VerifyFinalAfterVariable} ({policy.Verification.FinalAfter.TotalSeconds}) must not be less than {VerifyFirstAfterVariable} ({policy.Verification.FirstAfter.TotalSeconds})");
+        }
+
         if (policy.MinWindow > policy.MaxWindow)
         {
             throw new ConfigurationException($"{MinWindowVariable} ({policy.MinWindow.TotalSeconds}) must not exceed {MaxWindowVariable} ({policy.MaxWindow.TotalSeconds})");
@@ -92,7 +107,8 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
         {
             "report" => LateEventsMode.Report,
             "reexport" => LateEventsMode.Reexport,
-            _ => throw new ConfigurationException($"environment variable {LateEventsVariable} must be 'report' or 'reexport', got '{value}'"),
+            "repair" => LateEventsMode.Repair,
+            _ => throw new ConfigurationException($"environment variable {LateEventsVariable} must be 'repair', 'report' or 'reexport', got '{value}'"),
         };
 
     private static (StartMode, DateTimeOffset?) ParseStart(string value)

@@ -57,6 +57,22 @@ public sealed record Checkpoint
     /// <summary>Which kind of export task ended last (COMPLETED, FAILED or CANCELLED): the other kind has the next turn when both are ready.</summary>
     public ExportKind? LastTaskEnded { get; init; }
 
+    /// <summary>
+    /// Exported windows awaiting their verification checks against CloudWatch Logs, in window order (see
+    /// <see cref="Verification.VerificationSchedule"/>). Empty when every window is final; absent in checkpoints written before
+    /// verification existed.
+    /// </summary>
+    public EquatableList<Verification.PendingVerification> Verifications { get; init; } = [];
+
+    /// <summary>The first millisecond of the first window queued for verification; null before any was (older windows were never verified).</summary>
+    public long? VerifiedFrom { get; init; }
+
+    /// <summary>Events written by repairs of this log group's windows, all time.</summary>
+    public long RecordsRepaired { get; init; }
+
+    /// <summary>Windows whose last check passed, all time.</summary>
+    public long WindowsFinal { get; init; }
+
     public required DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>How many late keys a checkpoint remembers.</summary>
@@ -144,6 +160,30 @@ public sealed record Checkpoint
             {
                 throw new CheckpointFormatException($"checkpoint lateExports[{i}] has no logStream but is not a range between startTime {c.StartTime} and exportedThrough {c.ExportedThrough} (nor without ingestedBy)");
             }
+        }
+
+        if (c.Verifications.Count > Verification.VerificationPolicy.MaxPending)
+        {
+            throw new CheckpointFormatException($"checkpoint verifications holds {c.Verifications.Count} windows, more than {Verification.VerificationPolicy.MaxPending}");
+        }
+
+        for (var i = 0; i < c.Verifications.Count; i++)
+        {
+            var v = c.Verifications[i];
+            if (v.To < v.From || v.Checks < 0 || v.Failures < 0 || v.Repaired < 0 || v.Surplus < 0 || v.Shortfall < 0 || v.TaskId.Length == 0)
+            {
+                throw new CheckpointFormatException($"checkpoint verifications[{i}] is not a valid pending verification (to >= from, taskId set, counts not negative)");
+            }
+
+            if (!v.BeforeStart && v.To > c.ExportedThrough)
+            {
+                throw new CheckpointFormatException($"checkpoint verifications[{i}] ends at {v.To}, after exportedThrough {c.ExportedThrough}: only exported windows are verified");
+            }
+        }
+
+        if (c.RecordsRepaired < 0 || c.WindowsFinal < 0)
+        {
+            throw new CheckpointFormatException("checkpoint recordsRepaired and windowsFinal must not be negative");
         }
 
         if (c.SettledLagFloorMillis < 0)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using FlowLogEvents.Verification;
 
 namespace FlowLogEvents.Exports;
 
@@ -89,12 +90,119 @@ public static class CheckpointJson
                 json.WriteEndObject();
             }
 
+            WriteVerification(json, checkpoint);
             json.WriteString("updatedAt", Iso(checkpoint.UpdatedAt));
             json.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
     }
+
+    /// <summary>
+    /// The verification state, written once a window was queued: the derived <c>verifiedThrough</c> and <c>finalThrough</c>
+    /// (for the reader; recomputed, not read back), the totals and the windows awaiting checks.
+    /// </summary>
+    private static void WriteVerification(Utf8JsonWriter json, Checkpoint checkpoint)
+    {
+        if (checkpoint.VerifiedFrom is { } from)
+        {
+            WriteInstant(json, "verifiedFrom", from);
+            WriteInstant(json, "verifiedThrough", VerificationSchedule.VerifiedThrough(checkpoint)!.Value);
+            WriteInstant(json, "finalThrough", VerificationSchedule.FinalThrough(checkpoint)!.Value);
+        }
+
+        if (checkpoint.WindowsFinal > 0)
+        {
+            json.WriteNumber("windowsFinal", checkpoint.WindowsFinal);
+        }
+
+        if (checkpoint.RecordsRepaired > 0)
+        {
+            json.WriteNumber("recordsRepaired", checkpoint.RecordsRepaired);
+        }
+
+        if (checkpoint.Verifications.Count == 0)
+        {
+            return;
+        }
+
+        json.WriteStartArray("verifications");
+        foreach (var v in checkpoint.Verifications)
+        {
+            json.WriteStartObject();
+            WriteInstant(json, "from", v.From);
+            WriteInstant(json, "to", v.To);
+            json.WriteString("taskId", v.TaskId);
+            json.WriteString("completedAt", Iso(v.CompletedAt));
+            json.WriteString("dueAt", Iso(v.DueAt));
+            json.WriteNumber("checks", v.Checks);
+            if (v.Failures > 0)
+            {
+                json.WriteNumber("failures", v.Failures);
+            }
+
+            if (v.Repaired > 0)
+            {
+                json.WriteNumber("repaired", v.Repaired);
+            }
+
+            if (v.Surplus > 0)
+            {
+                json.WriteNumber("surplus", v.Surplus);
+            }
+
+            if (v.Shortfall > 0)
+            {
+                json.WriteNumber("shortfall", v.Shortfall);
+            }
+
+            if (v.LastOutcome is { } outcome)
+            {
+                json.WriteString("lastOutcome", OutcomeName(outcome));
+            }
+
+            if (v.BeforeStart)
+            {
+                json.WriteBoolean("beforeStart", true);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static string OutcomeName(VerificationOutcome outcome) => outcome switch
+    {
+        VerificationOutcome.Match => "match",
+        VerificationOutcome.Repaired => "repaired",
+        VerificationOutcome.Incomplete => "incomplete",
+        _ => "unverifiable",
+    };
+
+    private static PendingVerification ReadVerification(Node v) => new()
+    {
+        From = v.Millis("from"),
+        To = v.Millis("to"),
+        TaskId = v.String("taskId"),
+        CompletedAt = v.Instant("completedAt"),
+        DueAt = v.Instant("dueAt"),
+        Checks = v.Int("checks"),
+        Failures = v.OptionalInt("failures") ?? 0,
+        Repaired = v.OptionalLong("repaired") ?? 0,
+        Surplus = v.OptionalLong("surplus") ?? 0,
+        Shortfall = v.OptionalLong("shortfall") ?? 0,
+        LastOutcome = v.OptionalString("lastOutcome") switch
+        {
+            null => null,
+            "match" => VerificationOutcome.Match,
+            "repaired" => VerificationOutcome.Repaired,
+            "incomplete" => VerificationOutcome.Incomplete,
+            "unverifiable" => VerificationOutcome.Unverifiable,
+            var other => throw new CheckpointFormatException($"checkpoint field 'lastOutcome' is '{other}', not 'match', 'repaired', 'incomplete' or 'unverifiable'"),
+        },
+        BeforeStart = v.OptionalBool("beforeStart") ?? false,
+    };
 
     private static void WriteExport(Utf8JsonWriter json, string? name, InFlightExport f)
     {
@@ -217,6 +325,10 @@ public static class CheckpointJson
                 LateSeen = new(root.OptionalArrayOfStrings("lateSeen")),
                 SettledLagFloorMillis = root.OptionalLong("settledLagFloorMillis"),
                 LastTaskEnded = ReadKind(root),
+                Verifications = new(root.OptionalArrayOfObjects("verifications").Select(ReadVerification)),
+                VerifiedFrom = root.OptionalObject("verifiedFrom") is null ? null : root.Millis("verifiedFrom"),
+                RecordsRepaired = root.OptionalLong("recordsRepaired") ?? 0,
+                WindowsFinal = root.OptionalLong("windowsFinal") ?? 0,
                 UpdatedAt = root.Instant("updatedAt"),
             };
             checkpoint.Validate();
@@ -256,6 +368,8 @@ public static class CheckpointJson
             : throw (Get(name) is null ? Missing(name) : Wrong(name, "a 32-bit integer"));
 
         public long Long(string name) => OptionalLong(name) ?? throw Missing(name);
+
+        public int? OptionalInt(string name) => Get(name) is null ? null : Int(name);
 
         public bool? OptionalBool(string name) => Get(name) is { } v
             ? v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : throw Wrong(name, "a boolean")

@@ -1,5 +1,6 @@
 using FlowLogEvents.Exports.StateMachine;
 using FlowLogEvents.Observability;
+using FlowLogEvents.Verification;
 
 namespace FlowLogEvents.Exports;
 
@@ -27,8 +28,10 @@ public sealed class ExportCoordinator
     private readonly TimeProvider _time;
     private readonly Telemetry _telemetry;
     private readonly ExportStateMachine _machine;
+    private readonly VerificationRunner? _verification;
 
-    public ExportCoordinator(ICheckpointStore store, IExportTasks tasks, ExportPolicy policy, TimeProvider time, Telemetry telemetry)
+    /// <param name="verification">Checks the exported windows due after each run (null: windows are not verified here).</param>
+    public ExportCoordinator(ICheckpointStore store, IExportTasks tasks, ExportPolicy policy, TimeProvider time, Telemetry telemetry, VerificationRunner? verification = null)
     {
         _store = store;
         _tasks = tasks;
@@ -36,6 +39,7 @@ public sealed class ExportCoordinator
         _time = time;
         _telemetry = telemetry;
         _machine = new ExportStateMachine(policy);
+        _verification = verification;
     }
 
     /// <summary>The clock this coordinator decides on (the batch's signal limits are judged on it too).</summary>
@@ -54,6 +58,14 @@ public sealed class ExportCoordinator
             _telemetry.Error(LogEvents.CheckpointMissing, ("logGroup", work.LogGroup), ("reason", ex.Message), ("action", "not recreated from a guess; the work is set aside: restore the checkpoint, then replay"));
             _telemetry.Metric(MetricNames.CheckpointsMissing, 1, MetricUnit.Count);
             throw;
+        }
+
+        if (_verification is not null && await _verification.RunDueAsync(work.LogGroup, ct).ConfigureAwait(false) is { } due && outcome.State == ExportState.Done)
+        {
+            // Windows await their checks: the work carries on as a continuation until the last one is final.
+            var reason = $"exported windows await verification (next check due {due.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'})";
+            _telemetry.Info(LogEvents.ExportDeferred, ("logGroup", work.LogGroup), ("reason", reason), ("exportedThrough", outcome.ExportedThrough));
+            outcome = new ExportOutcome(ExportState.Waiting, reason, outcome.ExportedThrough);
         }
 
         var lag = _time.GetUtcNow().ToUnixTimeMilliseconds() - outcome.ExportedThrough;

@@ -52,6 +52,12 @@ public sealed record ExportPolicy
 
     public LateEventsMode LateEvents { get; init; } = LateEventsMode.Report;
 
+    /// <summary>
+    /// How exported windows are verified against CloudWatch Logs and repaired; null: not verified (tests of the export
+    /// lifecycle alone). The function's settings always set it (<see cref="Configuration.ExportSettings"/>).
+    /// </summary>
+    public Verification.VerificationPolicy? Verification { get; init; }
+
     /// <summary>Settle delay plus the clock skew margin: how far behind now a window must end.</summary>
     public long SettledLagMillis => (long)(SettleDelay + ClockSkewMargin).TotalMilliseconds;
 

@@ -7,6 +7,7 @@ using FlowLogEvents.Configuration;
 using FlowLogEvents.Exports;
 using FlowLogEvents.Observability;
 using FlowLogEvents.Signals;
+using FlowLogEvents.Verification;
 
 namespace FlowLogEvents.Functions;
 
@@ -29,18 +30,29 @@ public sealed class ExportFunction
     }
 
     private ExportFunction(ExportSettings settings, TimeProvider time, IAmazonSQS sqs)
+        : this(settings, time, sqs, new AmazonS3Client(AwsClients.S3Config()), new CloudWatchLogsClient())
+    {
+    }
+
+    private ExportFunction(ExportSettings settings, TimeProvider time, IAmazonSQS sqs, IAmazonS3 s3, CloudWatchLogsClient logs)
         : this(
-            new S3CheckpointStore(new AmazonS3Client(AwsClients.S3Config()), settings.StateBucket, settings.StatePrefix),
-            new CloudWatchExportTasks(new CloudWatchLogsClient()),
+            new S3CheckpointStore(s3, settings.StateBucket, settings.StatePrefix),
+            new CloudWatchExportTasks(logs),
             new SqsQueueSender(sqs, settings.SignalQueueUrl),
             new SqsQueueSender(sqs, settings.DeadLetterQueueUrl),
             settings.Policy,
             time,
-            Telemetry.ForStandardOutput(time, "export"))
+            Telemetry.ForStandardOutput(time, "export"),
+            new CloudWatchLogEventSource(logs, time),
+            new S3ExportedObjects(s3, settings.Policy.ExportBucket, time))
     {
     }
 
-    /// <summary>Used by tests and the local runner: our interfaces, any clock, any telemetry sink.</summary>
+    /// <summary>
+    /// Used by tests and the local runner: our interfaces, any clock, any telemetry sink. Windows are verified when the
+    /// policy asks for it (<see cref="ExportPolicy.Verification"/>) and both <paramref name="events"/> and
+    /// <paramref name="exports"/> are given.
+    /// </summary>
     public ExportFunction(
         ICheckpointStore checkpoints,
         IExportTasks tasks,
@@ -48,9 +60,15 @@ public sealed class ExportFunction
         IQueueSender deadLetterQueue,
         ExportPolicy policy,
         TimeProvider time,
-        Telemetry telemetry)
+        Telemetry telemetry,
+        ILogEventSource? events = null,
+        IExportedObjects? exports = null)
     {
-        var coordinator = new ExportCoordinator(checkpoints, tasks, policy, time, telemetry);
+        ArgumentNullException.ThrowIfNull(policy);
+        var verification = policy.Verification is not null && events is not null && exports is not null
+            ? new VerificationRunner(checkpoints, new WindowVerifier(events, exports), policy, time, telemetry)
+            : null;
+        var coordinator = new ExportCoordinator(checkpoints, tasks, policy, time, telemetry, verification);
         _processor = new ExportBatchProcessor(coordinator, signalQueue, deadLetterQueue, telemetry);
     }
 

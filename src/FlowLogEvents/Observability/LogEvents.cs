@@ -37,6 +37,13 @@ public static class LogEvents
     public const string WindowPlanned = "window.planned";
     public const string WindowSplit = "window.split";
 
+    // VerificationRunner.cs, WindowVerifier.cs
+    public const string WindowRepaired = "window.repaired";
+    public const string WindowShort = "window.short";
+    public const string WindowSurplus = "window.surplus";
+    public const string WindowUnverifiable = "window.unverifiable";
+    public const string WindowVerified = "window.verified";
+
     // SignalFunction.cs
     public const string DeliveryOwnLogGroup = "delivery.own-log-group";
     public const string DeliveryRecoveryFailed = "delivery.recovery-failed";

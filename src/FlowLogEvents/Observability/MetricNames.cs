@@ -29,6 +29,16 @@ public static class MetricNames
     public const string ExportsRejected = "ExportsRejected";
     public const string LateSignals = "LateSignals";
 
+    // VerificationRunner.cs
+    public const string DuplicatesFound = "DuplicatesFound";
+    public const string RecordsMissing = "RecordsMissing";
+    public const string RecordsRepaired = "RecordsRepaired";
+    public const string RecordsUnrepaired = "RecordsUnrepaired";
+    public const string VerificationBytesScanned = "VerificationBytesScanned";
+    public const string VerificationLag = "VerificationLag";
+    public const string WindowsUnverifiable = "WindowsUnverifiable";
+    public const string WindowsVerified = "WindowsVerified";
+
     // SignalFunction.cs
     public const string MalformedPayloads = "MalformedPayloads";
     public const string OwnLogGroupDeliveries = "OwnLogGroupDeliveries";

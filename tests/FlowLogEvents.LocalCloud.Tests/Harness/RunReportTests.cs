@@ -5,6 +5,8 @@ using FlowLogEvents.Observability;
 
 namespace FlowLogEvents.Tests.Harness;
 
+using Verification = FlowLogEvents.Local.Harness.Verification;
+
 public sealed class RunReportTests
 {
     /// <summary>What the hand-written Utf8JsonWriter report produced for <see cref="FixedResult"/> (field names, order, number and date formats, escaping).</summary>

@@ -2,6 +2,8 @@ using FlowLogEvents.Local.Harness;
 
 namespace FlowLogEvents.Tests.Harness;
 
+using Verification = FlowLogEvents.Local.Harness.Verification;
+
 public sealed class VerifierTests
 {
     private static readonly Dictionary<string, IReadOnlyCollection<string>> Expected = new(StringComparer.Ordinal)

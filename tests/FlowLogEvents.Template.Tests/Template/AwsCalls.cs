@@ -26,6 +26,12 @@ public static class AwsCalls
         typeof(IAmazonService).IsAssignableFrom(type)
         || (type.Namespace == "FlowLogEvents.Aws.CloudWatchLogs" && type.Name.EndsWith("Client", StringComparison.Ordinal));
 
+    /// <summary>
+    /// The IAM action an operation is authorised as, where the Service Authorization Reference names it differently
+    /// (list_amazons3: ListObjectsV2 and ListObjects need s3:ListBucket); otherwise the operation's name.
+    /// </summary>
+    public static string ActionOf(string operation) => operation is "ListObjectsV2" or "ListObjects" ? "ListBucket" : operation;
+
     /// <summary>Calling type (outermost) -> IAM actions of the AWS operations it calls.</summary>
     public static IReadOnlyDictionary<Type, SortedSet<string>> ByCaller()
     {
@@ -41,7 +47,7 @@ public static class AwsCalls
 
             var prefix = ServicePrefix(client)
                 ?? throw new InvalidOperationException($"{site.Caller.Name} calls {client.FullName}.{site.Callee.Name}: map namespace {client.Namespace} to its IAM service prefix in AwsCalls.ServicePrefix");
-            var action = prefix + ":" + site.Callee.Name[..^"Async".Length];
+            var action = prefix + ":" + ActionOf(site.Callee.Name[..^"Async".Length]);
             if (!result.TryGetValue(site.Caller, out var actions))
             {
                 result[site.Caller] = actions = new SortedSet<string>(StringComparer.Ordinal);

@@ -71,10 +71,10 @@ public sealed class IamActionsDriftTests
         var adapters = AwsCalls.AdaptersBuiltBy(typeof(ExportFunction));
         var fromAdapters = adapters.SelectMany(a => AwsCalls.Declared(a)!).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Equal([nameof(CloudWatchExportTasks), nameof(S3CheckpointStore), nameof(SqsQueueSender)], adapters.Select(a => a.Name));
+        Assert.Equal([nameof(CloudWatchExportTasks), nameof(CloudWatchLogEventSource), nameof(S3CheckpointStore), nameof(S3ExportedObjects), nameof(SqsQueueSender)], adapters.Select(a => a.Name));
         Assert.True(fromAdapters.SetEquals(IamActions.ExportFunction));
         Assert.Equal(
-            ["logs:CreateExportTask", "logs:DescribeExportTasks", "logs:DescribeLogGroups", "s3:GetObject", "s3:ListBucket", "s3:PutObject", "sqs:SendMessage"],
+            ["logs:CreateExportTask", "logs:DescribeExportTasks", "logs:DescribeLogGroups", "logs:FilterLogEvents", "logs:GetQueryResults", "logs:StartQuery", "logs:StopQuery", "s3:GetObject", "s3:ListBucket", "s3:PutObject", "sqs:SendMessage"],
             IamActions.ExportFunction.Order(StringComparer.Ordinal));
     }
 }

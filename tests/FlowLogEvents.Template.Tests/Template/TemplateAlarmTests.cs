@@ -38,7 +38,7 @@ public sealed partial class TemplateAlarmTests
         Assert.Equal(["Function"], Emitted.Value[MetricNames.ExportsFailed]);
         Assert.Equal(["Function"], Emitted.Value[MetricNames.ExportWindowsSplit]);
         Assert.Equal(["Function"], Emitted.Value[MetricNames.ExportWindowFloorFailures]);
-        Assert.Equal(24, Emitted.Value.Count);
+        Assert.Equal(32, Emitted.Value.Count);
         Assert.Equal(MetricNameConstants().Order(StringComparer.Ordinal), Emitted.Value.Keys.Order(StringComparer.Ordinal));
 
         // Every metric the code emits is documented in the Observability section of docs/operations.md.
@@ -83,7 +83,7 @@ public sealed partial class TemplateAlarmTests
             }
         }
 
-        Assert.Equal(10, checkedMetrics);
+        Assert.Equal(12, checkedMetrics);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed partial class TemplateAlarmTests
         var alarms = RepositoryFiles.ResourcesOfType("AWS::CloudWatch::Alarm");
         var body = (string)RepositoryFiles.Properties("Dashboard")["DashboardBody"]!["Fn::Sub"]![0]!;
 
-        Assert.Equal(13, alarms.Count);
+        Assert.Equal(15, alarms.Count);
         Assert.All(alarms, id =>
         {
             var properties = RepositoryFiles.Properties(id);

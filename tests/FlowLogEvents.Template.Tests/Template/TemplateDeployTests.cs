@@ -95,8 +95,8 @@ public sealed class TemplateDeployTests
         var resources = RepositoryFiles.Template["Resources"]!.AsObject();
         var slots = Enumerable.Range(1, TemplateSubscriptionTests.Slots).ToList();
 
-        // 34 resources outside the slots, and per slot its permission, subscription filter and export policy.
-        Assert.Equal(34 + (3 * TemplateSubscriptionTests.Slots), resources.Count);
+        // 36 resources outside the slots, and per slot its permission, subscription filter and export policy.
+        Assert.Equal(36 + (3 * TemplateSubscriptionTests.Slots), resources.Count);
         Assert.All(slots, slot => Assert.Equal("AWS::IAM::RolePolicy", (string?)resources[$"ExportPolicy{slot}"]!["Type"]));
         Assert.All(slots, slot => Assert.Equal("AWS::Lambda::Permission", (string?)resources[$"SignalPermission{slot}"]!["Type"]));
         Assert.All(slots, slot => Assert.Equal("AWS::Logs::SubscriptionFilter", (string?)resources[$"SubscriptionFilter{slot}"]!["Type"]));

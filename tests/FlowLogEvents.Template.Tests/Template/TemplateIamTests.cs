@@ -112,7 +112,7 @@ public sealed class TemplateIamTests
     {
         var onStar = Statements("ExportFunctionRole").Where(s => s.Resources.Contains("*")).SelectMany(s => s.Actions).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["logs:DescribeExportTasks", "logs:DescribeLogGroups"], onStar);
+        Assert.Equal(["logs:DescribeExportTasks", "logs:DescribeLogGroups", "logs:GetQueryResults", "logs:StopQuery"], onStar);
         Assert.DoesNotContain(Statements("SignalFunctionRole"), s => s.Resources.Contains("*"));
     }
 
@@ -129,7 +129,8 @@ public sealed class TemplateIamTests
     [Fact]
     public void CheckpointObjects_ExportFunction_MayOnlyReadAndWriteTheStatePrefix()
     {
-        var objects = Assert.Single(Statements("ExportFunctionRole"), s => s.Actions.Contains(IamActions.S3GetObject));
+        // GetObject elsewhere only on the export prefix, to verify the exports (ExportPrefix_ExportFunction_...).
+        var objects = Assert.Single(Statements("ExportFunctionRole"), s => s.Actions.Contains(IamActions.S3GetObject) && s.Sid != "VerifyExports");
         var list = Assert.Single(Statements("ExportFunctionRole"), s => s.Actions.Contains(IamActions.S3ListBucket));
 
         Assert.Equal("ReadWriteCheckpoints", objects.Sid);
@@ -140,14 +141,18 @@ public sealed class TemplateIamTests
     }
 
     [Fact]
-    public void ExportPrefix_ExportFunction_MayOnlyPutObjectThereAsCreateExportTasksCaller()
+    public void ExportPrefix_ExportFunction_MayOnlyPutObjectsAsCreateExportTasksCallerAndReadThemToVerify()
     {
         // "When you perform a CreateExportTask operation, you must use credentials that have permission to
         // write to the S3 bucket that you specify as the destination" (CloudWatch Logs API reference).
         var onExportPrefix = Statements("ExportFunctionRole").Where(s => s.Resources.Any(r => r.Contains("ExportPrefix", StringComparison.Ordinal))).ToList();
 
-        var write = Assert.Single(onExportPrefix);
-        Assert.Equal("WriteExports", write.Sid);
+        Assert.Equal(2, onExportPrefix.Count);
+        var write = Assert.Single(onExportPrefix, s => s.Sid == "WriteExports");
+        var read = Assert.Single(onExportPrefix, s => s.Sid == "VerifyExports");
+        Assert.Equal([IamActions.S3GetObject], read.Actions);
+        Assert.Equal(["Sub:arn:${AWS::Partition}:s3:::${Bucket}/${ExportPrefix}/*"], read.Resources);
+        Assert.Empty(read.Conditions);
         Assert.Equal([IamActions.S3PutObject], write.Actions);
         Assert.Equal(["Sub:arn:${AWS::Partition}:s3:::${Bucket}/${ExportPrefix}/*"], write.Resources);
         Assert.Empty(write.Conditions);
@@ -163,7 +168,9 @@ public sealed class TemplateIamTests
         Assert.Equal(
             Enumerable.Range(1, TemplateSubscriptionTests.Slots).Select(slot => $"HasLogGroup{slot}").Append("CreateFlowLog").Order(StringComparer.Ordinal),
             statements.SelectMany(s => s.Conditions).Order(StringComparer.Ordinal));
-        Assert.All(statements, s => Assert.Equal([IamActions.LogsCreateExportTask], s.Actions));
+        // The same log groups are verified: counted with Logs Insights (StartQuery), read with FilterLogEvents.
+        Assert.All(statements, s => Assert.Equal([IamActions.LogsCreateExportTask, IamActions.LogsFilterLogEvents, IamActions.LogsStartQuery], s.Actions));
+        Assert.Equal(statements.Count, Statements("ExportFunctionRole").Count(s => s.Actions.Contains(IamActions.LogsStartQuery)));
         // Two ARN forms (log-group:NAME and log-group:NAME:*) per listed slot, plus the flow-log group.
         Assert.Equal((2 * TemplateSubscriptionTests.Slots) + 2, resources.Count);
         Assert.All(resources, r => Assert.True(

@@ -120,7 +120,7 @@ public sealed class TemplateSubscriptionTests
             {
                 var statement = intrinsics.Resolve(policy.GetProperty("Properties").GetProperty("PolicyDocument"))!["Statement"]!.AsArray().Single()!;
                 Assert.Equal("ExportListedLogGroup", (string?)statement["Sid"]);
-                Assert.Equal(["logs:CreateExportTask"], statement["Action"]!.AsArray().Select(a => (string?)a));
+                Assert.Equal(["logs:CreateExportTask", "logs:FilterLogEvents", "logs:StartQuery"], statement["Action"]!.AsArray().Select(a => (string?)a));
                 granted.AddRange(statement["Resource"]!.AsArray().Select(r => (string?)r));
             }
         }

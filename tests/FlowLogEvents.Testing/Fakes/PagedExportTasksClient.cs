@@ -56,4 +56,10 @@ public sealed class PagedExportTasksClient : ICloudWatchLogsClient
     public Task<PutLogEventsResponse> PutLogEventsAsync(string logGroupName, string logStreamName, IReadOnlyList<InputLogEvent> events, CancellationToken ct) => throw new NotSupportedException();
 
     public Task<FilterLogEventsResponse> FilterLogEventsAsync(FilterLogEventsRequest request, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<string> StartQueryAsync(StartQueryRequest request, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task<GetQueryResultsResponse> GetQueryResultsAsync(string queryId, CancellationToken ct) => throw new NotSupportedException();
+
+    public Task StopQueryAsync(string queryId, CancellationToken ct) => throw new NotSupportedException();
 }

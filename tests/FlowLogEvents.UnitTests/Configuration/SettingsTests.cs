@@ -30,13 +30,17 @@ public class SettingsTests
         Assert.Equal(TimeSpan.FromMinutes(15), settings.Policy.ClaimLease);
         Assert.Equal(StartMode.FirstSignal, settings.Policy.StartMode);
         Assert.Equal(TimeSpan.FromMinutes(1), settings.Policy.ClockSkewMargin);
-        Assert.Equal(LateEventsMode.Report, settings.Policy.LateEvents);
+        Assert.Equal(LateEventsMode.Repair, settings.Policy.LateEvents);
+        Assert.Equal(
+            new FlowLogEvents.Verification.VerificationPolicy { FirstAfter = TimeSpan.FromMinutes(5), FinalAfter = TimeSpan.FromMinutes((12 * 60) + 15), RetryAfter = TimeSpan.FromMinutes(5), Repair = true, MaxWindowsPerRun = 2 },
+            settings.Policy.Verification);
         Assert.Equal("flowlogevents-prod", settings.Policy.Deployment);
     }
 
     [Theory]
     [InlineData("report", LateEventsMode.Report)]
     [InlineData("REEXPORT", LateEventsMode.Reexport)]
+    [InlineData("repair", LateEventsMode.Repair)]
     public void ExportSettingsRead_LateEvents_ParsesTheMode(string value, LateEventsMode expected)
     {
         var values = new Dictionary<string, string>(ExportMinimum) { ["LATE_EVENTS"] = value, ["CLOCK_SKEW_SECONDS"] = "300" };
@@ -47,8 +51,10 @@ public class SettingsTests
     }
 
     [Theory]
-    [InlineData("LATE_EVENTS", "drop", "environment variable LATE_EVENTS must be 'report' or 'reexport', got 'drop'")]
+    [InlineData("LATE_EVENTS", "drop", "environment variable LATE_EVENTS must be 'repair', 'report' or 'reexport', got 'drop'")]
     [InlineData("CLOCK_SKEW_SECONDS", "901", "environment variable CLOCK_SKEW_SECONDS must be between 0 and 900 seconds, got 901")]
+    [InlineData("VERIFY_FIRST_AFTER_SECONDS", "3601", "environment variable VERIFY_FIRST_AFTER_SECONDS must be between 1 and 3600 seconds, got 3601")]
+    [InlineData("VERIFY_FINAL_AFTER_SECONDS", "120", "VERIFY_FINAL_AFTER_SECONDS (120) must not be less than VERIFY_FIRST_AFTER_SECONDS (300)")]
     public void ExportSettingsRead_InvalidLateOrSkew_ThrowsNamingIt(string variable, string value, string message)
     {
         var values = new Dictionary<string, string>(ExportMinimum) { [variable] = value };

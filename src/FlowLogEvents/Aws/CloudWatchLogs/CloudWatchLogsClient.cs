@@ -18,6 +18,8 @@ public sealed class CloudWatchLogsClient : AmazonServiceClient, ICloudWatchLogsC
     private static readonly OperationUnmarshaller<DescribeLogGroupsResponse> DescribeLogGroupsOutput = new(Json.DescribeLogGroupsResponse);
     private static readonly OperationUnmarshaller<PutLogEventsResponse> PutLogEventsOutput = new(Json.PutLogEventsResponse);
     private static readonly OperationUnmarshaller<FilterLogEventsResponse> FilterLogEventsOutput = new(Json.FilterLogEventsResponse);
+    private static readonly OperationUnmarshaller<StartQueryResult> StartQueryOutput = new(Json.StartQueryResult);
+    private static readonly OperationUnmarshaller<GetQueryResultsResponse> GetQueryResultsOutput = new(Json.GetQueryResultsResponse);
 
     /// <summary>Credentials and region from the environment (default chains), endpoint from AWS_ENDPOINT_URL* if set.</summary>
     public CloudWatchLogsClient()
@@ -72,6 +74,19 @@ public sealed class CloudWatchLogsClient : AmazonServiceClient, ICloudWatchLogsC
     public async Task<FilterLogEventsResponse> FilterLogEventsAsync(FilterLogEventsRequest request, CancellationToken ct) =>
         await InvokeAsync(FilterLogEvents, request, Json.FilterLogEventsRequest, FilterLogEventsOutput, ct)
         ?? new FilterLogEventsResponse();
+
+    public async Task<string> StartQueryAsync(StartQueryRequest request, CancellationToken ct)
+    {
+        var result = await InvokeAsync(StartQuery, request, Json.StartQueryRequest, StartQueryOutput, ct);
+        return result?.QueryId ?? throw new AmazonClientException("StartQuery answered without a queryId.");
+    }
+
+    public async Task<GetQueryResultsResponse> GetQueryResultsAsync(string queryId, CancellationToken ct) =>
+        await InvokeAsync(GetQueryResults, new QueryIdBody(queryId), Json.QueryIdBody, GetQueryResultsOutput, ct)
+        ?? new GetQueryResultsResponse();
+
+    public Task StopQueryAsync(string queryId, CancellationToken ct) =>
+        InvokeAsync(StopQuery, new QueryIdBody(queryId), Json.QueryIdBody, NoOutput, ct);
 
     protected override IServiceMetadata ServiceMetadata { get; } = new CloudWatchLogsMetadata();
 

@@ -19,4 +19,8 @@ namespace FlowLogEvents.Aws.CloudWatchLogs;
 [JsonSerializable(typeof(PutLogEventsResponse))]
 [JsonSerializable(typeof(FilterLogEventsRequest))]
 [JsonSerializable(typeof(FilterLogEventsResponse))]
+[JsonSerializable(typeof(StartQueryRequest))]
+[JsonSerializable(typeof(StartQueryResult))]
+[JsonSerializable(typeof(QueryIdBody))]
+[JsonSerializable(typeof(GetQueryResultsResponse))]
 internal sealed partial class CloudWatchLogsJsonContext : JsonSerializerContext;

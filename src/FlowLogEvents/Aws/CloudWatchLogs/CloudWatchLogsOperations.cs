@@ -11,5 +11,8 @@ internal static class CloudWatchLogsOperations
     public const string DescribeExportTasks = nameof(DescribeExportTasks);
     public const string DescribeLogGroups = nameof(DescribeLogGroups);
     public const string FilterLogEvents = nameof(FilterLogEvents);
+    public const string GetQueryResults = nameof(GetQueryResults);
     public const string PutLogEvents = nameof(PutLogEvents);
+    public const string StartQuery = nameof(StartQuery);
+    public const string StopQuery = nameof(StopQuery);
 }

@@ -19,4 +19,11 @@ public interface ICloudWatchLogsClient
     Task<PutLogEventsResponse> PutLogEventsAsync(string logGroupName, string logStreamName, IReadOnlyList<InputLogEvent> events, CancellationToken ct);
 
     Task<FilterLogEventsResponse> FilterLogEventsAsync(FilterLogEventsRequest request, CancellationToken ct);
+
+    /// <summary>Starts a Logs Insights query and returns its id.</summary>
+    Task<string> StartQueryAsync(StartQueryRequest request, CancellationToken ct);
+
+    Task<GetQueryResultsResponse> GetQueryResultsAsync(string queryId, CancellationToken ct);
+
+    Task StopQueryAsync(string queryId, CancellationToken ct);
 }

@@ -1,3 +1,4 @@
+using FlowLogEvents.Verification;
 namespace FlowLogEvents.Exports.StateMachine;
 
 /// <summary>
@@ -343,11 +344,17 @@ public sealed class ExportStateMachine(ExportPolicy policy)
     {
         if (kind == ExportKind.Late)
         {
-            return checkpoint with { LateExports = new(checkpoint.LateExports.Skip(1)), LastTaskEnded = ExportKind.Late, UpdatedAt = now };
+            var dropped = checkpoint with { LateExports = new(checkpoint.LateExports.Skip(1)), LastTaskEnded = ExportKind.Late, UpdatedAt = now };
+
+            // A range before the start lands in the regular prefix like a window and is verified like one; a late stream
+            // range's re-export (LATE_EVENTS=reexport) copies on-time records by design and is not.
+            return export.LogStream is null && policy.Verification is { } beforeStart
+                ? VerificationSchedule.Enqueue(dropped, export.From, export.To, task.TaskId, now, beforeStart, beforeStart: true)
+                : dropped;
         }
 
         var next = checkpoint.RemainingWindows.Count > 0 ? checkpoint.RemainingWindows[0] : (ExportWindow?)null;
-        return checkpoint with
+        var advanced = checkpoint with
         {
             ExportedThrough = export.To,
             InFlight = next is { } w ? Planned(ExportKind.Regular, null, checkpoint.LogGroup, w, 1, now) : null,
@@ -357,6 +364,11 @@ public sealed class ExportStateMachine(ExportPolicy policy)
             LastTaskEnded = ExportKind.Regular,
             UpdatedAt = now,
         };
+
+        // Queued in the same write that records the task COMPLETED: a crash cannot lose the window's checks.
+        return policy.Verification is { } verification
+            ? VerificationSchedule.Enqueue(advanced, export.From, export.To, task.TaskId, now, verification)
+            : advanced;
     }
 
     /// <summary>

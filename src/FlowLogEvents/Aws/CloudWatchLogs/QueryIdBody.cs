@@ -1,0 +1,3 @@
+namespace FlowLogEvents.Aws.CloudWatchLogs;
+
+internal sealed record QueryIdBody(string QueryId);
