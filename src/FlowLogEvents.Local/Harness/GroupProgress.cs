@@ -1,8 +1,9 @@
 namespace FlowLogEvents.Local.Harness;
 
 /// <summary>Where one log group's export stands.</summary>
-public sealed record GroupProgress(string LogGroup, bool Silent, int Records, long LastTimestamp, long? ExportedThrough, bool TaskInFlight, long ExportsCompleted, int LateQueued = 0)
+/// <param name="Unverified">Exported windows whose first check against CloudWatch Logs has not passed yet (not checked, a shortfall left, or unverifiable).</param>
+public sealed record GroupProgress(string LogGroup, bool Silent, int Records, long LastTimestamp, long? ExportedThrough, bool TaskInFlight, long ExportsCompleted, int LateQueued = 0, int Unverified = 0)
 {
-    /// <summary>Exported through the newest record generated for the group, and no late range waits for its re-export.</summary>
-    public bool Done => ExportedThrough >= LastTimestamp && LateQueued == 0;
+    /// <summary>Exported through the newest record generated for the group, no late range waits for its re-export, and every window had a check that left nothing missing.</summary>
+    public bool Done => ExportedThrough >= LastTimestamp && LateQueued == 0 && Unverified == 0;
 }

@@ -20,4 +20,7 @@ public sealed record LogGroupVerdict(string LogGroup, int Expected, int Exported
     /// each; any further regular copy is not explained).
     /// </summary>
     public int DuplicatedByStartOver { get; init; }
+
+    /// <summary>Of <see cref="Exported"/>: lines the export function's verification wrote in repairs (records an export task had missed).</summary>
+    public int Repaired { get; init; }
 }

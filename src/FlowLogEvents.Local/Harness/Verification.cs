@@ -22,5 +22,7 @@ public sealed record Verification(IReadOnlyList<LogGroupVerdict> LogGroups, int 
 
     public int DuplicatedByStartOver => LogGroups.Sum(g => g.DuplicatedByStartOver);
 
+    public int Repaired => LogGroups.Sum(g => g.Repaired);
+
     public bool Ok => Missing == 0 && Duplicated == 0 && Unexpected == 0;
 }

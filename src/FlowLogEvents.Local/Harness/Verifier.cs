@@ -18,6 +18,9 @@ public static class Verifier
     /// <summary>Where the export function puts a late range's re-export, under the log group's export prefix.</summary>
     private const string LateFolder = "late/";
 
+    /// <summary>Where the export function writes a window's repairs, under the log group's export prefix (the harness's own copy of the layout docs/operations.md documents).</summary>
+    private const string RepairFolderPrefix = "repair-";
+
     /// <param name="lateBeyondSettle">Messages ingested more than the settle delay after their timestamp: missing ones are counted apart (explained by the late-record policy <c>report</c>).</param>
     public static Verification Compare(IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected, IEnumerable<(string LogGroup, string Message)> exported, IReadOnlySet<string>? lateBeyondSettle = null) =>
         Compare(expected, exported.Select(e => new ExportedLine(e.LogGroup, e.Message)), lateBeyondSettle);
@@ -28,8 +31,14 @@ public static class Verifier
         ArgumentNullException.ThrowIfNull(expected);
         ArgumentNullException.ThrowIfNull(exported);
         var seen = new Dictionary<string, Dictionary<string, (int Regular, int Late, int RegularBefore)>>(StringComparer.Ordinal);
+        var repaired = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var line in exported)
         {
+            if (line.Repair)
+            {
+                repaired[line.LogGroup] = repaired.GetValueOrDefault(line.LogGroup) + 1;
+            }
+
             if (!seen.TryGetValue(line.LogGroup, out var counts))
             {
                 seen[line.LogGroup] = counts = new Dictionary<string, (int Regular, int Late, int RegularBefore)>(StringComparer.Ordinal);
@@ -63,6 +72,7 @@ public static class Verifier
                 // A re-exported late range may copy a record once more per re-export; a second regular copy is never explained.
                 DuplicatedByLateReexport = duplicated.Sum(kv => kv.Value.Regular <= 1 ? kv.Value.Regular + kv.Value.Late - 1 : kv.Value.Late),
                 DuplicatedByStartOver = duplicated.Count(kv => kv.Value.RegularBefore >= 1 && kv.Value.Regular - kv.Value.RegularBefore >= 1),
+                Repaired = repaired.GetValueOrDefault(group),
             });
         }
 
@@ -110,6 +120,7 @@ public static class Verifier
                 var match = groupPrefixes.FirstOrDefault(p => obj.Key.StartsWith(p.KeyPrefix, StringComparison.Ordinal));
                 var group = match.Group ?? Verification.OtherGroup;
                 var lateReexport = match.Group is not null && obj.Key.AsSpan(match.KeyPrefix.Length).StartsWith(LateFolder, StringComparison.Ordinal);
+                var repair = match.Group is not null && obj.Key.AsSpan(match.KeyPrefix.Length).StartsWith(RepairFolderPrefix, StringComparison.Ordinal);
                 var beforeStartOver = match.Group is not null && !lateReexport && tasksBeforeStartOver is not null
                     && tasksBeforeStartOver.Contains(obj.Key[match.KeyPrefix.Length..].Split('/')[0]);
                 using var response = await s3.GetObjectAsync(bucket, obj.Key, ct).ConfigureAwait(false);
@@ -119,7 +130,7 @@ public static class Verifier
                 {
                     if (line.Length > 0)
                     {
-                        lines.Add(new ExportedLine(group, StripTimestamp(line), lateReexport, beforeStartOver));
+                        lines.Add(new ExportedLine(group, StripTimestamp(line), lateReexport, beforeStartOver, repair));
                     }
                 }
             }
