@@ -109,9 +109,12 @@ public sealed class TemplateRoleAuthorizerTests
     [InlineData("GetObject", "flowlogevents/state/vpc/a.json", true)]
     [InlineData("PutObject", "flowlogevents/state/vpc/a.json", true)]
     [InlineData("PutObject", "flowlogevents/exports/x", true)] // CreateExportTask's caller must be able to write there
-    [InlineData("GetObject", "flowlogevents/exports/x", false)]
+    [InlineData("GetObject", "flowlogevents/exports/x", true)] // the verification reads the exported objects
+    [InlineData("GetObject", "other/x", false)]
+    [InlineData("PutObject", "other/x", false)]
     [InlineData("DeleteObject", "flowlogevents/state/vpc/a.json", false)]
-    public void Authorize_ExportFunctionS3Request_OnlyTheCheckpointsUnderTheStatePrefix(string operation, string key, bool allowed)
+    [InlineData("DeleteObject", "flowlogevents/exports/x", false)] // a surplus is reported, never deleted
+    public void Authorize_ExportFunctionS3Request_OnlyTheStateAndExportPrefixesAndNeverDeletes(string operation, string key, bool allowed)
     {
         var authorizer = Authorizer();
 
