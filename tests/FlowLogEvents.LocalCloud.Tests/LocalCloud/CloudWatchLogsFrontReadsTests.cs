@@ -116,4 +116,29 @@ public sealed class CloudWatchLogsFrontReadsTests : IAsyncLifetime, IDisposable
         Assert.False(later.TryGetProperty("nextToken", out _));
         Assert.Equal((2L, 40L + visibleNow), (_front.ReadStats.FilterLogEventsRequests, _front.ReadStats.FilterLogEventsEventsReturned));
     }
+
+    [Fact]
+    public async Task FilterLogEvents_TheProductsClientPagingThroughTheFront_ReadsEveryEventOnce()
+    {
+        using var client = new FlowLogEvents.Aws.CloudWatchLogs.CloudWatchLogsClient(
+            new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+            new FlowLogEvents.Aws.CloudWatchLogs.CloudWatchLogsConfig { ServiceURL = _front.Endpoint.ToString(), AuthenticationRegion = "us-east-1" });
+        await PutAsync("eni-a-all", Enumerable.Range(0, 5).Select(i => (1_000L + i, "m" + i)).ToArray());
+        var request = new FlowLogEvents.Aws.CloudWatchLogs.FilterLogEventsRequest { LogGroupName = Group, LogStreamNames = ["eni-a-all"], StartTime = 1_000, EndTime = 1_004, Limit = 2 };
+
+        var messages = new List<string>();
+        var pages = 0;
+        string? token = null;
+        do
+        {
+            var page = await client.FilterLogEventsAsync(request with { NextToken = token }, CancellationToken.None);
+            messages.AddRange(page.Events.Select(e => e.Message));
+            token = page.NextToken;
+            pages++;
+        }
+        while (token is not null);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(["m0", "m1", "m2", "m3", "m4"], messages);
+    }
 }
