@@ -44,6 +44,22 @@ internal static class RunCommand
                 r.AddError("--task-minutes must be between 0 and 2880");
             }
         });
+        var availabilityLag = CommandOption.WithDefault("--availability-lag", "Largest lag from ingestion to availability for export, minutes (AWS: up to 720); 90 % of events within 30 s, 10 % uniform up to it; 0 = off", defaults.AvailabilityLag.TotalMinutes);
+        availabilityLag.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0 or > 720)
+            {
+                r.AddError("--availability-lag must be between 0 and 720 minutes");
+            }
+        });
+        var queryLag = CommandOption.WithDefault("--query-lag", "Largest lag from ingestion to visibility for FilterLogEvents and Logs Insights, seconds; 90 % within 30 s; 0 = off", defaults.QueryLag.TotalSeconds);
+        queryLag.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double>() is < 0 or > 3600)
+            {
+                r.AddError("--query-lag must be between 0 and 3600 seconds");
+            }
+        });
         var drain = CommandOption.WithDefault("--drain-timeout", "Simulated minutes after the last delivery before the run fails", (int)defaults.DrainTimeout.TotalMinutes);
         var output = new Option<string?>("--output") { Description = "Folder of the report and function log (default artifacts/local-runs/<stamp>)" };
         var keep = new Option<bool>("--keep") { Description = "Leave moto_server running and print how to inspect it with the aws CLI" };
@@ -52,7 +68,7 @@ internal static class RunCommand
 
         var root = new RootCommand("FlowLogEvents local run: the real signal and export functions against moto_server, with a verdict on every flow record.")
         {
-            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, claimLease, minWindow, lateEvents, foreign, foreignMinutes, instances, taskMinutes, drain, output, keep, package, inProcess,
+            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, claimLease, minWindow, lateEvents, foreign, foreignMinutes, instances, taskMinutes, availabilityLag, queryLag, drain, output, keep, package, inProcess,
         };
         root.SetAction((parse, ct) =>
         {
@@ -79,6 +95,8 @@ internal static class RunCommand
                 SignalInstances = parse.GetValue(instances),
                 DrainTimeout = TimeSpan.FromMinutes(parse.GetValue(drain)),
                 ExportTiming = ExportTaskTiming.Typical(TimeSpan.FromMinutes(parse.GetValue(taskMinutes))),
+                AvailabilityLag = TimeSpan.FromMinutes(parse.GetValue(availabilityLag)),
+                QueryLag = TimeSpan.FromSeconds(parse.GetValue(queryLag)),
                 OutputDirectory = parse.GetValue(output),
             };
             return ExecuteAsync(new RunCommandOptions(scenario, parse.GetValue(keep), parse.GetValue(package), parse.GetValue(inProcess)), ct);

@@ -90,6 +90,15 @@ public sealed record ScenarioOptions
     /// <summary>How long after the last delivery the exports may take before the run fails.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(60);
 
+    /// <summary>
+    /// The largest lag between an event's ingestion and its availability to export tasks (<c>--availability-lag</c>,
+    /// up to AWS's 12 hours; spread in <see cref="LocalCloud.AvailabilityLag"/>). Zero: available at ingestion.
+    /// </summary>
+    public TimeSpan AvailabilityLag { get; init; }
+
+    /// <summary>The largest lag between an event's ingestion and its visibility to FilterLogEvents and Logs Insights (<c>--query-lag</c>).</summary>
+    public TimeSpan QueryLag { get; init; } = LocalCloud.AvailabilityLag.DefaultQueryLag;
+
     /// <summary>How long emulated export tasks stay PENDING and RUNNING.</summary>
     public ExportTaskTiming ExportTiming { get; init; } = ExportTaskTiming.Default;
 
@@ -139,6 +148,8 @@ public sealed record ScenarioOptions
         Require(ForeignExportDuration > TimeSpan.Zero && ForeignExportDuration <= TimeSpan.FromHours(2), "a foreign export must last between 0 and 120 minutes");
         Require(TaskHistory is >= 0 and <= 100_000, "task history must be between 0 and 100000 tasks");
         Require(DescribeLag >= TimeSpan.Zero && DescribeLag <= TimeSpan.FromMinutes(5), "the describe lag must be between 0 and 300 seconds");
+        Require(AvailabilityLag >= TimeSpan.Zero && AvailabilityLag <= LocalCloud.AvailabilityLag.MaxExportLag, "the availability lag must be between 0 and 720 minutes");
+        Require(QueryLag >= TimeSpan.Zero && QueryLag <= TimeSpan.FromHours(1), "the query lag must be between 0 and 3600 seconds");
         Require(DrainTimeout > TimeSpan.Zero, "drain timeout must be positive");
         Require(ExportTiming is not null && ExportTiming.PendingFor >= TimeSpan.Zero && ExportTiming.RunningBase >= TimeSpan.Zero && ExportTiming.RunningBase + ExportTiming.PendingFor <= TimeSpan.FromHours(48), "the export task time must be between 0 and 2880 minutes");
         Require(Faults is not null, "faults must not be null");

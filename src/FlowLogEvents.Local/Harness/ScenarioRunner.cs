@@ -42,6 +42,8 @@ public static class ScenarioRunner
             cloud.Front.FailTasksLongerThan(options.Faults.FailTasksLongerThan, options.Faults.TooLongTaskFailsAfter);
             cloud.Front.SeedTaskHistory(options.TaskHistory);
             cloud.Front.HideNewTasksFor(options.DescribeLag);
+            cloud.Front.ExportAvailabilityLag = AvailabilityLag.ForExport(options.AvailabilityLag);
+            cloud.Front.ReadLag = AvailabilityLag.ForReads(options.QueryLag);
             if (setup.Poisoned is { } poison)
             {
                 cloud.Front.PoisonStatusOf(poison.LogGroup, poison.Until);

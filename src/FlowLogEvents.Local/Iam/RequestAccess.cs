@@ -9,8 +9,10 @@ namespace FlowLogEvents.Local.Iam;
 /// source and s3:PutObject on the destination), listing on <c>arn:aws:s3:::bucket</c>; SQS operations on the
 /// queue ARN; CloudWatch Logs CreateExportTask on the log group, whose ARN the CloudWatch Logs user guide gives
 /// in two forms ("Both of the following are used": <c>log-group:name</c> and <c>log-group:name:*</c>) without
-/// saying which one CreateExportTask is checked against, so both must be allowed (the harsher reading);
-/// DescribeExportTasks and DescribeLogGroups take no resource type (<c>*</c>).
+/// saying which one CreateExportTask is checked against, so both must be allowed (the harsher reading); StartQuery and
+/// FilterLogEvents take the log-group resource type too and are read the same way (both forms); GetQueryResults,
+/// StopQuery, DescribeExportTasks and DescribeLogGroups take no resource type (<c>*</c>). A StartQuery naming its log
+/// groups in logGroupNames or logGroupIdentifiers (not logGroupName) is not classified with its groups and is denied.
 /// </summary>
 public static class RequestAccess
 {
@@ -92,6 +94,12 @@ public static class RequestAccess
             new("logs:CreateExportTask", LogGroupArn(region, account, group)),
             new("logs:CreateExportTask", LogGroupArn(region, account, group) + ":*"),
         ],
+        "StartQuery" or "FilterLogEvents" when r.LogGroupName is { } group =>
+        [
+            new("logs:" + r.Operation, LogGroupArn(region, account, group)),
+            new("logs:" + r.Operation, LogGroupArn(region, account, group) + ":*"),
+        ],
+        "GetQueryResults" or "StopQuery" => [new("logs:" + r.Operation, "*")],
         "DescribeExportTasks" => [new("logs:DescribeExportTasks", "*")],
         "DescribeLogGroups" => [new("logs:DescribeLogGroups", "*")],
         _ => null,

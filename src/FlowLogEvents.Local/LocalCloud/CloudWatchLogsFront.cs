@@ -13,7 +13,11 @@ namespace FlowLogEvents.Local.LocalCloud;
 /// lacks. CreateExportTask, DescribeExportTasks and CancelExportTask are answered here (state machine in
 /// <see cref="ExportTaskBook"/>, on the shared clock); every other request is relayed to moto unchanged. PutLogEvents
 /// answered 200 by moto is recorded with its ingestion instant (<see cref="IngestionLog"/>) so that an export holds
-/// exactly the events ingested up to its creation. Output goes to moto's S3 when a task's running time is over.
+/// exactly the events of its range available at its creation (<see cref="ExportAvailabilityLag"/>). Output goes to
+/// moto's S3 when a task's running time is over. The reads a verification makes are answered here from the same log,
+/// each event visible only after its read lag (<see cref="ReadLag"/>): Logs Insights' StartQuery, GetQueryResults and
+/// StopQuery (<see cref="InsightsQueryBook"/>) and FilterLogEvents (<see cref="FilterLogEventsPager"/>), counted in
+/// <see cref="ReadStats"/>.
 /// PutSubscriptionFilter, DeleteSubscriptionFilter and DescribeSubscriptionFilters are answered here too, with the
 /// per-log-group limit (<see cref="SubscriptionFilterBook"/>): moto would want its own Lambda behind a destination.
 /// </summary>
@@ -39,6 +43,8 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
     private readonly IngestionLog _ingestion;
     private readonly ExportTaskBook _book;
+    private readonly InsightsQueryBook _queries;
+    private readonly FilterLogEventsPager _pager;
     private readonly SubscriptionFilterBook _subscriptions = new();
     private readonly SemaphoreSlim _completing = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
@@ -59,12 +65,31 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
         _moto = moto;
         _ingestion = new IngestionLog(clock);
         _book = new ExportTaskBook(clock, timing, Stats, _ingestion);
+        _queries = new InsightsQueryBook(clock, ReadStats, _ingestion);
+        _pager = new FilterLogEventsPager(clock, _ingestion);
     }
 
     /// <summary>Point CloudWatchLogsConfig.ServiceURL (or AWS_ENDPOINT_URL_CLOUDWATCH_LOGS) here.</summary>
     public Uri Endpoint { get; }
 
     public ExportTaskStats Stats { get; } = new();
+
+    /// <summary>Logs Insights queries and FilterLogEvents requests answered, with the bytes they scanned and returned.</summary>
+    public VerificationReadStats ReadStats { get; } = new();
+
+    /// <summary>How long after ingestion an event becomes available to export tasks; set before events are ingested (applies to later ones).</summary>
+    public AvailabilityLag ExportAvailabilityLag
+    {
+        get => _ingestion.ExportLag;
+        set => _ingestion.ExportLag = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>How long after ingestion an event becomes visible to FilterLogEvents and Logs Insights; set before events are ingested.</summary>
+    public AvailabilityLag ReadLag
+    {
+        get => _ingestion.ReadLag;
+        set => _ingestion.ReadLag = value ?? throw new ArgumentNullException(nameof(value));
+    }
 
     /// <summary>Events per output file before the next file (000001.gz, ...) of a stream starts.</summary>
     public int MaxLinesPerFile { get; set; } = ExportOutput.DefaultMaxLinesPerFile;
@@ -121,6 +146,7 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
     public void Reset()
     {
         _book.Clear();
+        _queries.Clear();
         _ingestion.Clear();
         _subscriptions.Clear();
     }
@@ -265,6 +291,10 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
                 "CancelExportTask" => await AnswerAsync(() => Task.FromResult(CancelExportTask(body))),
                 "PutSubscriptionFilter" => await AnswerAsync(() => PutSubscriptionFilterAsync(context.Request, body)),
                 "DeleteSubscriptionFilter" => await AnswerAsync(() => Task.FromResult(DeleteSubscriptionFilter(context.Request, body))),
+                "StartQuery" => await AnswerAsync(() => StartQueryAsync(context.Request, body)),
+                "GetQueryResults" => await AnswerAsync(() => Task.FromResult(GetQueryResults(body))),
+                "StopQuery" => await AnswerAsync(() => Task.FromResult(LogsWire.StopQueryResult(_queries.Stop(LogsWire.ParseStopQuery(body))))),
+                "FilterLogEvents" => await AnswerAsync(() => FilterLogEventsAsync(context.Request, body)),
                 "DescribeSubscriptionFilters" => await AnswerAsync(() => Task.FromResult(LogsWire.DescribeSubscriptionFiltersResult(_subscriptions.Describe(SigningRegion(context.Request), LogsWire.LogGroupName(body) ?? string.Empty)))),
                 _ => await RelayAsync(context.Request, body, operation),
             };
@@ -370,6 +400,41 @@ public sealed class CloudWatchLogsFront : IAsyncDisposable
         var writeTest = new ExportObject(ExportOutput.WriteTestKey(spec.DestinationPrefix), System.Text.Encoding.UTF8.GetBytes(ExportOutput.WriteTestContent));
         await PutAsync(s3, spec.Destination, writeTest, _stop.Token);
         return LogsWire.CreateExportTaskResult(task.TaskId);
+    }
+
+    private async Task<byte[]> StartQueryAsync(HttpListenerRequest request, byte[] body)
+    {
+        var spec = LogsWire.ParseStartQuery(body);
+        var region = SigningRegion(request);
+        foreach (var group in spec.LogGroupNames)
+        {
+            if (!await LogGroupExistsAsync(region, group))
+            {
+                throw ExportTaskException.ResourceNotFound($"Log group '{group}' does not exist for account ID '{LocalCloudResources.AccountId}'");
+            }
+        }
+
+        return LogsWire.StartQueryResult(_queries.Start(spec));
+    }
+
+    private byte[] GetQueryResults(byte[] body)
+    {
+        var (queryId, nextToken, maxItems) = LogsWire.ParseGetQueryResults(body);
+        return LogsWire.GetQueryResultsResult(_queries.Results(queryId, nextToken, maxItems));
+    }
+
+    private async Task<byte[]> FilterLogEventsAsync(HttpListenerRequest request, byte[] body)
+    {
+        var spec = LogsWire.ParseFilterLogEvents(body);
+        if (!await LogGroupExistsAsync(SigningRegion(request), spec.LogGroupName))
+        {
+            throw ExportTaskException.ResourceNotFound("The specified log group does not exist.");
+        }
+
+        var page = _pager.Page(spec);
+        var payload = LogsWire.FilterLogEventsResult(page);
+        ReadStats.FilterAnswered(page.Events.Count, payload.Length);
+        return payload;
     }
 
     private async Task<byte[]> PutSubscriptionFilterAsync(HttpListenerRequest request, byte[] body)

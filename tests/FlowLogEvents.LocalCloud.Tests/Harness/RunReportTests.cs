@@ -35,7 +35,9 @@ public sealed class RunReportTests
             "signalInstances": 2,
             "foreignExports": 1,
             "foreignExportMinutes": 3,
-            "exportTaskTiming": "median PENDING 30 s \u002B RUNNING 90 s \u002B 10 s per 1,000 events, log-normal spread 0.5, 3 % of tasks 5-20 times longer; FAILED past 24 h"
+            "exportTaskTiming": "median PENDING 30 s \u002B RUNNING 90 s \u002B 10 s per 1,000 events, log-normal spread 0.5, 3 % of tasks 5-20 times longer; FAILED past 24 h",
+            "availabilityLagMinutes": 0,
+            "queryLagSeconds": 120
           },
           "queue": {
             "delaySeconds": 1,
@@ -218,7 +220,9 @@ public sealed class RunReportTests
             "signalInstances": 2,
             "foreignExports": 1,
             "foreignExportMinutes": 3,
-            "exportTaskTiming": "median PENDING 30 s \u002B RUNNING 90 s \u002B 10 s per 1,000 events, log-normal spread 0.5, 3 % of tasks 5-20 times longer; FAILED past 24 h"
+            "exportTaskTiming": "median PENDING 30 s \u002B RUNNING 90 s \u002B 10 s per 1,000 events, log-normal spread 0.5, 3 % of tasks 5-20 times longer; FAILED past 24 h",
+            "availabilityLagMinutes": 0,
+            "queryLagSeconds": 120
           },
           "queue": {
             "delaySeconds": 1,

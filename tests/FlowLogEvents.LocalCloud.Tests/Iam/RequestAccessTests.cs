@@ -52,6 +52,26 @@ public sealed class RequestAccessTests
     }
 
     [Theory]
+    [InlineData("StartQuery")]
+    [InlineData("FilterLogEvents")]
+    public void For_VerificationReadOfALogGroup_BothLogGroupArnForms(string operation)
+    {
+        var request = new AwsRequestInfo { Service = "logs", Operation = operation, HttpMethod = "POST", Region = "us-east-1", LogGroupName = "/vpc/a" };
+
+        Assert.Equal(
+            [new IamAccess("logs:" + operation, "arn:aws:logs:us-east-1:123456789012:log-group:/vpc/a"), new IamAccess("logs:" + operation, "arn:aws:logs:us-east-1:123456789012:log-group:/vpc/a:*")],
+            RequestAccess.For(request));
+    }
+
+    [Fact]
+    public void For_StartQueryWithoutLogGroupName_NullSoTheAuthorizerDenies()
+    {
+        Assert.Null(RequestAccess.For(new AwsRequestInfo { Service = "logs", Operation = "StartQuery", HttpMethod = "POST", Region = "us-east-1" }));
+    }
+
+    [Theory]
+    [InlineData("GetQueryResults")]
+    [InlineData("StopQuery")]
     [InlineData("DescribeExportTasks")]
     [InlineData("DescribeLogGroups")]
     public void For_LogsDescribeOperation_ActionOnStar(string operation)

@@ -160,6 +160,72 @@ public sealed class TemplateRoleAuthorizerTests
         Assert.False(authorizer.Authorize(authorizer.Role("ExportFunction"), Request(SignalFailureQueueUrl)).Allowed);
     }
 
+    private static AwsRequestInfo Logs(string operation, string? logGroup = null) =>
+        new() { Service = "logs", Operation = operation, HttpMethod = "POST", Region = "us-east-1", LogGroupName = logGroup };
+
+    /// <summary>The repository's template with the export role's verification grants (if any) replaced by <paramref name="statements"/>.</summary>
+    private static JsonNode WithVerificationGrants(params JsonNode[] statements)
+    {
+        var template = RepositoryFiles.Template.DeepClone();
+        var existing = template["Resources"]!["ExportFunctionRole"]!["Properties"]!["Policies"]![0]!["PolicyDocument"]!["Statement"]!.AsArray();
+        foreach (var grant in existing.Where(s => s!.ToJsonString().Contains("logs:StartQuery", StringComparison.Ordinal) || s!.ToJsonString().Contains("logs:FilterLogEvents", StringComparison.Ordinal) || s!.ToJsonString().Contains("logs:GetQueryResults", StringComparison.Ordinal)).ToList())
+        {
+            existing.Remove(grant);
+        }
+
+        foreach (var statement in statements)
+        {
+            existing.Add(statement);
+        }
+
+        return template;
+    }
+
+    private static JsonNode Grant(string[] actions, params string[] resources) =>
+        JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(new { Effect = "Allow", Action = actions, Resource = resources }))!;
+
+    [Theory]
+    [InlineData("StartQuery", "/vpc/a")]
+    [InlineData("FilterLogEvents", "/vpc/a")]
+    [InlineData("GetQueryResults", null)]
+    [InlineData("StopQuery", null)]
+    public void Authorize_VerificationReadWithoutAGrant_Denied(string operation, string? logGroup)
+    {
+        var authorizer = Authorizer(WithVerificationGrants());
+
+        var decision = authorizer.Authorize(authorizer.Role("ExportFunction"), Logs(operation, logGroup));
+
+        Assert.False(decision.Allowed);
+        Assert.Contains("logs:" + operation, decision.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Authorize_VerificationReadsGrantedOnBothArnForms_Allowed()
+    {
+        var authorizer = Authorizer(WithVerificationGrants(
+            Grant(["logs:StartQuery", "logs:FilterLogEvents"], "arn:aws:logs:us-east-1:123456789012:log-group:/vpc/a", "arn:aws:logs:us-east-1:123456789012:log-group:/vpc/a:*"),
+            Grant(["logs:GetQueryResults", "logs:StopQuery"], "*")));
+        var role = authorizer.Role("ExportFunction");
+
+        Assert.All(
+            new[] { Logs("StartQuery", "/vpc/a"), Logs("FilterLogEvents", "/vpc/a"), Logs("GetQueryResults"), Logs("StopQuery") },
+            r => Assert.True(authorizer.Authorize(role, r).Allowed, r.Operation));
+        Assert.False(authorizer.Authorize(role, Logs("StartQuery", "/vpc/b")).Allowed);
+        Assert.Equal(1, authorizer.DeniedCount);
+    }
+
+    [Fact]
+    public void Authorize_StartQueryGrantedOnOnlyTheStarArnForm_Denied()
+    {
+        var authorizer = Authorizer(WithVerificationGrants(Grant(["logs:StartQuery"], "arn:aws:logs:us-east-1:123456789012:log-group:/vpc/a:*")));
+
+        var decision = authorizer.Authorize(authorizer.Role("ExportFunction"), Logs("StartQuery", "/vpc/a"));
+
+        Assert.Equal(
+            (false, "User: arn:aws:sts::123456789012:assumed-role/flowlogevents-local-ExportFunctionRole/ExportFunction is not authorized to perform: logs:StartQuery on resource: arn:aws:logs:us-east-1:123456789012:log-group:/vpc/a because no identity-based policy allows the logs:StartQuery action"),
+            (decision.Allowed, decision.Message));
+    }
+
     [Fact]
     public void Authorize_OperationTheTableDoesNotKnow_Denied()
     {

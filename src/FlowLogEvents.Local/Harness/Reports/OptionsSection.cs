@@ -23,7 +23,9 @@ public sealed record OptionsSection(
     int SignalInstances,
     int ForeignExports,
     double ForeignExportMinutes,
-    string ExportTaskTiming)
+    string ExportTaskTiming,
+    double AvailabilityLagMinutes,
+    double QueryLagSeconds)
 {
     public static OptionsSection From(ScenarioResult result)
     {
@@ -49,6 +51,8 @@ public sealed record OptionsSection(
             o.SignalInstances,
             o.ForeignExports,
             o.ForeignExportDuration.TotalMinutes,
-            o.ExportTiming.Describe());
+            o.ExportTiming.Describe(),
+            o.AvailabilityLag.TotalMinutes,
+            o.QueryLag.TotalSeconds);
     }
 }
