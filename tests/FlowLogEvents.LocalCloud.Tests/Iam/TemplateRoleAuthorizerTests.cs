@@ -164,21 +164,56 @@ public sealed class TemplateRoleAuthorizerTests
         new() { Service = "logs", Operation = operation, HttpMethod = "POST", Region = "us-east-1", LogGroupName = logGroup };
 
     /// <summary>The repository's template with the export role's verification grants (if any) replaced by <paramref name="statements"/>.</summary>
+    /// <summary>
+    /// The template with the verification's four actions taken out of every statement that grants them (the export role's
+    /// inline policy and each slot's RolePolicy), then <paramref name="statements"/> added to the inline policy.
+    /// </summary>
     private static JsonNode WithVerificationGrants(params JsonNode[] statements)
     {
+        string[] verification = ["logs:StartQuery", "logs:FilterLogEvents", "logs:GetQueryResults", "logs:StopQuery"];
         var template = RepositoryFiles.Template.DeepClone();
-        var existing = template["Resources"]!["ExportFunctionRole"]!["Properties"]!["Policies"]![0]!["PolicyDocument"]!["Statement"]!.AsArray();
-        foreach (var grant in existing.Where(s => s!.ToJsonString().Contains("logs:StartQuery", StringComparison.Ordinal) || s!.ToJsonString().Contains("logs:FilterLogEvents", StringComparison.Ordinal) || s!.ToJsonString().Contains("logs:GetQueryResults", StringComparison.Ordinal)).ToList())
+        var stripped = 0;
+        foreach (var statement in Descendants(template).OfType<JsonObject>().Where(o => o["Action"] is JsonArray).ToList())
         {
-            existing.Remove(grant);
+            var actions = statement["Action"]!.AsArray();
+            foreach (var action in actions.Where(a => verification.Contains((string?)a)).ToList())
+            {
+                actions.Remove(action);
+                stripped++;
+            }
+
+            if (actions.Count == 0 && statement.Parent is JsonArray list)
+            {
+                list.Remove(statement);
+            }
         }
 
+        Assert.Equal(24, stripped); // StartQuery and FilterLogEvents of 10 slots and of the flow log group, GetQueryResults, StopQuery
+        var existing = template["Resources"]!["ExportFunctionRole"]!["Properties"]!["Policies"]![0]!["PolicyDocument"]!["Statement"]!.AsArray();
         foreach (var statement in statements)
         {
             existing.Add(statement);
         }
 
         return template;
+    }
+
+    private static IEnumerable<JsonNode> Descendants(JsonNode node)
+    {
+        yield return node;
+        var children = node switch
+        {
+            JsonObject o => o.Select(p => p.Value),
+            JsonArray a => a.AsEnumerable(),
+            _ => [],
+        };
+        foreach (var child in children.OfType<JsonNode>())
+        {
+            foreach (var d in Descendants(child))
+            {
+                yield return d;
+            }
+        }
     }
 
     private static JsonNode Grant(string[] actions, params string[] resources) =>
