@@ -10,12 +10,17 @@ public static class CrashSteps
     public const string ExportBetweenLogGroups = "export.between-log-groups";
     public const string ExportBeforeContinuation = "export.before-continuation";
     public const string ExportAfterContinuation = "export.after-continuation";
+    public const string VerifyBeforeQuery = "verify.before-query";
+    public const string VerifyAfterQuery = "verify.after-query";
+    public const string VerifyBeforeRepairWrite = "verify.before-repair-write";
+    public const string VerifyAfterRepairWrite = "verify.after-repair-write";
     public const string SignalBeforeSend = "signal.before-send";
     public const string SignalAfterSend = "signal.after-send";
 
     public static IReadOnlyList<string> All { get; } =
     [
         ExportBeforeCreate, ExportAfterCreate, ExportBeforeCheckpointWrite, ExportAfterCheckpointWrite, ExportBetweenLogGroups,
-        ExportBeforeContinuation, ExportAfterContinuation, SignalBeforeSend, SignalAfterSend,
+        ExportBeforeContinuation, ExportAfterContinuation, VerifyBeforeQuery, VerifyAfterQuery, VerifyBeforeRepairWrite, VerifyAfterRepairWrite,
+        SignalBeforeSend, SignalAfterSend,
     ];
 }

@@ -10,6 +10,8 @@ namespace FlowLogEvents.Local.Gateway;
 /// <item><term>export, s3 PutObject of a checkpoint key</term><description>export.before-checkpoint-write / export.after-checkpoint-write (also after a 412 / 409)</description></item>
 /// <item><term>export, s3 GetObject of a checkpoint key other than the one the same invocation read last</term><description>export.between-log-groups (before only)</description></item>
 /// <item><term>export, sqs SendMessage to the signal queue</term><description>export.before-continuation / export.after-continuation</description></item>
+/// <item><term>export, logs StartQuery</term><description>verify.before-query / verify.after-query (on the wire only: the verification has no in-process wrapper)</description></item>
+/// <item><term>export, s3 PutObject of a repair key (<c>.../repair-&lt;from&gt;-&lt;to&gt;/...</c>)</term><description>verify.before-repair-write / verify.after-repair-write (also after a 412; on the wire only)</description></item>
 /// <item><term>signal, sqs SendMessage to the signal queue</term><description>signal.before-send / signal.after-send</description></item>
 /// </list>
 /// A checkpoint key is <c>&lt;state prefix&gt;/&lt;url-encoded log group&gt;.json</c> in the state bucket; the
@@ -68,6 +70,9 @@ public sealed class CrashRuleTable
             ("logs", "CreateExportTask") when export => new(CrashSteps.ExportBeforeCreate, CrashSteps.ExportAfterCreate),
             ("s3", "PutObject") when export && IsCheckpointKey(request.Bucket, request.Key) =>
                 new(CrashSteps.ExportBeforeCheckpointWrite, CrashSteps.ExportAfterCheckpointWrite, AfterOnConditionFailure: true),
+            ("s3", "PutObject") when export && request.Key is { } key && key.Contains("/repair-", StringComparison.Ordinal) =>
+                new(CrashSteps.VerifyBeforeRepairWrite, CrashSteps.VerifyAfterRepairWrite, AfterOnConditionFailure: true),
+            ("logs", "StartQuery") when export => new(CrashSteps.VerifyBeforeQuery, CrashSteps.VerifyAfterQuery),
             ("s3", "GetObject") when export && IsCheckpointKey(request.Bucket, request.Key) =>
                 ReadsAnotherLogGroup(caller, request.Key!) ? new(CrashSteps.ExportBetweenLogGroups, null) : CrashPoint.None,
             ("sqs", "SendMessage") when export && IsSignalQueue(request.QueueUrl) => new(CrashSteps.ExportBeforeContinuation, CrashSteps.ExportAfterContinuation),

@@ -53,7 +53,9 @@ internal static class InProcessFunctions
                     new SqsQueueSender(functionClients.Sqs, exportSettings.DeadLetterQueueUrl),
                     exportSettings.Policy,
                     functionClock,
-                    new Telemetry(log.OpenStream(name), functionClock, "export"));
+                    new Telemetry(log.OpenStream(name), functionClock, "export"),
+                    new CloudWatchLogEventSource(functionClients.Logs, functionClock),
+                    new S3ExportedObjects(functionClients.S3, exportSettings.Policy.ExportBucket, functionClock));
             },
             static (f, input) => f.HandleAsync(input));
 

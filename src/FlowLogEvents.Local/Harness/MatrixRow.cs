@@ -31,7 +31,8 @@ public sealed record MatrixRow(
     int LoopsStopped,
     TimeSpan Wall,
     string? Failure,
-    string ReportPath)
+    string ReportPath,
+    int Repaired = 0)
 {
     /// <summary>Missing records not explained by the late-record policy.</summary>
     public int MissingUnexplained => Missing - MissingExplained;
@@ -55,9 +56,10 @@ public sealed record MatrixRow(
             c.Event(LogEvents.EventsLate),
             v.Exported,
             v.Missing,
-            v.MissingLateBeyondSettle,
+            // Explained only where the scenario chose a policy that leaves them (report, reexport); the default repairs.
+            scenario.Options.LateEvents == "report" ? v.MissingLateBeyondSettle : 0,
             v.Duplicated,
-            v.DuplicatedByLateReexport + v.DuplicatedByStartOver,
+            (scenario.Options.LateEvents == "reexport" ? v.DuplicatedByLateReexport : 0) + v.DuplicatedByStartOver,
             v.Unexpected,
             r.Faults.SdkRetries,
             r.Faults.AwsErrors,
@@ -75,6 +77,7 @@ public sealed record MatrixRow(
             c.RecursiveInvocationsDropped,
             wall,
             r.Failure,
-            r.ReportPath);
+            r.ReportPath,
+            v.Repaired);
     }
 }

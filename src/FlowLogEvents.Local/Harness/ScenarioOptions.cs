@@ -27,8 +27,11 @@ public sealed record ScenarioOptions
     /// <summary>Share of records that arrive late (0-1).</summary>
     public double LateFraction { get; init; } = 0.05;
 
-    /// <summary>A late record's timestamp is up to this much older than its delivery.</summary>
-    public TimeSpan Lateness { get; init; } = TimeSpan.FromMinutes(12);
+    /// <summary>
+    /// A late record's timestamp is up to this much older than its delivery (half to all of it). 40 minutes by default,
+    /// beyond the 21-minute settle delay: the export misses such records and the verification repairs them.
+    /// </summary>
+    public TimeSpan Lateness { get; init; } = TimeSpan.FromMinutes(40);
 
     /// <summary>How many log groups fall silent halfway through the traffic.</summary>
     public int SilentLogGroups { get; init; } = 1;
@@ -92,9 +95,10 @@ public sealed record ScenarioOptions
 
     /// <summary>
     /// The largest lag between an event's ingestion and its availability to export tasks (<c>--availability-lag</c>,
-    /// up to AWS's 12 hours; spread in <see cref="LocalCloud.AvailabilityLag"/>). Zero: available at ingestion.
+    /// up to AWS's 12 hours; spread in <see cref="LocalCloud.AvailabilityLag"/>). Zero: available at ingestion. 30 minutes by
+    /// default: exports miss a share of recent events, as AWS warns they may, and the verification must find them.
     /// </summary>
-    public TimeSpan AvailabilityLag { get; init; }
+    public TimeSpan AvailabilityLag { get; init; } = TimeSpan.FromMinutes(30);
 
     /// <summary>The largest lag between an event's ingestion and its visibility to FilterLogEvents and Logs Insights (<c>--query-lag</c>).</summary>
     public TimeSpan QueryLag { get; init; } = LocalCloud.AvailabilityLag.DefaultQueryLag;

@@ -161,6 +161,11 @@ public static class CheckpointJson
                 json.WriteString("lastOutcome", OutcomeName(outcome));
             }
 
+            if (v.Recheck)
+            {
+                json.WriteBoolean("recheck", true);
+            }
+
             if (v.BeforeStart)
             {
                 json.WriteBoolean("beforeStart", true);
@@ -201,6 +206,7 @@ public static class CheckpointJson
             "unverifiable" => VerificationOutcome.Unverifiable,
             var other => throw new CheckpointFormatException($"checkpoint field 'lastOutcome' is '{other}', not 'match', 'repaired', 'incomplete' or 'unverifiable'"),
         },
+        Recheck = v.OptionalBool("recheck") ?? false,
         BeforeStart = v.OptionalBool("beforeStart") ?? false,
     };
 

@@ -36,6 +36,12 @@ public sealed record PendingVerification
 
     public VerificationOutcome? LastOutcome { get; init; }
 
+    /// <summary>
+    /// True when a late signal named a stream range of this window after a check: the next check (brought forward to
+    /// <see cref="VerificationPolicy.FirstAfter"/> after the signal) looks for the late events. Cleared by that check.
+    /// </summary>
+    public bool Recheck { get; init; }
+
     /// <summary>True for a range before the start exported for the whole log group (not one of the contiguous windows).</summary>
     public bool BeforeStart { get; init; }
 }

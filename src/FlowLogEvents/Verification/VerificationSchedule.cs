@@ -72,6 +72,7 @@ public static class VerificationSchedule
             var checkedEntry = entry with
             {
                 Checks = entry.Checks + 1,
+                Recheck = false,
                 Failures = 0,
                 Repaired = entry.Repaired + result.Repaired,
                 Surplus = result.Surplus,
@@ -113,6 +114,34 @@ public static class VerificationSchedule
     }
 
     /// <summary>
+    /// The checkpoint with every window awaiting checks that overlaps [<paramref name="from"/>, <paramref name="to"/>] marked
+    /// for a recheck due <see cref="VerificationPolicy.FirstAfter"/> from <paramref name="now"/> (or sooner, when it already
+    /// was), and how many windows that is; null when nothing changes (none overlaps, or all are marked and due by then).
+    /// A late signal's stream range is found this way by the window's next check instead of waiting for its last.
+    /// </summary>
+    public static (Checkpoint? Marked, int Windows) Recheck(Checkpoint checkpoint, long from, long to, DateTimeOffset now, VerificationPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(policy);
+        var due = now + policy.FirstAfter;
+        var windows = 0;
+        var changed = false;
+        var list = checkpoint.Verifications.Select(v =>
+        {
+            if (v.To < from || v.From > to)
+            {
+                return v;
+            }
+
+            windows++;
+            var marked = v with { Recheck = true, DueAt = v.DueAt < due ? v.DueAt : due };
+            changed |= marked != v;
+            return marked;
+        }).ToList();
+        return (changed ? checkpoint with { Verifications = new(list), UpdatedAt = now } : null, windows);
+    }
+
+    /// <summary>
     /// The last millisecond through which every window since <see cref="Checkpoint.VerifiedFrom"/> has had a check that
     /// left nothing missing; null before any window was queued.
     /// </summary>
@@ -124,7 +153,7 @@ public static class VerificationSchedule
             return null;
         }
 
-        var open = checkpoint.Verifications.Where(v => !v.BeforeStart && (v.Checks == 0 || v.Shortfall > 0)).Select(v => (long?)v.From).Min();
+        var open = checkpoint.Verifications.Where(v => !v.BeforeStart && (v.Checks == 0 || v.Shortfall > 0 || v.Recheck)).Select(v => (long?)v.From).Min();
         return Math.Max(checkpoint.VerifiedFrom.Value - 1, (open ?? (checkpoint.ExportedThrough + 1)) - 1);
     }
 

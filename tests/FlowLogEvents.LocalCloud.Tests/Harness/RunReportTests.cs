@@ -36,7 +36,7 @@ public sealed class RunReportTests
             "foreignExports": 1,
             "foreignExportMinutes": 3,
             "exportTaskTiming": "median PENDING 30 s \u002B RUNNING 90 s \u002B 10 s per 1,000 events, log-normal spread 0.5, 3 % of tasks 5-20 times longer; FAILED past 24 h",
-            "availabilityLagMinutes": 0,
+            "availabilityLagMinutes": 30,
             "queryLagSeconds": 120
           },
           "queue": {
@@ -221,7 +221,7 @@ public sealed class RunReportTests
             "foreignExports": 1,
             "foreignExportMinutes": 3,
             "exportTaskTiming": "median PENDING 30 s \u002B RUNNING 90 s \u002B 10 s per 1,000 events, log-normal spread 0.5, 3 % of tasks 5-20 times longer; FAILED past 24 h",
-            "availabilityLagMinutes": 0,
+            "availabilityLagMinutes": 30,
             "queryLagSeconds": 120
           },
           "queue": {

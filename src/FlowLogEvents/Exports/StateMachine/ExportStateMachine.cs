@@ -135,6 +135,11 @@ public sealed class ExportStateMachine(ExportPolicy policy)
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(late);
         var actions = new List<string>(late.Count);
+        if (policy.LateEvents != LateEventsMode.Reexport && policy.Verification is { } verification)
+        {
+            return Recheck(checkpoint, late, now, verification);
+        }
+
         if (policy.LateEvents != LateEventsMode.Reexport)
         {
             actions.AddRange(late.Select(_ => ReportedOnly));
@@ -190,6 +195,28 @@ public sealed class ExportStateMachine(ExportPolicy policy)
             LateSeen = new(checkpoint.LateSeen.Concat(keys).TakeLast(Checkpoint.MaxLateSeen)),
             UpdatedAt = now,
         }, actions);
+    }
+
+    /// <summary>
+    /// Late ranges under verification: every window awaiting checks that a range overlaps is checked again soon (the
+    /// check finds the late events and, under LATE_EVENTS=repair, writes exactly those). A range in the window in flight
+    /// is verified once that window is exported; a range whose windows are all final is not looked at again.
+    /// </summary>
+    private static (Checkpoint? Marked, List<string> Actions) Recheck(Checkpoint checkpoint, IReadOnlyList<LateRange> late, DateTimeOffset now, VerificationPolicy verification)
+    {
+        var actions = new List<string>(late.Count);
+        Checkpoint? marked = null;
+        foreach (var range in late)
+        {
+            var (next, windows) = VerificationSchedule.Recheck(marked ?? checkpoint, range.From, range.To, now, verification);
+            marked = next ?? marked;
+            actions.Add(
+                windows > 0 ? $"its window is checked again against CloudWatch Logs within {(long)verification.FirstAfter.TotalSeconds} s ({windows} window(s); LATE_EVENTS={(verification.Repair ? "repair" : "report")})"
+                : range.To > checkpoint.ExportedThrough ? "the window in flight is verified once exported"
+                : "not checked again: its windows are final; these events are not in the exports");
+        }
+
+        return (marked, actions);
     }
 
     /// <summary>
