@@ -41,6 +41,40 @@ public sealed class LateEventsTests
     }
 
     [Fact]
+    public async Task RunAsync_LateRangesUnderRepair_BringTheirWindowsCheckForwardOrSayTheWindowIsFinal()
+    {
+        using var h = new CoordinatorHarness(DefaultPolicy with { LateEvents = LateEventsMode.Repair, Verification = new FlowLogEvents.Verification.VerificationPolicy() });
+        var checkedOnce = new FlowLogEvents.Verification.PendingVerification
+        {
+            From = T0 - (23 * Minute),
+            To = T0 - (20 * Minute),
+            TaskId = "task-x",
+            CompletedAt = DateTimeOffset.FromUnixTimeMilliseconds(T0 - (10 * Minute)),
+            DueAt = DateTimeOffset.FromUnixTimeMilliseconds(T0 + (12 * Hour)),
+            Checks = 1,
+        };
+        h.Store.Put(new Checkpoint
+        {
+            LogGroup = LogGroup,
+            StartTime = T0 - Day,
+            ExportedThrough = T0 - (20 * Minute),
+            VerifiedFrom = T0 - Day,
+            Verifications = new([checkedOnce]),
+            UpdatedAt = DateTimeOffset.FromUnixTimeMilliseconds(T0 - Hour),
+        });
+
+        await h.RunAsync(ExportWork.From(Late(StreamA, T0 - (22 * Minute), T0 - (21 * Minute))).Merge(Late(StreamB, T0 - (25 * Minute), T0 - (24 * Minute))));
+
+        var late = h.Telemetry.Events(LogEvents.EventsLate);
+        Assert.Equal(
+            [(StreamA, "its window is checked again against CloudWatch Logs within 300 s (1 window(s); LATE_EVENTS=repair)"), (StreamB, "not checked again: its windows are final; these events are not in the exports")],
+            late.Select(e => (e.GetProperty("logStream").GetString(), e.GetProperty("action").GetString())));
+        var entry = Assert.Single(h.Checkpoint!.Verifications);
+        Assert.Equal((true, DateTimeOffset.FromUnixTimeMilliseconds(T0 + (5 * Minute))), (entry.Recheck, entry.DueAt));
+        Assert.Empty(h.Checkpoint.LateExports);
+    }
+
+    [Fact]
     public async Task RunAsync_EventsInsideTheWindowInFlightIngestedAfterItWasPlanned_AreLateUpToItsEnd()
     {
         using var h = new CoordinatorHarness();

@@ -110,4 +110,31 @@ public sealed class VerificationScheduleTests
         Assert.Equal(["task-2", "task-1"], VerificationSchedule.Due(two, Completed + TimeSpan.FromHours(1)).Select(v => v.TaskId));
         Assert.Equal(Completed + TimeSpan.FromMinutes(2), VerificationSchedule.NextDue(two));
     }
+
+    [Fact]
+    public void Recheck_LateRangeInACheckedWindow_BringsItsCheckForwardAndMarksIt()
+    {
+        var checkpoint = OneWindow();
+        var first = VerificationSchedule.Apply(checkpoint, checkpoint.Verifications[0], Found(VerificationOutcome.Match), Completed + TimeSpan.FromMinutes(6), Policy)!;
+        var signalled = Completed + TimeSpan.FromMinutes(40);
+
+        var (marked, windows) = VerificationSchedule.Recheck(first, 1_500_000, 1_600_000, signalled, Policy);
+
+        var entry = Assert.Single(marked!.Verifications);
+        Assert.Equal((1, true, signalled + TimeSpan.FromMinutes(5)), (windows, entry.Recheck, entry.DueAt));
+        Assert.Equal(999_999L, VerificationSchedule.VerifiedThrough(marked));
+
+        var rechecked = VerificationSchedule.Apply(marked, entry, Found(VerificationOutcome.Repaired, repaired: 1), signalled + TimeSpan.FromMinutes(5), Policy)!;
+        Assert.Equal((false, 2, Completed + Policy.FinalAfter), (rechecked.Verifications[0].Recheck, rechecked.Verifications[0].Checks, rechecked.Verifications[0].DueAt));
+    }
+
+    [Fact]
+    public void Recheck_RangeOutsideEveryWindowOrAlreadyMarked_ChangesNothing()
+    {
+        var checkpoint = OneWindow();
+        var (marked, _) = VerificationSchedule.Recheck(checkpoint, 1_500_000, 1_500_000, Completed, Policy);
+
+        Assert.Equal((null, 0), VerificationSchedule.Recheck(checkpoint, 2_000_000, 2_500_000, Completed, Policy));
+        Assert.Equal((null, 1), VerificationSchedule.Recheck(marked!, 1_000_000, 1_000_000, Completed + TimeSpan.FromMinutes(1), Policy));
+    }
 }
