@@ -46,7 +46,7 @@ public static class RunReport
         md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front, {result.Options.ExportTiming.Describe()}): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}; {c.ForeignExports} tasks of another tool held the slot).");
         if (c.Event(LogEvents.WindowVerified) + v.Repaired > 0)
         {
-            md.AppendLine(inv, $"- Verification: {c.Event(LogEvents.WindowVerified)} checks of exported windows against CloudWatch Logs; {v.Repaired} records in S3 written by repairs ({c.Event(LogEvents.WindowRepaired)} stream repairs logged); {c.Event(LogEvents.WindowSurplus)} surplus and {c.Event(LogEvents.WindowShort)} unrepaired shortfalls reported; {c.Event(LogEvents.WindowUnverifiable)} checks unverifiable.");
+            md.AppendLine(inv, $"- Verification: {c.Event(LogEvents.WindowVerified)} checks of exported windows against CloudWatch Logs; {v.Repaired} records in S3 written by repairs ({c.Event(LogEvents.WindowRepaired)} stream repairs logged); {c.Event(LogEvents.WindowSurplus)} surplus and {c.Event(LogEvents.WindowShort)} unrepaired shortfalls reported; {c.Event(LogEvents.WindowUnverifiable)} checks unverifiable{Reads(result)}.");
         }
 
         var signals = c.Signals;
@@ -87,6 +87,10 @@ public static class RunReport
     }
 
     /// <summary>Export tasks the functions created per simulated hour, from the start of traffic to the end of the run.</summary>
+    private static string Reads(ScenarioResult result) => result.Reads is not { } r ? string.Empty : string.Create(
+        CultureInfo.InvariantCulture,
+        $"; CloudWatch Logs answered {r.QueriesStarted} Logs Insights queries ({r.GetQueryResultsCalls} GetQueryResults, {r.QueryRecordsScanned} records and {r.QueryBytesScanned} bytes scanned, {r.QueriesLimitExceeded} refused over 30 concurrent) and {r.FilterLogEventsRequests} FilterLogEvents pages ({r.FilterLogEventsEventsReturned} events, {r.FilterLogEventsBytesReturned} bytes)");
+
     internal static double TasksPerHour(ScenarioResult result)
     {
         var hours = (result.SimulatedEnd - result.SimulatedStart).TotalHours;

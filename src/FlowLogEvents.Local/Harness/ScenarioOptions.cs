@@ -91,7 +91,7 @@ public sealed record ScenarioOptions
     public int SignalInstances { get; init; } = 3;
 
     /// <summary>How long after the last delivery the exports may take before the run fails.</summary>
-    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(60);
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(120);
 
     /// <summary>
     /// The largest lag between an event's ingestion and its availability to export tasks (<c>--availability-lag</c>,

@@ -49,6 +49,9 @@ public sealed record ScenarioResult
 
     public required ExportTaskTotals Tasks { get; init; }
 
+    /// <summary>What the verification asked CloudWatch Logs (the front's counters of Logs Insights and FilterLogEvents); null where no front ran.</summary>
+    public LocalCloud.VerificationReadStats? Reads { get; init; }
+
     public required int QueueDepthAtEnd { get; init; }
 
     public required int DeadLetterDepthAtEnd { get; init; }

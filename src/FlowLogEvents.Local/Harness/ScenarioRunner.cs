@@ -135,6 +135,7 @@ public static class ScenarioRunner
             Groups = verified.Groups,
             Counters = run.Counters,
             Tasks = ExportTaskTotals.From(cloud.Front.Stats),
+            Reads = cloud.Front.ReadStats,
             QueueDepthAtEnd = await cloud.DepthAsync(cloud.SignalQueueUrl, CancellationToken.None).ConfigureAwait(false),
             DeadLetterDepthAtEnd = await cloud.DepthAsync(cloud.DeadLetterQueueUrl, CancellationToken.None).ConfigureAwait(false),
             DeadLettersReplayed = drained.DeadLettersReplayed,

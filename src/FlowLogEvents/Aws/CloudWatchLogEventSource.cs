@@ -20,8 +20,10 @@ public sealed class CloudWatchLogEventSource(ICloudWatchLogsClient logs, TimePro
     /// <summary>The field the query names the count.</summary>
     public const string CountField = "events";
 
-    /// <summary>How often GetQueryResults is asked while the query runs.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>The first pause before GetQueryResults; it doubles after each answer that the query still runs, up to <see cref="MaxPollInterval"/>.</summary>
+    public TimeSpan FirstPoll { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long one count may run before it is stopped and the window checked again later.</summary>
     public TimeSpan MaxWait { get; init; } = TimeSpan.FromSeconds(60);
@@ -46,8 +48,11 @@ public sealed class CloudWatchLogEventSource(ICloudWatchLogsClient logs, TimePro
             },
             ct).ConfigureAwait(false);
         var started = time.GetTimestamp();
+        var pause = FirstPoll;
         while (true)
         {
+            await Task.Delay(pause, time, ct).ConfigureAwait(false);
+            pause = pause * 2 < MaxPollInterval ? pause * 2 : MaxPollInterval;
             var answer = await logs.GetQueryResultsAsync(queryId, ct).ConfigureAwait(false);
             switch (answer.Status)
             {
@@ -64,8 +69,6 @@ public sealed class CloudWatchLogEventSource(ICloudWatchLogsClient logs, TimePro
                 await logs.StopQueryAsync(queryId, ct).ConfigureAwait(false);
                 throw new VerificationSourceException($"Logs Insights query {queryId} of '{logGroup}' still {answer.Status} after {MaxWait.TotalSeconds} s; stopped");
             }
-
-            await Task.Delay(PollInterval, time, ct).ConfigureAwait(false);
         }
     }
 
