@@ -17,6 +17,7 @@ internal static class CostModel
     private const double S3PutPerThousand = 0.005;              // S3 Standard PUT/COPY/POST/LIST
     private const double S3GetPerThousand = 0.0004;
     private const double FirehosePerGb = 0.029;                 // Data Firehose Direct PUT ingestion, first 500 TB/month, 5 KB rounding per record
+    private const double LogsInsightsPerGbScanned = 0.005;      // CloudWatch Logs Insights queries, per GB of data scanned
 
     // Assumptions (see docs/cost.md).
     private const double DaysPerMonth = 30;
@@ -39,6 +40,15 @@ internal static class CostModel
     private const double ScheduledExportSecondsPerTask = 20;    // the scheduled Lambda waits for its task (one at a time per account)
     private const double FirehoseBufferSeconds = 300;
 
+    // Verification (docs/cost.md, Verification): per window, a first and a last check, and a recheck after a late signal in
+    // half of the windows. Each check: one Logs Insights query scanning the window's bytes, two LISTs (the task folder and
+    // the repair folder), one GET per exported object (one per log stream), about 1.5 s of the export function at 512 MB
+    // (the query's wait and the reads); a repair PUT for 5 % of the stream-windows (FilterLogEvents is not billed per call).
+    private const double ChecksPerWindow = 2.5;
+    private const double ListsPerCheck = 2;
+    private const double VerificationMsPerCheckAt512Mb = 1500;
+    private const double RepairedStreamShare = 0.05;
+
     public static int Print()
     {
         Console.WriteLine("| GB/day | log groups | CloudWatch Logs ingestion (all three) | FlowLogEvents | of which signal Lambda | subscription -> Firehose | scheduled export Lambda (5 min) |");
@@ -54,7 +64,37 @@ internal static class CostModel
             }
         }
 
+        Console.WriteLine();
+        Console.WriteLine("Verification (included in the FlowLogEvents column):");
+        Console.WriteLine();
+        Console.WriteLine("| GB/day | log groups | checks/month | Logs Insights scanned | Logs Insights | S3 LIST + GET + repair PUT | export Lambda | total | per GB ingested | per window check |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var gbPerDay in new[] { 1.0, 10, 100 })
+        {
+            foreach (var logGroups in new[] { 1, 10 })
+            {
+                var v = Verification(gbPerDay, logGroups);
+                var total = v.Insights + v.S3 + v.Lambda;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {gbPerDay:0} | {logGroups} | {v.Checks:N0} | {v.ScannedGb:N0} GB | ${v.Insights:N2} | ${v.S3:N2} | ${v.Lambda:N2} | ${total:N2} | ${total / (gbPerDay * DaysPerMonth):N4} | ${total / v.Checks:N6} |"));
+            }
+        }
+
         return 0;
+    }
+
+    /// <summary>What verifying every window costs per month: the query's scan, the S3 requests, the function's time.</summary>
+    private static (double Checks, double ScannedGb, double Insights, double S3, double Lambda) Verification(double gbPerDay, int logGroups)
+    {
+        var windows = logGroups * ExportTasksPerDayPerLogGroup * DaysPerMonth;
+        var checks = windows * ChecksPerWindow;
+        var scannedGb = gbPerDay * DaysPerMonth * ChecksPerWindow;
+        var streamsPerWindow = Enis / logGroups;
+        var s3 = (checks * ListsPerCheck / 1000 * S3PutPerThousand)
+            + (checks * streamsPerWindow / 1000 * S3GetPerThousand)
+            + (windows * streamsPerWindow * RepairedStreamShare / 1000 * S3PutPerThousand);
+        var lambda = checks * VerificationMsPerCheckAt512Mb / 1000 * 0.512 * LambdaArmPerGbSecond;
+        return (checks, scannedGb, scannedGb * LogsInsightsPerGbScanned, s3, lambda);
     }
 
     private static (double Total, double Signal) FlowLogEvents(double gbPerDay, int logGroups)
@@ -77,7 +117,8 @@ internal static class CostModel
             + ((EsmPollingRequestsPerMonth + sends + (tasks * ExportInvocationsPerTask * 2)) / 1e6 * SqsFifoPerMillionRequests)
             + (tasks * (3 + (Enis / logGroups) + 1) / 1000 * S3PutPerThousand)   // checkpoint writes, one object per log stream, aws-logs-write-test
             + (tasks * ExportInvocationsPerTask / 1000 * S3GetPerThousand);
-        return (signal + export, signal);
+        var verification = Verification(gbPerDay, logGroups);
+        return (signal + export + verification.Insights + verification.S3 + verification.Lambda, signal);
     }
 
     private static double Firehose(double gbPerDay)

@@ -32,7 +32,7 @@ internal static class RunCommand
         var debounce = new Option<int?>("--debounce") { Description = "DEBOUNCE_SECONDS (default: serverless.template's, 60)" };
         var claimLease = new Option<int?>("--claim-lease") { Description = "CLAIM_LEASE_SECONDS (default: serverless.template's, 900)" };
         var minWindow = new Option<int?>("--min-export-window") { Description = "MIN_EXPORT_WINDOW_SECONDS (default: serverless.template's, 300)" };
-        var lateEvents = new Option<string?>("--late-events") { Description = "LATE_EVENTS: report or reexport (default: serverless.template's, report)" };
+        var lateEvents = new Option<string?>("--late-events") { Description = "LATE_EVENTS: repair, report or reexport (default: serverless.template's, repair)" };
         var foreign = CommandOption.WithDefault("--foreign-exports", "Export tasks of another tool that take the account's single export slot during the traffic", defaults.ForeignExports);
         var foreignMinutes = CommandOption.WithDefault("--foreign-export-minutes", "How long each of them holds the slot, simulated minutes", defaults.ForeignExportDuration.TotalMinutes);
         var instances = CommandOption.WithDefault("--signal-instances", "Warm execution environments of the signal function", defaults.SignalInstances);

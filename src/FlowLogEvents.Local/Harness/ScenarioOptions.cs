@@ -146,7 +146,7 @@ public sealed record ScenarioOptions
         Require(ClaimLease is null || (ClaimLease >= TimeSpan.FromSeconds(60) && ClaimLease <= TimeSpan.FromHours(24)), "claim lease must be between 60 and 86400 seconds");
         Require(Debounce is null || (Debounce >= TimeSpan.FromSeconds(1) && Debounce <= TimeSpan.FromHours(1)), "debounce must be between 1 and 3600 seconds");
         Require(MinExportWindow is null || (MinExportWindow >= TimeSpan.FromSeconds(1) && MinExportWindow <= TimeSpan.FromHours(24)), "minimum export window must be between 1 and 86400 seconds");
-        Require(LateEvents is null or "report" or "reexport", "late events must be 'report' or 'reexport'");
+        Require(LateEvents is null or "repair" or "report" or "reexport", "late events must be 'repair', 'report' or 'reexport'");
         Require(ExportStartBeforeTraffic is null || (ExportStartBeforeTraffic >= TimeSpan.Zero && ExportStartBeforeTraffic <= TimeSpan.FromDays(7)), "the export start must be between 0 and 7 days before the traffic");
         Require(ForeignExports is >= 0 and <= 100, "foreign exports must be between 0 and 100");
         Require(ForeignExportDuration > TimeSpan.Zero && ForeignExportDuration <= TimeSpan.FromHours(2), "a foreign export must last between 0 and 120 minutes");
