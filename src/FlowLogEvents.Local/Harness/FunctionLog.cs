@@ -66,6 +66,8 @@ public sealed class FunctionLog : IDisposable
         string? reason = null;
         string? logGroup = null;
         long? windowStart = null;
+        var final = false;
+        long? lateMs = null;
         var reader = new Utf8JsonReader(line);
         try
         {
@@ -93,6 +95,14 @@ public sealed class FunctionLog : IDisposable
                         {
                             logGroup = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                         }
+                        else if (reader.ValueTextEquals("final"u8) && reader.Read())
+                        {
+                            final = reader.TokenType == JsonTokenType.True;
+                        }
+                        else if (reader.ValueTextEquals("lateMs"u8) && reader.Read())
+                        {
+                            lateMs = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var late) ? late : null;
+                        }
                         else if (reader.ValueTextEquals("windowStart"u8) && reader.Read())
                         {
                             windowStart = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var w) ? w : null;
@@ -110,6 +120,11 @@ public sealed class FunctionLog : IDisposable
         if (evt is not null)
         {
             _counters.TelemetryEvent(evt, reason);
+            if (evt == LogEvents.WindowVerified && lateMs is { } checkLate)
+            {
+                _counters.VerificationCheck(final, checkLate);
+            }
+
             if (evt is LogEvents.SignalSent or LogEvents.SignalSuppressed && logGroup is not null && windowStart is { } window)
             {
                 _counters.SignalDecision(instance, logGroup, window, sent: evt == LogEvents.SignalSent);

@@ -242,6 +242,30 @@ public sealed class RunCounters
 
     internal void ForeignExportStarted() => Interlocked.Increment(ref _foreignExports);
 
+    private int _finalChecks;
+    private long _maxCheckLateMs;
+
+    /// <summary>window.verified lines that were a window's last check.</summary>
+    public int FinalChecks => Volatile.Read(ref _finalChecks);
+
+    /// <summary>The latest a check ran after it was due (simulated ms, from window.verified's lateMs).</summary>
+    public long MaxCheckLateMs => Interlocked.Read(ref _maxCheckLateMs);
+
+    internal void VerificationCheck(bool final, long lateMs)
+    {
+        if (final)
+        {
+            Interlocked.Increment(ref _finalChecks);
+        }
+
+        long seen;
+        do
+        {
+            seen = Interlocked.Read(ref _maxCheckLateMs);
+        }
+        while (lateMs > seen && Interlocked.CompareExchange(ref _maxCheckLateMs, lateMs, seen) != seen);
+    }
+
     internal void TelemetryEvent(string name, string? reason)
     {
         _events.AddOrUpdate(name, 1, static (_, n) => n + 1);

@@ -46,7 +46,7 @@ public static class RunReport
         md.AppendLine(inv, $"- Export tasks (emulated by the CloudWatch Logs front, {result.Options.ExportTiming.Describe()}): {result.Tasks.Created} created, {result.Tasks.Completed} completed, {result.Tasks.Failed} failed; seen PENDING {result.Tasks.SeenPending}, RUNNING {result.Tasks.SeenRunning}; LimitExceededException {result.Tasks.LimitExceededAnswers} (deferred by the function {c.SlotBusyDeferrals}; {c.ForeignExports} tasks of another tool held the slot).");
         if (c.Event(LogEvents.WindowVerified) + v.Repaired > 0)
         {
-            md.AppendLine(inv, $"- Verification: {c.Event(LogEvents.WindowVerified)} checks of exported windows against CloudWatch Logs; {v.Repaired} records in S3 written by repairs ({c.Event(LogEvents.WindowRepaired)} stream repairs logged); {c.Event(LogEvents.WindowSurplus)} surplus and {c.Event(LogEvents.WindowShort)} unrepaired shortfalls reported; {c.Event(LogEvents.WindowUnverifiable)} checks unverifiable{Reads(result)}.");
+            md.AppendLine(inv, $"- Verification: {c.Event(LogEvents.WindowVerified)} checks of exported windows against CloudWatch Logs ({c.FinalChecks} of them a window's last check; every check at most {c.MaxCheckLateMs / 1000} simulated s after it was due); {v.Repaired} records in S3 written by repairs ({c.Event(LogEvents.WindowRepaired)} stream repairs logged); {c.Event(LogEvents.WindowSurplus)} surplus and {c.Event(LogEvents.WindowShort)} unrepaired shortfalls reported; {c.Event(LogEvents.WindowUnverifiable)} checks unverifiable{Reads(result)}.");
         }
 
         var signals = c.Signals;

@@ -104,7 +104,7 @@ internal sealed class RunningScenario : IAsyncDisposable
                 stored?.Value.InFlight is not null,
                 stored?.Value.ExportsCompleted ?? 0L,
                 stored?.Value.LateExports.Count ?? 0,
-                stored?.Value.Verifications.Count(v => v.Checks == 0 || v.Shortfall > 0 || v.Recheck || v.LastOutcome == FlowLogEvents.Verification.VerificationOutcome.Unverifiable) ?? 0));
+                (Setup.Options.UntilFinal ? stored?.Value.Verifications.Count : stored?.Value.Verifications.Count(v => v.Checks == 0 || v.Shortfall > 0 || v.Recheck || v.LastOutcome == FlowLogEvents.Verification.VerificationOutcome.Unverifiable)) ?? 0));
         }
 
         return result;

@@ -125,11 +125,11 @@ internal static class ScenarioDrain
                 break;
             }
 
-            if (now > deadline || (run.Traffic.IsCompleted && now > plan.LastDelivery + options.DrainTimeout))
+            if (now > deadline || (run.Traffic.IsCompleted && now > plan.LastDelivery + options.EffectiveDrainTimeout))
             {
                 var behind = progress.Where(g => !g.Done)
                     .Select(g => $"{g.LogGroup} exported through {(g.ExportedThrough is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t).ToString("O", CultureInfo.InvariantCulture) : "nothing")}, needs {DateTimeOffset.FromUnixTimeMilliseconds(g.LastTimestamp):O}");
-                failure = $"timed out {options.DrainTimeout.TotalMinutes:0} simulated minutes after the last delivery: {string.Join("; ", behind)}";
+                failure = $"timed out {options.EffectiveDrainTimeout.TotalMinutes:0} simulated minutes after the last delivery: {string.Join("; ", behind)}";
                 break;
             }
 

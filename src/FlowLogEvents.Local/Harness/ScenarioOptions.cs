@@ -94,6 +94,15 @@ public sealed record ScenarioOptions
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromMinutes(120);
 
     /// <summary>
+    /// Wait until every exported window has passed its last verification check (12 h 15 min after its export, the
+    /// template's VerifyFinalAfterSeconds) instead of its first: the run lasts that much more simulated time.
+    /// </summary>
+    public bool UntilFinal { get; init; }
+
+    /// <summary>The drain timeout, plus the wait for the last checks when <see cref="UntilFinal"/>.</summary>
+    public TimeSpan EffectiveDrainTimeout => DrainTimeout + (UntilFinal ? FlowLogEvents.Verification.VerificationPolicy.DefaultFinalAfter : TimeSpan.Zero);
+
+    /// <summary>
     /// The largest lag between an event's ingestion and its availability to export tasks (<c>--availability-lag</c>,
     /// up to AWS's 12 hours; spread in <see cref="LocalCloud.AvailabilityLag"/>). Zero: available at ingestion. 30 minutes by
     /// default: exports miss a share of recent events, as AWS warns they may, and the verification must find them.

@@ -43,7 +43,7 @@ internal sealed record ScenarioSetup(
         // pass real time before the run's deadline.
         var interval = TimeSpan.FromMinutes(options.AggregationMinutes);
         var budget = options.Duration + interval + (options.DeliveryDelay * 1.5) + TimeSpan.FromTicks(SubscriptionDelivery.RetryDelays.Sum(d => d.Ticks))
-            + settle + debounce + options.DrainTimeout + TimeSpan.FromMinutes(5);
+            + settle + debounce + options.EffectiveDrainTimeout + TimeSpan.FromMinutes(5);
         if (budget + options.Lateness > TimeSpan.FromDays(13))
         {
             throw new ArgumentException($"the scenario spans {budget.TotalDays:0.#} simulated days; CloudWatch Logs (and moto) reject events older than 14 days");

@@ -129,6 +129,8 @@ public sealed class VerificationRunner(ICheckpointStore store, WindowVerifier ve
             ("taskId", entry.TaskId),
             ("check", entry.Checks + 1),
             ("final", final),
+            ("dueAt", entry.DueAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture)),
+            ("lateMs", (long)Math.Max(0, lag)),
             ("outcome", result.Outcome.ToString()),
             ("held", result.Held),
             ("exported", result.Exported),

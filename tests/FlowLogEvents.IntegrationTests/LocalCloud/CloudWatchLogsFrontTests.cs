@@ -212,7 +212,7 @@ public sealed partial class CloudWatchLogsFrontTests(MotoServer moto) : IClassFi
         Assert.Equal(viaMoto.LogGroups.Select(g => (g.LogGroupName, g.CreationTime)), viaFront.LogGroups.Select(g => (g.LogGroupName, g.CreationTime)));
         Assert.Equal(HttpStatusCode.BadRequest, duplicate.StatusCode);
         Assert.Equal(
-            [new IngestedEvent(Stream, env.T0, "one", env.Clock.NowMillis), new IngestedEvent(Stream, env.T0 + 1, "two", env.Clock.NowMillis)],
+            [new IngestedEvent(Stream, env.T0, "one", env.Clock.NowMillis) { Sequence = 1 }, new IngestedEvent(Stream, env.T0 + 1, "two", env.Clock.NowMillis) { Sequence = 2 }],
             env.Front.IngestedEvents(env.Group));
     }
 
