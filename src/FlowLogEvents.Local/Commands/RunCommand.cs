@@ -64,12 +64,13 @@ internal static class RunCommand
         var output = new Option<string?>("--output") { Description = "Folder of the report and function log (default artifacts/local-runs/<stamp>)" };
         var keep = new Option<bool>("--keep") { Description = "Leave moto_server running and print how to inspect it with the aws CLI" };
         var package = new Option<string?>("--package") { Description = FunctionPackages.PackageDescription };
+        var settleMode = new Option<string?>("--settle-mode") { Description = "SETTLE_DELAY_MODE: learn or fixed (default: serverless.template's, learn)" };
         var untilFinal = new Option<bool>("--until-final") { Description = "Wait until every window passed its last verification check (12 h 15 min simulated after its export), not only its first" };
         var inProcess = new Option<bool>("--in-process") { Description = "Run the handlers inside this process instead of the package's processes (no Runtime API, no process deaths)" };
 
         var root = new RootCommand("FlowLogEvents local run: the real signal and export functions against moto_server, with a verdict on every flow record.")
         {
-            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, claimLease, minWindow, lateEvents, foreign, foreignMinutes, instances, taskMinutes, availabilityLag, queryLag, drain, untilFinal, output, keep, package, inProcess,
+            logGroups, enis, minutes, records, aggregation, deliveryDelay, lateFraction, lateness, silent, speed, realtime, seed, settle, debounce, claimLease, minWindow, lateEvents, foreign, foreignMinutes, instances, taskMinutes, availabilityLag, queryLag, drain, settleMode, untilFinal, output, keep, package, inProcess,
         };
         root.SetAction((parse, ct) =>
         {
@@ -96,6 +97,7 @@ internal static class RunCommand
                 SignalInstances = parse.GetValue(instances),
                 DrainTimeout = TimeSpan.FromMinutes(parse.GetValue(drain)),
                 UntilFinal = parse.GetValue(untilFinal),
+                SettleDelayMode = parse.GetValue(settleMode),
                 ExportTiming = ExportTaskTiming.Typical(TimeSpan.FromMinutes(parse.GetValue(taskMinutes))),
                 AvailabilityLag = TimeSpan.FromMinutes(parse.GetValue(availabilityLag)),
                 QueryLag = TimeSpan.FromSeconds(parse.GetValue(queryLag)),

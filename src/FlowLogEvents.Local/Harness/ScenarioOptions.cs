@@ -48,6 +48,9 @@ public sealed record ScenarioOptions
     /// <summary>SETTLE_DELAY_SECONDS; null keeps serverless.template's default.</summary>
     public TimeSpan? SettleDelay { get; init; }
 
+    /// <summary>SETTLE_DELAY_MODE (<c>learn</c> or <c>fixed</c>); null keeps serverless.template's default (learn).</summary>
+    public string? SettleDelayMode { get; init; }
+
     /// <summary>CLAIM_LEASE_SECONDS; null keeps serverless.template's default.</summary>
     public TimeSpan? ClaimLease { get; init; }
 
@@ -156,6 +159,7 @@ public sealed record ScenarioOptions
         Require(Debounce is null || (Debounce >= TimeSpan.FromSeconds(1) && Debounce <= TimeSpan.FromHours(1)), "debounce must be between 1 and 3600 seconds");
         Require(MinExportWindow is null || (MinExportWindow >= TimeSpan.FromSeconds(1) && MinExportWindow <= TimeSpan.FromHours(24)), "minimum export window must be between 1 and 86400 seconds");
         Require(LateEvents is null or "repair" or "report" or "reexport", "late events must be 'repair', 'report' or 'reexport'");
+        Require(SettleDelayMode is null or "learn" or "fixed", "the settle delay mode must be 'learn' or 'fixed'");
         Require(ExportStartBeforeTraffic is null || (ExportStartBeforeTraffic >= TimeSpan.Zero && ExportStartBeforeTraffic <= TimeSpan.FromDays(7)), "the export start must be between 0 and 7 days before the traffic");
         Require(ForeignExports is >= 0 and <= 100, "foreign exports must be between 0 and 100");
         Require(ForeignExportDuration > TimeSpan.Zero && ForeignExportDuration <= TimeSpan.FromHours(2), "a foreign export must last between 0 and 120 minutes");

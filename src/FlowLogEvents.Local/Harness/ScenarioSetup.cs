@@ -90,6 +90,11 @@ internal sealed record ScenarioSetup(
             parameters["LateEvents"] = lateEvents;
         }
 
+        if (options.SettleDelayMode is { } settleMode)
+        {
+            parameters["SettleDelayMode"] = settleMode;
+        }
+
         if (options.ClaimLease is { } lease)
         {
             parameters["ClaimLeaseSeconds"] = ((long)lease.TotalSeconds).ToString(CultureInfo.InvariantCulture);

@@ -14,6 +14,7 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
     public const string StateBucketVariable = "STATE_BUCKET";
     public const string StatePrefixVariable = "STATE_PREFIX";
     public const string SettleDelayVariable = "SETTLE_DELAY_SECONDS";
+    public const string SettleDelayModeVariable = "SETTLE_DELAY_MODE";
     public const string MinWindowVariable = "MIN_EXPORT_WINDOW_SECONDS";
     public const string MaxWindowVariable = "MAX_EXPORT_WINDOW_SECONDS";
     public const string ClaimLeaseVariable = "CLAIM_LEASE_SECONDS";
@@ -50,6 +51,7 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
             Deployment = env.Required(StackNameVariable),
             SettleDelay = env.Seconds(SettleDelayVariable, DefaultSettleDelay, TimeSpan.Zero, TimeSpan.FromHours(24)),
             ClockSkewMargin = env.Seconds(ClockSkewVariable, DefaultClockSkew, TimeSpan.Zero, TimeSpan.FromMinutes(15)),
+            LearnSettleDelay = ParseSettleMode(env.Optional(SettleDelayModeVariable, "learn")),
             LateEvents = lateEvents,
             Verification = new VerificationPolicy
             {
@@ -101,6 +103,14 @@ public sealed record ExportSettings(Uri SignalQueueUrl, Uri DeadLetterQueueUrl, 
         _ = env.Required(name);
         return env.Seconds(name, TimeSpan.Zero, min, max);
     }
+
+    private static bool ParseSettleMode(string value) =>
+        value.ToLowerInvariant() switch
+        {
+            "learn" => true,
+            "fixed" => false,
+            _ => throw new ConfigurationException($"environment variable {SettleDelayModeVariable} must be 'learn' or 'fixed', got '{value}'"),
+        };
 
     private static LateEventsMode ParseLateEvents(string value) =>
         value.ToLowerInvariant() switch

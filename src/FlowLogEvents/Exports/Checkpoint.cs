@@ -67,6 +67,9 @@ public sealed record Checkpoint
     /// <summary>The first millisecond of the first window queued for verification; null before any was (older windows were never verified).</summary>
     public long? VerifiedFrom { get; init; }
 
+    /// <summary>The most recent delivery lags its data signals showed (see <see cref="Settling.SettleLearner"/>); empty in checkpoints written before they were kept.</summary>
+    public EquatableList<Settling.DeliveryLagSample> DeliveryLags { get; init; } = [];
+
     /// <summary>Events written by repairs of this log group's windows, all time.</summary>
     public long RecordsRepaired { get; init; }
 
@@ -179,6 +182,11 @@ public sealed record Checkpoint
             {
                 throw new CheckpointFormatException($"checkpoint verifications[{i}] ends at {v.To}, after exportedThrough {c.ExportedThrough}: only exported windows are verified");
             }
+        }
+
+        if (c.DeliveryLags.Count > Settling.SettleLearner.MaxSamples || c.DeliveryLags.Any(s => s.LagMillis < 0))
+        {
+            throw new CheckpointFormatException($"checkpoint deliveryLags holds {c.DeliveryLags.Count} lags (at most {Settling.SettleLearner.MaxSamples}, none negative)");
         }
 
         if (c.RecordsRepaired < 0 || c.WindowsFinal < 0)

@@ -121,6 +121,20 @@ public static class CheckpointJson
             json.WriteNumber("recordsRepaired", checkpoint.RecordsRepaired);
         }
 
+        if (checkpoint.DeliveryLags.Count > 0)
+        {
+            json.WriteStartArray("deliveryLags");
+            foreach (var sample in checkpoint.DeliveryLags)
+            {
+                json.WriteStartObject();
+                json.WriteNumber("ingestedBy", sample.IngestedBy);
+                json.WriteNumber("lagMs", sample.LagMillis);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         if (checkpoint.Verifications.Count == 0)
         {
             return;
@@ -334,6 +348,7 @@ public static class CheckpointJson
                 Verifications = new(root.OptionalArrayOfObjects("verifications").Select(ReadVerification)),
                 VerifiedFrom = root.OptionalObject("verifiedFrom") is null ? null : root.Millis("verifiedFrom"),
                 RecordsRepaired = root.OptionalLong("recordsRepaired") ?? 0,
+                DeliveryLags = new(root.OptionalArrayOfObjects("deliveryLags").Select(s => new Settling.DeliveryLagSample(s.Long("ingestedBy"), s.Long("lagMs")))),
                 WindowsFinal = root.OptionalLong("windowsFinal") ?? 0,
                 UpdatedAt = root.Instant("updatedAt"),
             };

@@ -27,8 +27,14 @@ public sealed class ExportCoordinator
     private readonly ExportPolicy _policy;
     private readonly TimeProvider _time;
     private readonly Telemetry _telemetry;
-    private readonly ExportStateMachine _machine;
+    private readonly ExportStateMachine _configuredMachine;
     private readonly VerificationRunner? _verification;
+
+    // This run's settle delay (learned from the delivery lags) and the lags its writes add to the checkpoint; set when a
+    // run starts (runs of one coordinator are sequential: ExportBatchProcessor runs one log group after another).
+    private ExportStateMachine _machine;
+    private ExportPolicy _runPolicy;
+    private IReadOnlyList<Settling.DeliveryLagSample> _runLags = [];
 
     /// <param name="verification">Checks the exported windows due after each run (null: windows are not verified here).</param>
     public ExportCoordinator(ICheckpointStore store, IExportTasks tasks, ExportPolicy policy, TimeProvider time, Telemetry telemetry, VerificationRunner? verification = null)
@@ -38,7 +44,9 @@ public sealed class ExportCoordinator
         _policy = policy;
         _time = time;
         _telemetry = telemetry;
-        _machine = new ExportStateMachine(policy);
+        _configuredMachine = new ExportStateMachine(policy);
+        _machine = _configuredMachine;
+        _runPolicy = policy;
         _verification = verification;
     }
 
@@ -58,6 +66,12 @@ public sealed class ExportCoordinator
             _telemetry.Error(LogEvents.CheckpointMissing, ("logGroup", work.LogGroup), ("reason", ex.Message), ("action", "not recreated from a guess; the work is set aside: restore the checkpoint, then replay"));
             _telemetry.Metric(MetricNames.CheckpointsMissing, 1, MetricUnit.Count);
             throw;
+        }
+        finally
+        {
+            _machine = _configuredMachine;
+            _runPolicy = _policy;
+            _runLags = [];
         }
 
         if (_verification is not null && await _verification.RunDueAsync(work.LogGroup, ct).ConfigureAwait(false) is { } due && outcome.State == ExportState.Done)
@@ -79,6 +93,7 @@ public sealed class ExportCoordinator
         var target = work.Target(_policy.ClockSkewMargin);
         var lateChecked = false;
         var startChecked = false;
+        var settleLearned = false;
         List<LateRange>? lateRanges = null;
         var conflicts = new ConflictCount();
         long? lastExportedThrough = null;
@@ -125,6 +140,11 @@ public sealed class ExportCoordinator
             }
 
             var (checkpoint, etag) = (stored.Value, stored.ETag);
+            if (!settleLearned)
+            {
+                LearnSettleDelay(work, checkpoint);
+                settleLearned = true;
+            }
 
             // Judged once, against the checkpoint as the run first found it: windows planned later in this run (and
             // exports of ranges before its start queued later) were planned after these events were ingested.
@@ -206,6 +226,23 @@ public sealed class ExportCoordinator
         }
 
         throw new CheckpointContentionException($"checkpoint of '{logGroup}' did not settle within {MaxSteps} steps (concurrent writers?)");
+    }
+
+    /// <summary>
+    /// Sets this run's settle delay from the checkpoint's delivery lags and this work's (<see cref="Settling.SettleLearner"/>);
+    /// the lags are added to the checkpoint by every write of the run.
+    /// </summary>
+    private void LearnSettleDelay(ExportWork work, Checkpoint checkpoint)
+    {
+        _runLags = Settling.SettleLearner.Samples(work, _policy);
+        if (!_policy.LearnSettleDelay)
+        {
+            return;
+        }
+
+        var learned = Settling.SettleLearner.SettleDelay(Settling.SettleLearner.Merge(checkpoint.DeliveryLags, _runLags), _policy);
+        _runPolicy = _policy with { LearnedSettleDelay = learned };
+        _machine = new ExportStateMachine(_runPolicy);
     }
 
     /// <summary>
@@ -314,7 +351,7 @@ public sealed class ExportCoordinator
         switch (step.WaitReason)
         {
             case WaitReason.NotSettled:
-                _telemetry.Info(LogEvents.ExportDeferred, ("logGroup", logGroup), ("reason", reason), ("exportedThrough", checkpoint.ExportedThrough), ("target", target), ("settleDelaySeconds", (long)_policy.SettleDelay.TotalSeconds), ("clockSkewSeconds", (long)_policy.ClockSkewMargin.TotalSeconds));
+                _telemetry.Info(LogEvents.ExportDeferred, ("logGroup", logGroup), ("reason", reason), ("exportedThrough", checkpoint.ExportedThrough), ("target", target), ("settleDelaySeconds", (long)(_runPolicy.LearnedSettleDelay ?? _policy.SettleDelay).TotalSeconds), ("clockSkewSeconds", (long)_policy.ClockSkewMargin.TotalSeconds));
                 return new ExportOutcome(ExportState.Waiting, reason, checkpoint.ExportedThrough);
 
             case WaitReason.ClaimedByAnother:
@@ -354,7 +391,7 @@ public sealed class ExportCoordinator
         var export = ExportStateMachine.Current(claimed, kind);
         if (step.Kind == ExportStepKind.PlanWindow)
         {
-            _telemetry.Info(LogEvents.WindowPlanned, ("logGroup", logGroup), ("from", export.From), ("to", export.To), ("taskName", export.TaskName), ("target", target));
+            _telemetry.Info(LogEvents.WindowPlanned, ("logGroup", logGroup), ("from", export.From), ("to", export.To), ("taskName", export.TaskName), ("target", target), ("settleDelaySeconds", (long)(_runPolicy.LearnedSettleDelay ?? _policy.SettleDelay).TotalSeconds));
         }
         else
         {
@@ -596,8 +633,12 @@ public sealed class ExportCoordinator
     /// </summary>
     private async Task<string?> WriteAsync(Checkpoint checkpoint, string? etag, string step, ConflictCount conflicts, CancellationToken ct)
     {
-        var lag = _policy.SettledLagMillis;
-        checkpoint = checkpoint with { SettledLagFloorMillis = Math.Min(checkpoint.SettledLagFloorMillis ?? lag, lag) };
+        var lag = _runPolicy.PlanningLagMillis;
+        checkpoint = checkpoint with
+        {
+            SettledLagFloorMillis = Math.Min(checkpoint.SettledLagFloorMillis ?? lag, lag),
+            DeliveryLags = _policy.LearnSettleDelay ? Settling.SettleLearner.Merge(checkpoint.DeliveryLags, _runLags) : checkpoint.DeliveryLags,
+        };
         var written = await _store.TryWriteAsync(checkpoint, etag, ct).ConfigureAwait(false);
         if (written is null)
         {

@@ -58,8 +58,20 @@ public sealed record ExportPolicy
     /// </summary>
     public Verification.VerificationPolicy? Verification { get; init; }
 
-    /// <summary>Settle delay plus the clock skew margin: how far behind now a window must end.</summary>
+    /// <summary>Configured settle delay plus the clock skew margin: the bound late-record detection and the signal function use.</summary>
     public long SettledLagMillis => (long)(SettleDelay + ClockSkewMargin).TotalMilliseconds;
+
+    /// <summary>
+    /// SETTLE_DELAY_MODE=learn: windows end behind the delivery lag the log group's signals show (see
+    /// <see cref="Settling.SettleLearner"/>), at most <see cref="SettleDelay"/>; false (fixed): behind <see cref="SettleDelay"/>.
+    /// </summary>
+    public bool LearnSettleDelay { get; init; }
+
+    /// <summary>The settle delay learned for the current run (null: the configured one).</summary>
+    public TimeSpan? LearnedSettleDelay { get; init; }
+
+    /// <summary>How far behind now a window ends in this run: the learned (or configured) settle delay plus the clock skew margin.</summary>
+    public long PlanningLagMillis => (long)((LearnedSettleDelay ?? SettleDelay) + ClockSkewMargin).TotalMilliseconds;
 
     public StartMode StartMode { get; init; } = StartMode.FirstSignal;
 

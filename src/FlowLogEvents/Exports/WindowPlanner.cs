@@ -14,7 +14,7 @@ public static class WindowPlanner
     public static ExportWindow? Plan(long exportedThrough, long target, long now, ExportPolicy policy)
     {
         var from = exportedThrough + 1;
-        var settledEnd = now - policy.SettledLagMillis;
+        var settledEnd = now - policy.PlanningLagMillis;
         if (target < from || settledEnd < from)
         {
             return null;

@@ -10,12 +10,19 @@ namespace FlowLogEvents.Verification;
 /// </summary>
 public static class VerificationSchedule
 {
-    /// <summary>The checkpoint with the completed window (or range before the start) queued for its checks.</summary>
-    public static Checkpoint Enqueue(Checkpoint checkpoint, long from, long to, string taskId, DateTimeOffset completedAt, VerificationPolicy policy, bool beforeStart = false)
+    /// <summary>
+    /// The checkpoint with the completed window (or range before the start) queued for its checks. The first is due
+    /// <see cref="VerificationPolicy.FirstAfter"/> after the task completed, and never before the window's end plus
+    /// <paramref name="settledLagMillis"/> (the configured settle delay plus the clock skew margin) plus FirstAfter: a window
+    /// that ended behind a learned, shorter delay is checked only once every delivery that is not flagged late has arrived.
+    /// </summary>
+    public static Checkpoint Enqueue(Checkpoint checkpoint, long from, long to, string taskId, DateTimeOffset completedAt, VerificationPolicy policy, bool beforeStart = false, long settledLagMillis = 0)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(policy);
-        var entry = new PendingVerification { From = from, To = to, TaskId = taskId, CompletedAt = completedAt, DueAt = completedAt + policy.FirstAfter, BeforeStart = beforeStart };
+        var notBefore = DateTimeOffset.FromUnixTimeMilliseconds(to + settledLagMillis) + policy.FirstAfter;
+        var due = completedAt + policy.FirstAfter;
+        var entry = new PendingVerification { From = from, To = to, TaskId = taskId, CompletedAt = completedAt, DueAt = due > notBefore ? due : notBefore, BeforeStart = beforeStart };
         return checkpoint with
         {
             Verifications = new(checkpoint.Verifications.Append(entry).OrderBy(v => v.From).ThenBy(v => v.To)),

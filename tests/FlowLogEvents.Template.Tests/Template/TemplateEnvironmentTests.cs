@@ -51,7 +51,7 @@ public sealed class TemplateEnvironmentTests
     public void VariablesOf_Settings_FindsTheDocumentedVariables()
     {
         Assert.Equal(["AWS_LAMBDA_LOG_GROUP_NAME", "CLOCK_SKEW_SECONDS", "DEBOUNCE_SECONDS", "EXPORT_FUNCTION_LOG_GROUP", "SETTLE_DELAY_SECONDS", "SIGNAL_QUEUE_URL"], VariablesOf(typeof(SignalSettings)).Order(StringComparer.Ordinal));
-        Assert.Equal(17, VariablesOf(typeof(ExportSettings)).Count);
+        Assert.Equal(18, VariablesOf(typeof(ExportSettings)).Count);
     }
 
     [Theory]

@@ -31,6 +31,7 @@ public class SettingsTests
         Assert.Equal(StartMode.FirstSignal, settings.Policy.StartMode);
         Assert.Equal(TimeSpan.FromMinutes(1), settings.Policy.ClockSkewMargin);
         Assert.Equal(LateEventsMode.Repair, settings.Policy.LateEvents);
+        Assert.True(settings.Policy.LearnSettleDelay);
         Assert.Equal(
             new FlowLogEvents.Verification.VerificationPolicy { FirstAfter = TimeSpan.FromMinutes(5), FinalAfter = TimeSpan.FromMinutes((12 * 60) + 15), RetryAfter = TimeSpan.FromMinutes(5), Repair = true, MaxWindowsPerRun = 2 },
             settings.Policy.Verification);
@@ -53,6 +54,7 @@ public class SettingsTests
     [Theory]
     [InlineData("LATE_EVENTS", "drop", "environment variable LATE_EVENTS must be 'repair', 'report' or 'reexport', got 'drop'")]
     [InlineData("CLOCK_SKEW_SECONDS", "901", "environment variable CLOCK_SKEW_SECONDS must be between 0 and 900 seconds, got 901")]
+    [InlineData("SETTLE_DELAY_MODE", "auto", "environment variable SETTLE_DELAY_MODE must be 'learn' or 'fixed', got 'auto'")]
     [InlineData("VERIFY_FIRST_AFTER_SECONDS", "3601", "environment variable VERIFY_FIRST_AFTER_SECONDS must be between 1 and 3600 seconds, got 3601")]
     [InlineData("VERIFY_FINAL_AFTER_SECONDS", "120", "VERIFY_FINAL_AFTER_SECONDS (120) must not be less than VERIFY_FIRST_AFTER_SECONDS (300)")]
     public void ExportSettingsRead_InvalidLateOrSkew_ThrowsNamingIt(string variable, string value, string message)

@@ -394,7 +394,7 @@ public sealed class ExportStateMachine(ExportPolicy policy)
 
         // Queued in the same write that records the task COMPLETED: a crash cannot lose the window's checks.
         return policy.Verification is { } verification
-            ? VerificationSchedule.Enqueue(advanced, export.From, export.To, task.TaskId, now, verification)
+            ? VerificationSchedule.Enqueue(advanced, export.From, export.To, task.TaskId, now, verification, settledLagMillis: policy.SettledLagMillis)
             : advanced;
     }
 
