@@ -36,6 +36,9 @@ public sealed class ExportCoordinator
     private ExportPolicy _runPolicy;
     private IReadOnlyList<Settling.DeliveryLagSample> _runLags = [];
 
+    // The checkpoint as this run last read it: the verification answers "nothing due" from it without another read.
+    private Checkpoint? _lastRead;
+
     /// <param name="verification">Checks the exported windows due after each run (null: windows are not verified here).</param>
     public ExportCoordinator(ICheckpointStore store, IExportTasks tasks, ExportPolicy policy, TimeProvider time, Telemetry telemetry, VerificationRunner? verification = null)
     {
@@ -56,6 +59,7 @@ public sealed class ExportCoordinator
     /// <summary>Runs the state machine for one log group and reports its export lag (now minus checkpoint).</summary>
     public async Task<ExportOutcome> RunAsync(ExportWork work, CancellationToken ct)
     {
+        _lastRead = null;
         ExportOutcome outcome;
         try
         {
@@ -74,7 +78,9 @@ public sealed class ExportCoordinator
             _runLags = [];
         }
 
-        if (_verification is not null && await _verification.RunDueAsync(work.LogGroup, ct).ConfigureAwait(false) is { } due && outcome.State == ExportState.Done)
+        var lastRead = _lastRead;
+        _lastRead = null;
+        if (_verification is not null && await _verification.RunDueAsync(work.LogGroup, lastRead, ct).ConfigureAwait(false) is { } due && outcome.State == ExportState.Done)
         {
             // Windows await their checks: the work carries on as a continuation until the last one is final.
             var reason = $"exported windows await verification (next check due {due.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'})";
@@ -140,6 +146,7 @@ public sealed class ExportCoordinator
             }
 
             var (checkpoint, etag) = (stored.Value, stored.ETag);
+            _lastRead = checkpoint;
             if (!settleLearned)
             {
                 LearnSettleDelay(work, checkpoint);

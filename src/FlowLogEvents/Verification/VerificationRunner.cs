@@ -14,9 +14,19 @@ public sealed class VerificationRunner(ICheckpointStore store, WindowVerifier ve
 
     private VerificationPolicy Verification => policy.Verification ?? throw new InvalidOperationException("verification is off in this policy");
 
-    /// <summary>Checks the windows due now (at most <see cref="VerificationPolicy.MaxWindowsPerRun"/>); returns when the next check is due (null: nothing awaits one).</summary>
-    public async Task<DateTimeOffset?> RunDueAsync(string logGroup, CancellationToken ct)
+    /// <summary>
+    /// Checks the windows due now (at most <see cref="VerificationPolicy.MaxWindowsPerRun"/>); returns when the next check is
+    /// due (null: nothing awaits one). <paramref name="known"/> is the checkpoint as the caller last read it: when nothing
+    /// in it is due, the answer comes from it without reading the checkpoint again (the export run's writes after that read
+    /// never remove a pending window; a window another runner queued meanwhile is that runner's to check).
+    /// </summary>
+    public async Task<DateTimeOffset?> RunDueAsync(string logGroup, Checkpoint? known, CancellationToken ct)
     {
+        if (known is not null && VerificationSchedule.Due(known, time.GetUtcNow()).Count == 0)
+        {
+            return VerificationSchedule.NextDue(known);
+        }
+
         var stored = await store.LoadAsync(logGroup, ct).ConfigureAwait(false);
         if (stored is null)
         {

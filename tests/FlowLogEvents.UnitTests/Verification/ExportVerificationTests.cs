@@ -83,6 +83,22 @@ public sealed class ExportVerificationTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_NothingDue_ReadsTheCheckpointOnlyOnceForExportAndVerification()
+    {
+        var held = new LogEventKey(T0 - (20 * Minute), "record 1");
+        _logs.Add("eni-a-all", held);
+        await ExportFirstWindowAsync(held);
+        await RunAsync();
+        var loads = _h.Store.Loads;
+
+        var outcome = await RunAsync();
+
+        Assert.Equal(ExportState.Waiting, outcome.State);
+        Assert.Equal(loads + 1, _h.Store.Loads);
+        Assert.Equal(0, _logs.Counts);
+    }
+
+    [Fact]
     public async Task RunAsync_VerificationSourceThrows_LogsUnverifiableAndTheExportGoesOn()
     {
         var held = new LogEventKey(T0 - (20 * Minute), "record 1");
