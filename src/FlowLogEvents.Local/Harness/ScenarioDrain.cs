@@ -128,7 +128,7 @@ internal static class ScenarioDrain
             if (now > deadline || (run.Traffic.IsCompleted && now > plan.LastDelivery + options.EffectiveDrainTimeout))
             {
                 var behind = progress.Where(g => !g.Done)
-                    .Select(g => $"{g.LogGroup} exported through {(g.ExportedThrough is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t).ToString("O", CultureInfo.InvariantCulture) : "nothing")}, needs {DateTimeOffset.FromUnixTimeMilliseconds(g.LastTimestamp):O}");
+                    .Select(g => $"{g.LogGroup} exported through {(g.ExportedThrough is { } t ? DateTimeOffset.FromUnixTimeMilliseconds(t).ToString("O", CultureInfo.InvariantCulture) : "nothing")}, needs {DateTimeOffset.FromUnixTimeMilliseconds(g.LastTimestamp):O}{(g.LateQueued > 0 ? $", {g.LateQueued} late export(s) queued" : "")}{(g.Unverified > 0 ? $", {g.Unverified} window(s) awaiting a passed check" : "")}");
                 failure = $"timed out {options.EffectiveDrainTimeout.TotalMinutes:0} simulated minutes after the last delivery: {string.Join("; ", behind)}";
                 break;
             }

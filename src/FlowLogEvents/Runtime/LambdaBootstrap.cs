@@ -25,8 +25,13 @@ public sealed class LambdaBootstrap
     /// <summary>The Runtime API answered 500, or <c>next</c> failed: Lambda will not hand this process more work.</summary>
     public const int ExitRuntimeApiFailed = 2;
 
-    /// <summary>Time left after the handler's token fires, to serialize the answer and post it before Lambda's timeout.</summary>
-    public static readonly TimeSpan DeadlineMargin = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// Time left after the handler's token fires, to unwind the cancelled calls, log, serialize the answer and post it
+    /// before Lambda's timeout. Two seconds, not less: a 512 MB function has about a third of a vCPU, and a cold process
+    /// on a busy 2-core CI machine once needed more than 500 ms for that path (the invocation timed out and the process
+    /// was killed, the very outcome the token is there to prevent). Out of the export function's 60 s it costs little.
+    /// </summary>
+    public static readonly TimeSpan DeadlineMargin = TimeSpan.FromSeconds(2);
 
     /// <summary>Lambda's maximum function timeout; a deadline further away is clamped to it.</summary>
     public static readonly TimeSpan MaxBudget = TimeSpan.FromMinutes(15);

@@ -90,7 +90,7 @@ public sealed class BootstrapOnEmulatorTests : IDisposable
     [Fact]
     public async Task Invoke_ExportWhileS3Hangs_ReportsEveryRecordFailedBeforeTheDeadlineInsteadOfTimingOut()
     {
-        await using var function = await ExportAsync(TimeSpan.FromSeconds(4));
+        await using var function = await ExportAsync(TimeSpan.FromSeconds(6));
 
         var result = await function.InvokeAsync(SqsEvent("m-1", "m-2"));
 
