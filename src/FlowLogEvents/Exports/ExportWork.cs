@@ -25,7 +25,7 @@ public sealed record ExportWork(Signal Merged, long? FirstDataEventTime, IReadOn
         Math.Max(Merged.WindowEnd - 1 + (long)clockSkew.TotalMilliseconds, Merged.LastEventTime);
 
     public static ExportWork From(Signal signal) => signal.Kind == SignalKind.Data
-        ? new(signal, signal.FirstEventTime, [new DataRange(signal.LogStream, signal.FirstEventTime, signal.LastEventTime, signal.WindowEnd)])
+        ? new(signal, signal.FirstEventTime, [new DataRange(signal.LogStream, signal.FirstEventTime, signal.LastEventTime, signal.WindowEnd, signal.OnTimeFirstEventTime)])
         : new(signal, null, []);
 
     public ExportWork Merge(Signal other)
@@ -43,7 +43,7 @@ public sealed record ExportWork(Signal Merged, long? FirstDataEventTime, IReadOn
             Failures = Math.Max(Merged.Failures, other.Failures),
         };
         return other.Kind == SignalKind.Data
-            ? new ExportWork(merged, Math.Min(FirstDataEventTime ?? long.MaxValue, other.FirstEventTime), [.. DataRanges, new DataRange(other.LogStream, other.FirstEventTime, other.LastEventTime, other.WindowEnd)])
+            ? new ExportWork(merged, Math.Min(FirstDataEventTime ?? long.MaxValue, other.FirstEventTime), [.. DataRanges, new DataRange(other.LogStream, other.FirstEventTime, other.LastEventTime, other.WindowEnd, other.OnTimeFirstEventTime)])
             : new ExportWork(merged, FirstDataEventTime, DataRanges);
     }
 
@@ -52,6 +52,7 @@ public sealed record ExportWork(Signal Merged, long? FirstDataEventTime, IReadOn
     public Signal Continuation() => Merged with
     {
         Kind = SignalKind.Continuation,
+        OnTimeFirstEventTime = null,
         Continuations = Merged.Continuations + 1,
         Failures = 0,
     };

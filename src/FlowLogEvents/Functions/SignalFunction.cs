@@ -18,6 +18,7 @@ public sealed class SignalFunction
     private readonly Telemetry _telemetry;
     private readonly HashSet<string> _ownLogGroups;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _lateAfter;
 
     /// <summary>Used by the Lambda runtime: real clients, built once per execution environment.</summary>
     public SignalFunction()
@@ -39,6 +40,7 @@ public sealed class SignalFunction
     {
         _telemetry = telemetry;
         _time = time;
+        _lateAfter = settings.LateAfter;
         _ownLogGroups = new HashSet<string>(settings.OwnLogGroups ?? [], StringComparer.Ordinal);
         _publisher = new SignalPublisher(queue, settings.Debounce, time, telemetry, settings.LateAfter);
     }
@@ -66,7 +68,9 @@ public sealed class SignalFunction
         SubscriptionSummary delivery;
         try
         {
-            delivery = await SubscriptionPayload.DecodeAsync(input, ct: ct).ConfigureAwait(false);
+            // Events at least as old as the lateness bound (the publisher's "possibly late") may be late records riding along:
+            // the oldest younger one tells the ordinary delivery lag.
+            delivery = await SubscriptionPayload.DecodeAsync(input, onTimeFrom: _time.GetUtcNow().ToUnixTimeMilliseconds() - (long)_lateAfter.TotalMilliseconds + 1, ct: ct).ConfigureAwait(false);
         }
         catch (PayloadFormatException ex)
         {

@@ -36,6 +36,15 @@ public sealed record Signal
     [JsonPropertyName("eventCount")]
     public long EventCount { get; init; }
 
+    /// <summary>
+    /// The oldest event of the delivery that was on time (younger than the lateness bound when the signal was sent), when
+    /// it differs from <see cref="FirstEventTime"/>: late records riding along in a delivery do not hide the log group's
+    /// ordinary delivery lag, which the export function learns its settle delay from. Absent: the same as FirstEventTime
+    /// (or no event was on time). Optional: older readers ignore it.
+    /// </summary>
+    [JsonPropertyName("onTimeFirstEventTime")]
+    public long? OnTimeFirstEventTime { get; init; }
+
     [JsonPropertyName("windowStart")]
     public required long WindowStart { get; init; }
 

@@ -63,6 +63,11 @@ public static class SignalCodec
             throw new SignalFormatException($"signal firstEventTime {signal.FirstEventTime} is after lastEventTime {signal.LastEventTime}");
         }
 
+        if (signal.OnTimeFirstEventTime is { } onTime && (onTime < signal.FirstEventTime || onTime > signal.LastEventTime))
+        {
+            throw new SignalFormatException($"signal onTimeFirstEventTime {onTime} is outside [firstEventTime {signal.FirstEventTime}, lastEventTime {signal.LastEventTime}]");
+        }
+
         if (signal.WindowStart >= signal.WindowEnd)
         {
             throw new SignalFormatException($"signal windowStart {signal.WindowStart} is not before windowEnd {signal.WindowEnd}");

@@ -85,6 +85,7 @@ public sealed class SignalPublisher
             FirstEventTime = delivery.FirstEventTime,
             LastEventTime = delivery.LastEventTime,
             EventCount = delivery.EventCount,
+            OnTimeFirstEventTime = delivery.FirstOnTimeEventTime is { } onTime && onTime != delivery.FirstEventTime ? onTime : null,
             WindowStart = windowStart,
             WindowEnd = windowStart + debounceMs,
         };

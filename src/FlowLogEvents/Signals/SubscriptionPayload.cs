@@ -25,12 +25,16 @@ public static class SubscriptionPayload
     private static readonly SearchValues<byte> StringStops = SearchValues.Create(
         [(byte)'"', (byte)'\\', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
 
-    public static async Task<SubscriptionSummary> DecodeAsync(Stream invocation, int maxDecompressedBytes = DefaultMaxDecompressedBytes, CancellationToken ct = default)
+    /// <param name="onTimeFrom">
+    /// Events stamped at or after this instant (epoch ms) are on time: the summary's
+    /// <see cref="SubscriptionSummary.FirstOnTimeEventTime"/> is the oldest of them (the default counts every event).
+    /// </param>
+    public static async Task<SubscriptionSummary> DecodeAsync(Stream invocation, int maxDecompressedBytes = DefaultMaxDecompressedBytes, long onTimeFrom = long.MinValue, CancellationToken ct = default)
     {
         var raw = await ReadAllPooledAsync(invocation, MaxEventBytes, ct).ConfigureAwait(false);
         try
         {
-            return Decode(raw.AsSpan(0, raw.Length), maxDecompressedBytes);
+            return Decode(raw.AsSpan(0, raw.Length), maxDecompressedBytes, onTimeFrom);
         }
         finally
         {
@@ -38,7 +42,8 @@ public static class SubscriptionPayload
         }
     }
 
-    public static SubscriptionSummary Decode(ReadOnlySpan<byte> invocationJson, int maxDecompressedBytes = DefaultMaxDecompressedBytes)
+    /// <param name="onTimeFrom">As in <see cref="DecodeAsync"/>.</param>
+    public static SubscriptionSummary Decode(ReadOnlySpan<byte> invocationJson, int maxDecompressedBytes = DefaultMaxDecompressedBytes, long onTimeFrom = long.MinValue)
     {
         var compressed = DecodeBase64Data(invocationJson);
         try
@@ -46,7 +51,7 @@ public static class SubscriptionPayload
             var json = Gunzip(compressed, maxDecompressedBytes);
             try
             {
-                return Scan(json.AsSpan(0, json.Length));
+                return Scan(json.AsSpan(0, json.Length), onTimeFrom);
             }
             catch (PayloadFormatException ex) when (TruncatedGzip(compressed, json.Length) is { } truncated)
             {
@@ -247,11 +252,11 @@ public static class SubscriptionPayload
     /// the document turns out to be malformed, the scan starts again with <see cref="Utf8JsonReader"/>
     /// alone, so results and error messages are those of the full reader.
     /// </summary>
-    private static SubscriptionSummary Scan(ReadOnlySpan<byte> json)
+    private static SubscriptionSummary Scan(ReadOnlySpan<byte> json, long onTimeFrom)
     {
         try
         {
-            if (Scan(json, fastEvents: true) is { } summary)
+            if (Scan(json, onTimeFrom, fastEvents: true) is { } summary)
             {
                 return summary;
             }
@@ -261,14 +266,14 @@ public static class SubscriptionPayload
             // Report what the full reader reports.
         }
 
-        return Scan(json, fastEvents: false)!;
+        return Scan(json, onTimeFrom, fastEvents: false)!;
     }
 
     /// <summary>Returns null when the fast mode met something it does not handle.</summary>
-    private static SubscriptionSummary? Scan(ReadOnlySpan<byte> json, bool fastEvents)
+    private static SubscriptionSummary? Scan(ReadOnlySpan<byte> json, long onTimeFrom, bool fastEvents)
     {
         string? messageType = null, owner = null, logGroup = null, logStream = null;
-        long count = 0, first = long.MaxValue, last = long.MinValue;
+        long count = 0, first = long.MaxValue, last = long.MinValue, firstOnTime = long.MaxValue;
         var sawEvents = false;
         var consumedBefore = 0;
         var reader = new Utf8JsonReader(json);
@@ -311,7 +316,7 @@ public static class SubscriptionPayload
                         // Resume after the array with the reader's state at '[': to the reader the
                         // array then looks empty, and the rest of the document is read as usual.
                         var start = consumedBefore + (int)reader.BytesConsumed;
-                        if (count != 0 || !TryScanEvents(json, start, out var end, out count, out first, out last))
+                        if (count != 0 || !TryScanEvents(json, start, onTimeFrom, out var end, out count, out first, out last, out firstOnTime))
                         {
                             return null;
                         }
@@ -328,6 +333,7 @@ public static class SubscriptionPayload
                         count++;
                         first = Math.Min(first, timestamp);
                         last = Math.Max(last, timestamp);
+                        firstOnTime = timestamp >= onTimeFrom ? Math.Min(firstOnTime, timestamp) : firstOnTime;
                     }
 
                     if (reader.TokenType != JsonTokenType.EndArray)
@@ -379,7 +385,7 @@ public static class SubscriptionPayload
 
         return count == 0
             ? new SubscriptionSummary(messageType, owner, logGroup, logStream, 0, 0, 0, json.Length)
-            : new SubscriptionSummary(messageType, owner, logGroup, logStream, count, first, last, json.Length);
+            : new SubscriptionSummary(messageType, owner, logGroup, logStream, count, first, last, json.Length, firstOnTime == long.MaxValue ? null : firstOnTime);
     }
 
     /// <summary>
@@ -395,12 +401,13 @@ public static class SubscriptionPayload
     /// <param name="json">The whole document.</param>
     /// <param name="start">The index just after the array's '['.</param>
     /// <param name="end">The index of the array's ']'.</param>
-    private static bool TryScanEvents(ReadOnlySpan<byte> json, int start, out int end, out long count, out long first, out long last)
+    private static bool TryScanEvents(ReadOnlySpan<byte> json, int start, long onTimeFrom, out int end, out long count, out long first, out long last, out long firstOnTime)
     {
         end = 0;
         count = 0;
         first = long.MaxValue;
         last = long.MinValue;
+        firstOnTime = long.MaxValue;
         var i = start;
         if (i < json.Length && json[i] == (byte)']')
         {
@@ -438,6 +445,7 @@ public static class SubscriptionPayload
             count++;
             first = Math.Min(first, timestamp);
             last = Math.Max(last, timestamp);
+            firstOnTime = timestamp >= onTimeFrom ? Math.Min(firstOnTime, timestamp) : firstOnTime;
             switch (json[i + 1])
             {
                 case (byte)',':

@@ -48,6 +48,14 @@ public sealed class SettleLearnerTests
     }
 
     [Fact]
+    public void Samples_LateRecordsRidingInADelivery_LagFromItsOldestOnTimeEvent()
+    {
+        var work = ExportWork.From(DataSignal(T0 - (40 * Minute), T0 - (2 * Minute), T0 - Minute, T0) with { OnTimeFirstEventTime = T0 - (12 * Minute) });
+
+        Assert.Equal([new DeliveryLagSample(T0, 12 * Minute)], SettleLearner.Samples(work, Learning));
+    }
+
+    [Fact]
     public void Merge_KeepsEachLagOnceAndTheSixtyFourMostRecent()
     {
         var kept = Lags([.. Enumerable.Repeat(2L, 64)]);

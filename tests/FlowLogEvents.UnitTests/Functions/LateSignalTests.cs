@@ -95,6 +95,42 @@ public sealed class LateSignalTests : IDisposable
         Assert.Equal(possiblyLate ? 0 : 1, _sut.Telemetry.MetricValues(MetricNames.SignalsSuppressed).Count);
     }
 
+    /// <summary>
+    /// Late records ride along in ordinary deliveries (a flow log record aggregated or delivered late): the signal tells the
+    /// oldest on-time event apart, so the export function learns the ordinary lag, not the late record's. The bound is the
+    /// possibly-late one: an event 14 min old (settle 15 min minus skew 1 min) is not on time, one a millisecond younger is.
+    /// </summary>
+    [Fact]
+    public async Task HandleAsync_LateRecordsRidingInADelivery_SignalCarriesTheOldestOnTimeEvent()
+    {
+        await InvokeAsync(Delivery("eni-a-all", Now - (40 * Minute), Now - (14 * Minute), Now - (14 * Minute) + 1, Now - (5 * Minute)));
+
+        var signal = SignalCodec.Decode(Assert.Single(_sut.Queue.Sent).Body);
+        Assert.Equal((Now - (40 * Minute), Now - (14 * Minute) + 1, Now - (5 * Minute)), (signal.FirstEventTime, signal.OnTimeFirstEventTime, signal.LastEventTime));
+    }
+
+    [Theory]
+    [InlineData(5L)]
+    [InlineData(40L)]
+    public async Task HandleAsync_DeliveryAllOnTimeOrAllLate_SignalHasNoOnTimeField(long firstAgeMinutes)
+    {
+        await InvokeAsync(Delivery("eni-a-all", Now - (firstAgeMinutes * Minute), Now - ((firstAgeMinutes - 1) * Minute)));
+
+        var sent = Assert.Single(_sut.Queue.Sent);
+        Assert.DoesNotContain("onTimeFirstEventTime", sent.Body, StringComparison.Ordinal);
+        Assert.Null(SignalCodec.Decode(sent.Body).OnTimeFirstEventTime);
+    }
+
+    [Fact]
+    public void Decode_OnTimeFirstOutsideTheRange_IsRefusedNamingTheField()
+    {
+        var body = $$"""{"schema":1,"kind":"data","logGroup":"{{LogGroup}}","firstEventTime":10,"lastEventTime":20,"onTimeFirstEventTime":21,"windowStart":0,"windowEnd":60000}""";
+
+        var error = Assert.Throws<SignalFormatException>(() => SignalCodec.Decode(body));
+
+        Assert.Equal("signal onTimeFirstEventTime 21 is outside [firstEventTime 10, lastEventTime 20]", error.Message);
+    }
+
     [Fact]
     public void Read_SignalSettings_TakesSettleDelayAndSkewFromTheExportFunctionsVariables()
     {

@@ -125,8 +125,9 @@ public sealed class LambdaBootstrapTests : IDisposable
     }
 
     [Theory]
-    [InlineData(10_000, 9_500)]
-    [InlineData(500, 0)]
+    [InlineData(10_000, 8_000)]
+    [InlineData(2_001, 1)]
+    [InlineData(2_000, 0)]
     [InlineData(-5_000, 0)]
     [InlineData(3_600_000, 900_000)]
     public void Budget_Deadline_IsDeadlineMinusMarginClampedToLambdasLimits(long deadlineInMs, long expectedMs)

@@ -38,6 +38,25 @@ public class SubscriptionPayloadFastPathTests
         Assert.Equal("/g", summary.LogGroup);
     }
 
+    /// <summary>The on-time bound is applied the same way by the fast scan and the reader (events at or after it are on time).</summary>
+    [Theory]
+    [InlineData("cloudwatch shape", """[{"id":"1","timestamp":30,"message":"a"},{"id":"2","timestamp":10,"message":"b"},{"id":"3","timestamp":20,"message":"c"}]}""")]
+    [InlineData("whitespace (reader path)", """[ {"id": "1", "timestamp": 30, "message": "a"}, {"id": "2", "timestamp": 10, "message": "b"}, {"id": "3", "timestamp": 20, "message": "c"} ] }""")]
+    public async Task DecodeAsync_OnTimeBound_FirstOnTimeIsTheOldestEventAtOrAfterItOnBothPaths(string label, string events)
+    {
+        using var atBound = FixtureFiles.Subscription(Header + events);
+        using var pastAll = FixtureFiles.Subscription(Header + events);
+        using var noBound = FixtureFiles.Subscription(Header + events);
+
+        var bounded = await SubscriptionPayload.DecodeAsync(atBound, onTimeFrom: 20);
+        var none = await SubscriptionPayload.DecodeAsync(pastAll, onTimeFrom: 31);
+        var all = await SubscriptionPayload.DecodeAsync(noBound);
+
+        Assert.True((10L, 30L, (long?)20) == (bounded.FirstEventTime, bounded.LastEventTime, bounded.FirstOnTimeEventTime), $"{label}: {bounded}");
+        Assert.True(none.FirstOnTimeEventTime is null, $"{label}: {none}");
+        Assert.True(all.FirstOnTimeEventTime == 10, $"{label}: {all}");
+    }
+
     [Fact]
     public async Task DecodeAsync_MembersAfterLogEvents_AreStillRead()
     {

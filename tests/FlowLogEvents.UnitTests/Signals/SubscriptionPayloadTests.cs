@@ -13,7 +13,7 @@ public class SubscriptionPayloadTests
 
         var summary = await SubscriptionPayload.DecodeAsync(input);
 
-        Assert.Equal(new SubscriptionSummary("DATA_MESSAGE", "123456789123", "testLogGroup", "testLogStream", 2, 1440442987000, 1440442987001, summary.DecompressedBytes), summary);
+        Assert.Equal(new SubscriptionSummary("DATA_MESSAGE", "123456789123", "testLogGroup", "testLogStream", 2, 1440442987000, 1440442987001, summary.DecompressedBytes, 1440442987000), summary);
         Assert.True(summary.DecompressedBytes > 200);
     }
 

@@ -27,14 +27,17 @@ public static class SettleLearner
 
     public static readonly TimeSpan MinSettleDelay = TimeSpan.FromMinutes(1);
 
-    /// <summary>The lags this work's data signals tell, below the configured delay minus the clock skew margin.</summary>
+    /// <summary>
+    /// The lags this work's data signals tell (from each delivery's oldest on-time event: late records riding along in it
+    /// do not hide the ordinary lag), below the configured delay minus the clock skew margin.
+    /// </summary>
     public static IReadOnlyList<DeliveryLagSample> Samples(ExportWork work, ExportPolicy policy)
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentNullException.ThrowIfNull(policy);
         var bound = (long)(policy.SettleDelay - policy.ClockSkewMargin).TotalMilliseconds;
         return work.DataRanges
-            .Select(r => new DeliveryLagSample(r.IngestedBy, r.IngestedBy - r.First))
+            .Select(r => new DeliveryLagSample(r.IngestedBy, r.IngestedBy - (r.OnTimeFirst ?? r.First)))
             .Where(s => s.LagMillis >= 0 && s.LagMillis < bound)
             .Distinct()
             .ToList();
