@@ -629,7 +629,19 @@ public sealed class ExportCoordinator
             ("coveredThrough", Math.Max(checkpoint.ExportedThrough, checkpoint.InFlight?.To ?? long.MinValue)),
             ("lateRangeEnd", range.To),
             ("action", action));
-        _telemetry.Metric(MetricNames.LateSignals, 1, MetricUnit.Count, ("LogGroup", logGroup));
+
+        // Under LATE_EVENTS=repair a range its window's check will find and repair is routine (flow logs arrive late by
+        // design): counted apart, so the late-events alarm only sees late events that nothing brings into the exports
+        // (report, reexport, or windows already final). A shortfall a check cannot repair has its own alarm.
+        var repairedByCheck = _policy.LateEvents == LateEventsMode.Repair && _policy.Verification is { Repair: true } && action != ExportStateMachine.NotCheckedAgain;
+        if (repairedByCheck)
+        {
+            _telemetry.Metric(MetricNames.LateSignalsRechecked, 1, MetricUnit.Count, ("LogGroup", logGroup));
+        }
+        else
+        {
+            _telemetry.Metric(MetricNames.LateSignals, 1, MetricUnit.Count, ("LogGroup", logGroup));
+        }
     }
 
     /// <summary>

@@ -28,6 +28,7 @@ public static class MetricNames
     public const string ExportsFailed = "ExportsFailed";
     public const string ExportsRejected = "ExportsRejected";
     public const string LateSignals = "LateSignals";
+    public const string LateSignalsRechecked = "LateSignalsRechecked";
 
     // VerificationRunner.cs
     public const string DuplicatesFound = "DuplicatesFound";

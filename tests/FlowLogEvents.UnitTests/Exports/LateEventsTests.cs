@@ -72,6 +72,10 @@ public sealed class LateEventsTests
         var entry = Assert.Single(h.Checkpoint!.Verifications);
         Assert.Equal((true, DateTimeOffset.FromUnixTimeMilliseconds(T0 + (5 * Minute))), (entry.Recheck, entry.DueAt));
         Assert.Empty(h.Checkpoint.LateExports);
+
+        // The range its check repairs is counted apart; only the one nothing repairs reaches the late-events alarm's metric.
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.LateSignalsRechecked));
+        Assert.Equal([1.0], h.Telemetry.MetricValues(MetricNames.LateSignals));
     }
 
     [Fact]

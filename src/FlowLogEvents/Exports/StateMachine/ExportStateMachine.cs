@@ -22,6 +22,9 @@ public sealed class ExportStateMachine(ExportPolicy policy)
     private const string QueuedBefore = "not queued again: this signal's re-export was queued before (a redelivered or replayed signal)";
     private const string CoveredByQueued = "not queued again: a queued re-export of this stream, not started yet, covers the range";
 
+    /// <summary>The action of a late range under verification whose windows are all final: nothing brings these events into the exports.</summary>
+    public const string NotCheckedAgain = "not checked again: its windows are final; these events are not in the exports";
+
     /// <summary>The step to take now. <paramref name="lookup"/>: what the shell found when a previous decision over this same state asked (describe or search).</summary>
     public ExportStep Decide(Checkpoint checkpoint, long target, DateTimeOffset now, TaskLookup? lookup = null)
     {
@@ -213,7 +216,7 @@ public sealed class ExportStateMachine(ExportPolicy policy)
             actions.Add(
                 windows > 0 ? $"its window is checked again against CloudWatch Logs within {(long)verification.FirstAfter.TotalSeconds} s ({windows} window(s); LATE_EVENTS={(verification.Repair ? "repair" : "report")})"
                 : range.To > checkpoint.ExportedThrough ? "the window in flight is verified once exported"
-                : "not checked again: its windows are final; these events are not in the exports");
+                : NotCheckedAgain);
         }
 
         return (marked, actions);
