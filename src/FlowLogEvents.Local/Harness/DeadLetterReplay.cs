@@ -20,6 +20,7 @@ public static class DeadLetterReplay
         ArgumentNullException.ThrowIfNull(deadLetterQueueUrl);
         ArgumentNullException.ThrowIfNull(signalQueueUrl);
         var (replayed, malformed) = (0, 0);
+        var sent = new List<string>();
         while (true)
         {
             var received = await sqs.ReceiveMessageAsync(
@@ -33,7 +34,7 @@ public static class DeadLetterReplay
                 ct).ConfigureAwait(false);
             if (received.Messages is not [var message, ..])
             {
-                return new DeadLetterReplayResult(replayed, malformed);
+                return new DeadLetterReplayResult(replayed, malformed, sent);
             }
 
             if (message.MessageAttributes?.ContainsKey(ExportBatchProcessor.ErrorAttribute) == true)
@@ -42,7 +43,7 @@ public static class DeadLetterReplay
                 continue;
             }
 
-            await sqs.SendMessageAsync(
+            var answer = await sqs.SendMessageAsync(
                 new SendMessageRequest
                 {
                     QueueUrl = signalQueueUrl.ToString(),
@@ -51,6 +52,7 @@ public static class DeadLetterReplay
                     MessageBody = message.Body,
                 },
                 ct).ConfigureAwait(false);
+            sent.Add(answer.MessageId);
             await sqs.DeleteMessageAsync(deadLetterQueueUrl.ToString(), message.ReceiptHandle, ct).ConfigureAwait(false);
             replayed++;
         }

@@ -20,6 +20,7 @@ internal sealed class RunningScenario : IAsyncDisposable
     private FunctionClients? _functionClients;
     private CancellationTokenSource? _stop;
     private Task _esm = Task.CompletedTask;
+    private System.Collections.Concurrent.ConcurrentDictionary<string, byte> _deleted = new(StringComparer.Ordinal);
     private IReadOnlyList<Task> _failureMappings = [];
     private Task _foreign = Task.CompletedTask;
     private Task _failing = Task.CompletedTask;
@@ -66,6 +67,9 @@ internal sealed class RunningScenario : IAsyncDisposable
     /// <summary>The event source mapping of the export function on the signal queue.</summary>
     public Task EventSourceMapping => _esm;
 
+    /// <summary>The ids of the signal queue's messages the export function's event source mapping processed and deleted.</summary>
+    public IReadOnlyDictionary<string, byte> DeletedMessages => _deleted;
+
     /// <summary>
     /// Starts the functions, checks each subscription's destination with a control message, starts the event source
     /// mappings, and starts the traffic and the scheduled faults.
@@ -104,7 +108,8 @@ internal sealed class RunningScenario : IAsyncDisposable
                 stored?.Value.InFlight is not null,
                 stored?.Value.ExportsCompleted ?? 0L,
                 stored?.Value.LateExports.Count ?? 0,
-                (Setup.Options.UntilFinal ? stored?.Value.Verifications.Count : stored?.Value.Verifications.Count(v => v.Checks == 0 || v.Shortfall > 0 || v.Recheck || v.LastOutcome == FlowLogEvents.Verification.VerificationOutcome.Unverifiable)) ?? 0));
+                (Setup.Options.UntilFinal ? stored?.Value.Verifications.Count : stored?.Value.Verifications.Count(v => v.Checks == 0 || v.Shortfall > 0 || v.Recheck || v.LastOutcome == FlowLogEvents.Verification.VerificationOutcome.Unverifiable)) ?? 0,
+                stored?.Value.Verifications.Count ?? 0));
         }
 
         return result;
@@ -225,6 +230,7 @@ internal sealed class RunningScenario : IAsyncDisposable
             DeadLetterQueueUrl = cloud.DeadLetterQueueUrl,
             Clock = clock,
         };
+        _deleted = esm.Deleted;
         _esm = Task.Run(() => esm.RunAsync(stop.Token), CancellationToken.None);
 
         // The event source mappings the template gives the signal function (its on-failure destination's queue).

@@ -29,6 +29,7 @@ internal static class ScenarioDrain
         var (queueDepth, dlqDepth) = (0, 0);
         var phase = "traffic";
         var (replayRounds, deadLettersReplayed) = (0, 0);
+        var replayedIds = new List<string>();
         var idlePolls = 0;
         while (true)
         {
@@ -78,9 +79,14 @@ internal static class ScenarioDrain
             onProgress?.Invoke(new ScenarioProgress(phase, now, realClock.Elapsed, run.Written, plan.Batches.Count, counters, cloud.Front.Stats, queueDepth, dlqDepth, progress));
 
             // Late records carry old timestamps: under LATE_EVENTS=reexport their signals may still be on the queue
-            // while every checkpoint already looks done, so that run also waits for an empty queue, as does a
-            // run that replayed its dead letters or is to replay them (the replay waits for an empty queue).
-            var waitForQueue = reexport || replayRounds > 0 || (options.ReplayDeadLetters && dlqDepth > 0 && replayRounds < MaxReplayRounds);
+            // while every checkpoint already looks done, so that run also waits for an empty queue. The queue itself
+            // need not empty otherwise: a log group whose windows await their checks keeps a continuation on it until
+            // the last one is final. So a replay of the dead letters waits until the queue holds no more than those
+            // continuations (failures in flight have landed in the DLQ), and a run that replayed them waits until the
+            // export function processed every replayed message, unless one died into the DLQ again and no round is left.
+            var waitForQueue = reexport;
+            var quiet = queueDepth <= progress.Count(g => g.AwaitingChecks > 0);
+            var replayPending = replayedIds.Exists(id => !run.DeletedMessages.ContainsKey(id)) && !(dlqDepth > 0 && replayRounds >= MaxReplayRounds);
 
             // A poisoned log group's work may wait in the DLQ while nothing else moves: the operator replays it once the
             // cause is gone (the fault has healed), as after a DLQ alarm. Healthy log groups' work must never be there.
@@ -91,20 +97,24 @@ internal static class ScenarioDrain
                 break;
             }
 
-            if (poisonHealed && run.Traffic.IsCompletedSuccessfully && queueDepth == 0 && dlqDepth > 0 && options.ReplayDeadLetters && replayRounds < MaxReplayRounds && !progress.All(g => g.Done))
+            if (poisonHealed && run.Traffic.IsCompletedSuccessfully && quiet && !replayPending && dlqDepth > 0 && options.ReplayDeadLetters && replayRounds < MaxReplayRounds && !progress.All(g => g.Done))
             {
                 replayRounds++;
-                deadLettersReplayed += (await DeadLetterReplay.RunAsync(cloud.Sqs, cloud.DeadLetterQueueUrl, cloud.SignalQueueUrl, ct).ConfigureAwait(false)).Replayed;
+                var healed = await DeadLetterReplay.RunAsync(cloud.Sqs, cloud.DeadLetterQueueUrl, cloud.SignalQueueUrl, ct).ConfigureAwait(false);
+                deadLettersReplayed += healed.Replayed;
+                replayedIds.AddRange(healed.SentMessageIds);
                 continue;
             }
 
-            if (run.Traffic.IsCompletedSuccessfully && progress.All(g => g.Done) && (!waitForQueue || queueDepth == 0))
+            var replayDue = options.ReplayDeadLetters && dlqDepth > 0 && replayRounds < MaxReplayRounds;
+            if (run.Traffic.IsCompletedSuccessfully && progress.All(g => g.Done) && (!waitForQueue || queueDepth == 0) && !replayPending && (!replayDue || quiet))
             {
-                if (options.ReplayDeadLetters && dlqDepth > 0 && queueDepth == 0 && replayRounds < MaxReplayRounds)
+                if (replayDue)
                 {
                     replayRounds++;
                     var replay = await DeadLetterReplay.RunAsync(cloud.Sqs, cloud.DeadLetterQueueUrl, cloud.SignalQueueUrl, ct).ConfigureAwait(false);
                     deadLettersReplayed += replay.Replayed;
+                    replayedIds.AddRange(replay.SentMessageIds);
                     if (replay.Replayed > 0)
                     {
                         continue;

@@ -82,6 +82,9 @@ public sealed class SqsEventSourceMapping(
     /// <summary>Where the mapping notes each batch and what became of it (one JSON line each), or null.</summary>
     public Stream? Trace { get; init; }
 
+    /// <summary>The ids of the messages this mapping deleted after the function processed them.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, byte> Deleted { get; } = new(StringComparer.Ordinal);
+
     private void Note(string outcome, IReadOnlyList<Message> messages, IEnumerable<string>? ids = null)
     {
         if (Trace is null)
@@ -281,6 +284,15 @@ public sealed class SqsEventSourceMapping(
                 foreach (var failure in deleted.Failed ?? [])
                 {
                     problem($"event source mapping: DeleteMessage failed: {failure.Code} {failure.Message}");
+                }
+
+                var failedEntries = (deleted.Failed ?? []).Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+                foreach (var (message, i) in succeeded.Select((m, i) => (m, i)))
+                {
+                    if (!failedEntries.Contains(i.ToString(CultureInfo.InvariantCulture)))
+                    {
+                        Deleted.TryAdd(message.MessageId, 0);
+                    }
                 }
             }
 

@@ -30,9 +30,10 @@ public sealed class DeadLetterReplayIntegrationTests(MotoServer moto) : IClassFi
 
         var result = await DeadLetterReplay.RunAsync(sqs, new Uri(dlqUrl), new Uri(queueUrl), CancellationToken.None);
 
-        Assert.Equal(new DeadLetterReplayResult(Replayed: 1, LeftMalformed: 1), result);
+        Assert.Equal((1, 1), (result.Replayed, result.LeftMalformed));
         var replayed = await sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = queueUrl, MaxNumberOfMessages = 10, MessageSystemAttributeNames = ["All"] });
         var message = Assert.Single(replayed.Messages);
+        Assert.Equal(message.MessageId, Assert.Single(result.SentMessageIds));
         Assert.Equal(Signal, message.Body);
         Assert.Equal("replay-" + dead.MessageId, message.Attributes["MessageDeduplicationId"]);
         Assert.Equal(SignalPublisher.MessageGroupId, message.Attributes["MessageGroupId"]);
